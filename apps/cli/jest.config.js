@@ -1,0 +1,4 @@
+module.exports = {
+  displayName: 'cli-app',
+  preset: '../../jest.preset.js',
+};

@@ -1,0 +1,4 @@
+module.exports = {
+  displayName: 'extraction-app',
+  preset: '../../jest.preset.js',
+};

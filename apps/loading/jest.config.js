@@ -1,0 +1,4 @@
+module.exports = {
+  displayName: 'loading-app',
+  preset: '../../jest.preset.js',
+};

@@ -1,0 +1,4 @@
+module.exports = {
+  displayName: 'server',
+  preset: '../../jest.preset.js',
+};

@@ -1,0 +1,4 @@
+module.exports = {
+  displayName: 'transformation-app',
+  preset: '../../jest.preset.js',
+};

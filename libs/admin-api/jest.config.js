@@ -1,0 +1,4 @@
+module.exports = {
+  displayName: 'admin-api',
+  preset: '../../jest.preset.js',
+};

@@ -1,0 +1,4 @@
+module.exports = {
+  displayName: 'blob-store',
+  preset: '../../jest.preset.js',
+};

@@ -1,0 +1,2 @@
+export * from './lib/user';
+export * from './lib/events';

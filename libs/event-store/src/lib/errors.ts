@@ -1,0 +1,34 @@
+import type { ExpectedRevision } from './event-store.port';
+
+/** The stream was not in the state the writer expected: someone else wrote first. */
+export class WrongExpectedRevisionError extends Error {
+  override readonly name = 'WrongExpectedRevisionError';
+  constructor(
+    readonly streamId: string,
+    readonly expected: ExpectedRevision,
+    readonly actual: number | undefined,
+  ) {
+    super(
+      `Stream ${streamId}: expected ${describe(expected)}, but it is ${
+        actual === undefined ? 'missing' : `at revision ${actual}`
+      }`,
+    );
+  }
+}
+
+/** Some but not all of the appended event ids are already in the stream: a retry that does not match. */
+export class PartialDuplicateAppendError extends Error {
+  override readonly name = 'PartialDuplicateAppendError';
+  constructor(readonly streamId: string) {
+    super(`Stream ${streamId}: some of the appended event ids are already stored, others are not`);
+  }
+}
+
+/** The store cannot be reached or used. */
+export class EventStoreUnavailableError extends Error {
+  override readonly name = 'EventStoreUnavailableError';
+}
+
+function describe(expected: ExpectedRevision): string {
+  return typeof expected === 'number' ? `revision ${expected}` : expected;
+}

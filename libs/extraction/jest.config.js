@@ -1,0 +1,4 @@
+module.exports = {
+  displayName: 'extraction',
+  preset: '../../jest.preset.js',
+};

@@ -1,0 +1,4 @@
+module.exports = {
+  displayName: 'loading',
+  preset: '../../jest.preset.js',
+};

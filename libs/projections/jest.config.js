@@ -1,0 +1,4 @@
+module.exports = {
+  displayName: 'projections',
+  preset: '../../jest.preset.js',
+};

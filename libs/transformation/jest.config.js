@@ -1,0 +1,4 @@
+module.exports = {
+  displayName: 'transformation',
+  preset: '../../jest.preset.js',
+};
