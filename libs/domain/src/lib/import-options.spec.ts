@@ -1,0 +1,11 @@
+import { DEFAULT_IMPORT_OPTIONS, optionProblems } from './import-options';
+
+describe('optionProblems', () => {
+  it('accepts the defaults', () => expect(optionProblems(DEFAULT_IMPORT_OPTIONS)).toEqual([]));
+  it('refuses activate deleted without update existing', () =>
+    expect(optionProblems({ ...DEFAULT_IMPORT_OPTIONS, activateDeleted: true, updateExisting: false })).toEqual([
+      '"activate deleted" needs "update existing"',
+    ]));
+  it('refuses activate deleted with create in draft', () =>
+    expect(optionProblems({ ...DEFAULT_IMPORT_OPTIONS, activateDeleted: true, createDraft: true })[0]).toMatch(/create in draft/));
+});

@@ -1,0 +1,203 @@
+import type { FieldChanges, UserEvent } from './events';
+import type { ImportOptions } from './import-options';
+import type { RowOutcome } from './import-events';
+import { PROFILE_FIELDS, type FieldValue, type UserRecord, type UserState, type UserStatus } from './user';
+
+/**
+ * What the planner looked up about a row before deciding. Lookups need the directory, so they
+ * happen outside; the rules below stay pure and are tested without any store.
+ */
+export interface RowFacts {
+  /** The user the row's key matched, if any. */
+  current?: UserState;
+  /** Id for the user a creation would make (deterministic, chosen by the planner). */
+  newUserId: string;
+  /** Username for a creation whose row has none (derived from the e-mail, made unique). */
+  generatedUsername?: string;
+  /** Who else already has the row's e-mail address (another user, or an earlier row). */
+  emailTakenBy?: string;
+  /** The row's key already appeared at this earlier row of the file. */
+  duplicateOfRow?: number;
+  /** The row names a manager e-mail that matches nobody in the directory after this file's creations. */
+  managerUnknown?: boolean;
+}
+
+export interface Cause {
+  importId: string;
+}
+
+export interface RowDecision {
+  outcome: RowOutcome;
+  userId?: string;
+  events: UserEvent[];
+  reasons: string[];
+  warnings: string[];
+  changes?: FieldChanges;
+}
+
+/** Decides what one valid row does to the directory. Returns the events to append, possibly none. */
+export function decideRow(record: UserRecord, facts: RowFacts, options: ImportOptions, cause: Cause): RowDecision {
+  const warnings = [...(record.warnings ?? [])];
+  const rejection = rejectionReason(facts);
+  if (rejection) return { outcome: 'rejected', events: [], reasons: [rejection], warnings };
+
+  const wanted = withoutUnknownManager(record, facts, warnings);
+  const origin = { importId: cause.importId, row: record.row };
+  const current = facts.current;
+  if (!current) return decideCreation(wanted, facts, options, origin, warnings);
+
+  const skip = (reason: string): RowDecision => ({ outcome: 'skipped', userId: current.id, events: [], reasons: [reason], warnings });
+  if (current.deleted && !options.activateDeleted) {
+    return skip('user is deleted; it is restored only with "activate deleted"');
+  }
+  if (!options.updateExisting) return skip('user exists and "update existing" is off');
+
+  const events: UserEvent[] = [];
+  let outcome: RowOutcome | undefined;
+  if (current.deleted) {
+    events.push({ type: 'UserRestored', data: { userId: current.id, ...origin } });
+    outcome = 'reactivated';
+  }
+  const changes = fieldChanges(current, wanted);
+  if (Object.keys(changes).length > 0) {
+    events.push({ type: 'UserUpdated', data: { userId: current.id, changes, ...origin, ...warned(warnings) } });
+    outcome ??= 'updated';
+  }
+  const statusEvent = statusTransition(current, wanted.status ?? (current.deleted ? 'Active' : undefined), origin);
+  if (statusEvent) {
+    events.push(statusEvent);
+    outcome = statusEvent.type === 'UserDisabled' ? 'disabled' : 'reactivated';
+  }
+  if (!outcome) return skip('unchanged');
+  return { outcome, userId: current.id, events, reasons: describeChanges(changes), warnings, changes };
+}
+
+function rejectionReason(facts: RowFacts): string | undefined {
+  if (facts.duplicateOfRow !== undefined) return `the same key already appears at row ${facts.duplicateOfRow}`;
+  if (facts.emailTakenBy !== undefined) return `e-mail address is already used by ${facts.emailTakenBy}`;
+  return undefined;
+}
+
+function withoutUnknownManager(record: UserRecord, facts: RowFacts, warnings: string[]): UserRecord {
+  const managerEmail = record.profile.managerEmail;
+  if (!facts.managerUnknown || managerEmail === undefined) return record;
+  warnings.push(`manager "${managerEmail}" is not a user of the directory; it was not saved`);
+  const profile = { ...record.profile };
+  delete profile.managerEmail;
+  return { ...record, profile };
+}
+
+function decideCreation(
+  record: UserRecord,
+  facts: RowFacts,
+  options: ImportOptions,
+  origin: { importId: string; row: number },
+  warnings: string[],
+): RowDecision {
+  const profile = {
+    ...record.profile,
+    username: record.profile.username ?? facts.generatedUsername,
+    language: record.profile.language ?? options.defaultLanguage,
+  };
+  const status: UserStatus = options.createDraft ? 'Draft' : (record.status ?? 'Active');
+  const event: UserEvent = {
+    type: 'UserCreated',
+    data: {
+      userId: facts.newUserId,
+      profile: dropUndefined(profile),
+      status,
+      securityRoles: record.securityRoles ?? [],
+      genericProperties: record.genericProperties ?? {},
+      ...origin,
+      ...warned(warnings),
+    },
+  };
+  return { outcome: 'created', userId: facts.newUserId, events: [event], reasons: [], warnings };
+}
+
+/** The fields the row sets to a new value. A field absent from the row (a blank cell) keeps its value. */
+export function fieldChanges(current: UserState, record: UserRecord): FieldChanges {
+  const changes: FieldChanges = {};
+  for (const field of PROFILE_FIELDS) {
+    const to = record.profile[field];
+    if (to !== undefined && to !== current[field]) changes[field] = { from: current[field], to };
+  }
+  if (record.status === 'Draft' && current.status !== 'Draft') {
+    changes.status = { from: current.status, to: 'Draft' };
+  }
+  if (record.securityRoles && !sameSet(record.securityRoles, current.securityRoles)) {
+    changes.securityRoles = { from: current.securityRoles, to: record.securityRoles };
+  }
+  if (record.genericProperties) {
+    const merged = { ...current.genericProperties, ...record.genericProperties };
+    if (!sameRecord(merged, current.genericProperties)) {
+      changes.genericProperties = { from: current.genericProperties, to: merged };
+    }
+  }
+  return changes;
+}
+
+function statusTransition(
+  current: UserState,
+  wanted: UserStatus | undefined,
+  origin: { importId: string; row: number },
+): UserEvent | undefined {
+  if (wanted === 'Inactive' && current.status !== 'Inactive') {
+    return { type: 'UserDisabled', data: { userId: current.id, reason: 'status-in-file', previousStatus: current.status, ...origin } };
+  }
+  if (wanted === 'Active' && current.status !== 'Active') {
+    return { type: 'UserReactivated', data: { userId: current.id, previousStatus: current.status, ...origin } };
+  }
+  return undefined;
+}
+
+/** Folds one event into a user's state. The revision follows the stream's. */
+export function evolveUser(state: UserState | undefined, event: UserEvent): UserState {
+  const revision = (state?.revision ?? -1) + 1;
+  if (event.type === 'UserCreated') {
+    const { profile, status, securityRoles, genericProperties, userId } = event.data;
+    return { ...profile, id: userId, status, deleted: false, securityRoles, genericProperties, revision };
+  }
+  if (!state) throw new Error(`${event.type} for user ${event.data.userId} before UserCreated`);
+  switch (event.type) {
+    case 'UserUpdated':
+      return { ...applyChanges(state, event.data.changes), revision };
+    case 'UserDisabled':
+      return { ...state, status: 'Inactive', revision };
+    case 'UserReactivated':
+      return { ...state, status: 'Active', revision };
+    case 'UserDeleted':
+      return { ...state, deleted: true, revision };
+    case 'UserRestored':
+      return { ...state, deleted: false, revision };
+  }
+}
+
+function applyChanges(state: UserState, changes: FieldChanges): UserState {
+  const next: Record<string, unknown> = { ...state };
+  for (const [field, change] of Object.entries(changes)) next[field] = change?.to;
+  return next as unknown as UserState;
+}
+
+function describeChanges(changes: FieldChanges): string[] {
+  const fields = Object.keys(changes);
+  return fields.length > 0 ? [`changed: ${fields.join(', ')}`] : [];
+}
+
+function warned(warnings: string[]): { warnings?: string[] } {
+  return warnings.length > 0 ? { warnings: [...warnings] } : {};
+}
+
+function sameSet(a: readonly string[], b: readonly string[]): boolean {
+  const left = new Set(a);
+  return left.size === new Set(b).size && b.every((value) => left.has(value));
+}
+
+function sameRecord(a: Record<string, string>, b: Record<string, string>): boolean {
+  const keys = Object.keys(a);
+  return keys.length === Object.keys(b).length && keys.every((key) => a[key] === b[key]);
+}
+
+function dropUndefined<T extends Record<string, FieldValue>>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+}
