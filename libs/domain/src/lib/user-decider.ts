@@ -22,7 +22,7 @@ export interface RowFacts {
   managerUnknown?: boolean;
 }
 
-export interface Cause {
+export interface DecisionCause {
   importId: string;
 }
 
@@ -36,7 +36,7 @@ export interface RowDecision {
 }
 
 /** Decides what one valid row does to the directory. Returns the events to append, possibly none. */
-export function decideRow(record: UserRecord, facts: RowFacts, options: ImportOptions, cause: Cause): RowDecision {
+export function decideRow(record: UserRecord, facts: RowFacts, options: ImportOptions, cause: DecisionCause): RowDecision {
   const warnings = [...(record.warnings ?? [])];
   const rejection = rejectionReason(facts);
   if (rejection) return { outcome: 'rejected', events: [], reasons: [rejection], warnings };

@@ -1,0 +1,2 @@
+export * from './lib/admin-api.module';
+export * from './lib/admin-app.module';

@@ -1,0 +1,33 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { MulterModule } from '@nestjs/platform-express';
+import { mkdirSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { diskStorage } from 'multer';
+import { HealthController } from './health/health.controller';
+import { ImportsController } from './imports/imports.controller';
+import { UsersController } from './users/users.controller';
+
+export interface AdminApiOptions {
+  /** Where uploads are streamed before they enter the blob store. */
+  uploadDir: string;
+  maxUploadBytes: number;
+}
+
+/** The admin REST API under /api (the app sets the prefix). */
+@Module({})
+export class AdminApiModule {
+  static forRoot(options: AdminApiOptions): DynamicModule {
+    mkdirSync(options.uploadDir, { recursive: true });
+    return {
+      module: AdminApiModule,
+      imports: [
+        MulterModule.register({
+          // Uploads go to disk under a random name: the client's file name is never a path.
+          storage: diskStorage({ destination: options.uploadDir, filename: (_req, _file, done) => done(null, randomUUID()) }),
+          limits: { fileSize: options.maxUploadBytes, files: 1 },
+        }),
+      ],
+      controllers: [ImportsController, UsersController, HealthController],
+    };
+  }
+}

@@ -1,0 +1,109 @@
+import {
+  BadRequestException,
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  Inject,
+  NotFoundException,
+  Param,
+  ParseIntPipe,
+  DefaultValuePipe,
+  Post,
+  Query,
+  Res,
+  UploadedFile,
+  UseInterceptors,
+} from '@nestjs/common';
+import { FileInterceptor } from '@nestjs/platform-express';
+import type { Response } from 'express';
+import { rm } from 'node:fs/promises';
+import { InvalidImportOptionsError, RequestImportService } from '@dirsync/extraction';
+import { EVENT_STORE, type EventStore } from '@dirsync/event-store';
+import { ImportLog } from '@dirsync/import-log';
+import { ImportReportReadModel, ProjectionRunner, writeReportCsv, type ImportSummary } from '@dirsync/projections';
+
+import { UploadOptionsDto } from './upload-options.dto';
+
+@Controller('imports')
+export class ImportsController {
+  private readonly log: ImportLog;
+
+  constructor(
+    @Inject(EVENT_STORE) store: EventStore,
+    private readonly extraction: RequestImportService,
+    private readonly reports: ImportReportReadModel,
+    private readonly projections: ProjectionRunner,
+  ) {
+    this.log = new ImportLog(store);
+  }
+
+  /** Upload a file (multipart field `file`). Answers 202 at once, or the finished import with `?wait=true`. */
+  @Post()
+  @HttpCode(202)
+  @UseInterceptors(FileInterceptor('file'))
+  async upload(
+    @UploadedFile() file: Express.Multer.File | undefined,
+    @Body() fields: UploadOptionsDto,
+    @Query('wait') wait?: string,
+  ): Promise<ImportSummary | { importId: string; status: string }> {
+    if (!file) throw new BadRequestException('a file is required in the multipart field "file"');
+    try {
+      const importId = await this.extraction.request({
+        filePath: file.path,
+        fileName: file.originalname,
+        options: Object.assign(new UploadOptionsDto(), fields).toImportOptions(),
+        source: { kind: 'upload' },
+        requestedBy: 'api',
+      });
+      if (wait !== 'true') return { importId, status: 'requested' };
+      await this.log.waitUntilFinished(importId);
+      await this.projections.catchUp();
+      return this.reports.get(importId)!;
+    } catch (error) {
+      if (error instanceof InvalidImportOptionsError) throw new BadRequestException(error.problems);
+      throw error;
+    } finally {
+      await rm(file.path, { force: true });
+    }
+  }
+
+  @Get()
+  list(
+    @Query('offset', new DefaultValuePipe(0), ParseIntPipe) offset: number,
+    @Query('limit', new DefaultValuePipe(50), ParseIntPipe) limit: number,
+  ) {
+    return this.reports.list(offset, limit);
+  }
+
+  @Get(':id')
+  async get(@Param('id') id: string): Promise<ImportSummary> {
+    return this.summary(id);
+  }
+
+  @Get(':id/results')
+  async results(
+    @Param('id') id: string,
+    @Query('offset', new DefaultValuePipe(0), ParseIntPipe) offset: number,
+    @Query('limit', new DefaultValuePipe(100), ParseIntPipe) limit: number,
+  ) {
+    await this.summary(id);
+    return { importId: id, offset, limit, ...this.reports.rows(id, offset, limit) };
+  }
+
+  @Get(':id/results.csv')
+  async resultsCsv(@Param('id') id: string, @Res() response: Response): Promise<void> {
+    await this.summary(id);
+    response.setHeader('Content-Type', 'text/csv; charset=utf-8');
+    response.setHeader('Content-Disposition', `attachment; filename="import-${id}-results.csv"`);
+    await writeReportCsv(this.reports.allRows(id), (chunk) => response.write(chunk));
+    response.end();
+  }
+
+  private async summary(id: string): Promise<ImportSummary> {
+    await this.projections.catchUp();
+    const summary = this.reports.get(id);
+    if (!summary) throw new NotFoundException(`no import with id ${id}`);
+    return summary;
+  }
+}

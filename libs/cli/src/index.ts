@@ -1,0 +1,3 @@
+export * from './lib/cli';
+export * from './lib/cli-context';
+export * from './lib/usage-error';

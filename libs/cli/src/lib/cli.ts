@@ -1,0 +1,71 @@
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { MATCH_KEYS } from '@dirsync/domain';
+import { processOutput, type Output } from './cli-context';
+import { importCommand } from './commands/import.command';
+import { replayCommand } from './commands/replay.command';
+import { reportCommand } from './commands/report.command';
+import { usersCommand } from './commands/users.command';
+import { UsageError } from './usage-error';
+
+export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
+
+/** Runs the `etl` command line and returns its exit code: 0 done, 1 failed or rejected input, 2 usage. */
+export async function runCli(argv: string[], output: Output = processOutput): Promise<number> {
+  let exitCode: number = EXIT.ok;
+  const program = new Command('etl')
+    .description('Import users from CSV files into the directory, and inspect the result.')
+    .exitOverride()
+    .configureOutput({ writeOut: output.out, writeErr: output.err });
+
+  program
+    .command('import')
+    .description('import a file of users: create new users, update changed ones, report every row')
+    .argument('<file>', 'CSV file with a header row')
+    .option('--json', 'print one JSON summary on stdout')
+    .addOption(new Option('--match-by <key>', 'field that finds existing users (default: identifier when the file has it, else email)').choices(MATCH_KEYS))
+    .option('--no-update-existing', 'leave existing users unchanged (only create new ones)')
+    .option('--dry-run', 'compute and store the plan without changing any user')
+    .action(async (file: string, flags) => {
+      exitCode = await importCommand(file, flags, output);
+    });
+
+  program
+    .command('report')
+    .description("print an import's per-row results")
+    .argument('<importId>')
+    .option('--csv', 'as CSV (row, identifier, email, outcome, reasons, warnings, user_id)')
+    .option('--json', 'as JSON')
+    .action(async (importId: string, flags) => {
+      exitCode = await reportCommand(importId, flags, output);
+    });
+
+  program
+    .command('users')
+    .description('print the directory')
+    .option('--json', 'as a JSON array')
+    .action(async (flags) => {
+      exitCode = await usersCommand(flags, output);
+    });
+
+  program
+    .command('replay')
+    .description('rebuild every read model from the event log')
+    .action(async () => {
+      exitCode = await replayCommand(output);
+    });
+
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    }
+    if (error instanceof UsageError || error instanceof InvalidArgumentError) {
+      output.err(`etl: ${error.message}\n`);
+      return EXIT.usage;
+    }
+    output.err(`etl: ${(error as Error).message}\n`);
+    return EXIT.failed;
+  }
+}

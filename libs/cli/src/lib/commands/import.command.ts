@@ -1,0 +1,67 @@
+import { existsSync, statSync } from 'node:fs';
+import { userInfo } from 'node:os';
+import { resolve } from 'node:path';
+import type { ImportOptions, MatchBy } from '@dirsync/domain';
+import { ImportRunner } from '@dirsync/pipeline';
+import { ImportReportReadModel, type ImportSummary } from '@dirsync/projections';
+import { withPipeline, type Output } from '../cli-context';
+import { formatTable } from '../output/table';
+import { UsageError } from '../usage-error';
+
+export interface ImportFlags {
+  json?: boolean;
+  matchBy?: MatchBy;
+  updateExisting: boolean;
+  dryRun?: boolean;
+}
+
+/** `etl import <file>`: runs the file through the whole pipeline and reports what it did. Exit 1 when the file was rejected. */
+export async function importCommand(file: string, flags: ImportFlags, output: Output): Promise<number> {
+  const filePath = resolve(file);
+  if (!existsSync(filePath) || !statSync(filePath).isFile()) throw new UsageError(`no such file: ${file}`);
+  const options: Partial<ImportOptions> = { matchBy: flags.matchBy, updateExisting: flags.updateExisting, dryRun: flags.dryRun ?? false };
+  return withPipeline(true, async (app) => {
+    const summary = await app.get(ImportRunner).run({
+      filePath,
+      fileName: file,
+      options,
+      source: { kind: 'cli' },
+      requestedBy: `cli:${userInfo().username}`,
+    });
+    if (flags.json) output.out(`${JSON.stringify(jsonSummary(summary))}\n`);
+    else output.out(humanSummary(summary, app.get(ImportReportReadModel)));
+    return summary.status === 'completed' ? 0 : 1;
+  });
+}
+
+function jsonSummary(summary: ImportSummary) {
+  return {
+    importId: summary.id,
+    status: summary.status,
+    counts: summary.counts ?? { created: 0, updated: 0, skipped: 0, disabled: 0, reactivated: 0, rejected: 0 },
+    ...(summary.failure ? { failure: summary.failure } : {}),
+  };
+}
+
+function humanSummary(summary: ImportSummary, reports: ImportReportReadModel): string {
+  const lines = [`Import ${summary.id} of ${summary.fileName}: ${summary.status}${summary.dryRun ? ' (dry run: nothing applied)' : ''}`];
+  if (summary.failure) {
+    lines.push(`  ${summary.failure.reason}`);
+    for (const p of summary.failure.problems) lines.push(`  - ${[p.row && `row ${p.row}`, p.field].filter(Boolean).join(', ')}${p.row || p.field ? ': ' : ''}${p.message}`);
+    lines.push('Nothing was applied.');
+    return `${lines.join('\n')}\n`;
+  }
+  const c = summary.counts!;
+  lines.push(`  ${summary.totalRows} rows (${summary.encoding}): created ${c.created}, updated ${c.updated}, skipped ${c.skipped}, disabled ${c.disabled}, reactivated ${c.reactivated}, rejected ${c.rejected}`);
+  for (const warning of summary.warnings) lines.push(`  warning: ${warning}`);
+  const attention: string[][] = [];
+  for (const row of reports.allRows(summary.id)) {
+    if (row.outcome === 'rejected' || row.warnings.length > 0) {
+      attention.push([String(row.row ?? ''), row.key ?? '', row.outcome, [...row.reasons, ...row.warnings].join('; ')]);
+      if (attention.length === 20) break;
+    }
+  }
+  if (attention.length > 0) lines.push('', formatTable(['row', 'key', 'outcome', 'reasons'], attention).trimEnd());
+  lines.push('', `Per-row results: npm run -s etl -- report ${summary.id} --csv`);
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,4 @@
+module.exports = {
+  displayName: 'import-log',
+  preset: '../../jest.preset.js',
+};

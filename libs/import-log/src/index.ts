@@ -1,0 +1,2 @@
+export * from './lib/import-log';
+export * from './lib/stage-worker';

@@ -1,0 +1,45 @@
+import { evolveImport, importStream, isFinished, type ImportEvent, type ImportState } from '@dirsync/domain';
+import { deterministicId, type EventStore, type NewEvent } from '@dirsync/event-store';
+
+/** An import's stream as the stages use it: fold its state, append the next events at its exact revision. */
+export class ImportLog {
+  constructor(private readonly store: EventStore) {}
+
+  /** The import's state and the stream revision it was read at; undefined when there is no such import. */
+  async read(importId: string): Promise<{ state: ImportState; revision: number } | undefined> {
+    let state: ImportState | undefined;
+    let revision = -1;
+    for await (const event of this.store.readStream(importStream(importId))) {
+      state = evolveImport(state, { type: event.type, data: event.data } as ImportEvent);
+      revision = event.revision;
+    }
+    return state ? { state, revision } : undefined;
+  }
+
+  /**
+   * Appends events to the import's stream, expecting it at `revision` (-1: a new stream). Ids come
+   * from the import id and a name for each event, so a stage that runs again after a crash appends
+   * the same events and the store recognises them.
+   */
+  async append(importId: string, revision: number, events: (ImportEvent & { name: string })[]): Promise<number> {
+    const newEvents: NewEvent[] = events.map(({ name, type, data }) => ({ id: deterministicId(importId, name), type, data }));
+    const result = await this.store.append(importStream(importId), newEvents, revision < 0 ? 'no-stream' : revision);
+    return result.nextRevision;
+  }
+
+  /** Resolves with the import's final state once it completed or failed. */
+  waitUntilFinished(importId: string, pollIntervalMs = 50): Promise<ImportState> {
+    return new Promise((resolve, reject) => {
+      const check = async (): Promise<void> => {
+        try {
+          const current = await this.read(importId);
+          if (current && isFinished(current.state)) return resolve(current.state);
+          setTimeout(check, pollIntervalMs);
+        } catch (error) {
+          reject(error);
+        }
+      };
+      void check();
+    });
+  }
+}

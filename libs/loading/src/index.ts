@@ -1,0 +1,5 @@
+export * from './lib/loading.module';
+export * from './lib/loading.service';
+export * from './lib/plan-import/import-planner';
+export * from './lib/plan-import/plan-line';
+export * from './lib/apply-plan/plan-applier';

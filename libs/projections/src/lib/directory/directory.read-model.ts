@@ -1,0 +1,86 @@
+import type { MatchBy, UserState, UserStatus } from '@dirsync/domain';
+import { matchKey, type ReadModelDb } from '../read-model-db';
+import { rowToDirectoryUser, rowToUser, type DirectoryUser, type UserRow } from './user-row';
+
+export interface UserQuery {
+  status?: UserStatus;
+  /** Case-insensitive text found in identifier, e-mail, username or names. */
+  search?: string;
+  includeDeleted?: boolean;
+  offset?: number;
+  limit?: number;
+}
+
+export interface UserPage {
+  total: number;
+  offset: number;
+  limit: number;
+  items: DirectoryUser[];
+}
+
+const KEY_COLUMNS: Record<MatchBy, string> = {
+  identifier: 'identifier_key',
+  email: 'email_key',
+  username: 'username_key',
+};
+
+/** Queries over the directory read model, for the planner, the CLI and the API. */
+export class DirectoryReadModel {
+  private readonly byId;
+  private readonly byKey: Record<MatchBy, ReturnType<ReadModelDb['prepare']>>;
+
+  constructor(private readonly db: ReadModelDb) {
+    this.byId = db.prepare<[string], UserRow>('SELECT * FROM users WHERE id = ?');
+    this.byKey = {
+      identifier: db.prepare(`SELECT * FROM users WHERE ${KEY_COLUMNS.identifier} = ? ORDER BY deleted, id LIMIT 1`),
+      email: db.prepare(`SELECT * FROM users WHERE ${KEY_COLUMNS.email} = ? ORDER BY deleted, id LIMIT 1`),
+      username: db.prepare(`SELECT * FROM users WHERE ${KEY_COLUMNS.username} = ? ORDER BY deleted, id LIMIT 1`),
+    };
+  }
+
+  /** The user whose `field` equals `value`, compared case-insensitively; live users before deleted ones. */
+  findBy(field: MatchBy, value: string | undefined): UserState | undefined {
+    const key = matchKey(value);
+    if (key === null) return undefined;
+    const row = this.byKey[field].get(key) as UserRow | undefined;
+    return row ? rowToUser(row) : undefined;
+  }
+
+  getById(id: string): DirectoryUser | undefined {
+    const row = this.byId.get(id);
+    return row ? rowToDirectoryUser(row) : undefined;
+  }
+
+  list(query: UserQuery = {}): UserPage {
+    const where: string[] = [];
+    const params: Record<string, unknown> = {};
+    if (!query.includeDeleted) where.push('deleted = 0');
+    if (query.status) {
+      where.push('status = @status');
+      params.status = query.status;
+    }
+    if (query.search) {
+      where.push(`(identifier_key LIKE @search ESCAPE '\\' OR email_key LIKE @search ESCAPE '\\' OR username_key LIKE @search ESCAPE '\\'
+        OR lower(first_name) LIKE @search ESCAPE '\\' OR lower(last_name) LIKE @search ESCAPE '\\')`);
+      params.search = `%${query.search.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    }
+    const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
+    const offset = Math.max(0, query.offset ?? 0);
+    const limit = Math.min(Math.max(1, query.limit ?? 50), 1000);
+    const total = (this.db.prepare(`SELECT count(*) AS n FROM users ${clause}`).get(params) as { n: number }).n;
+    const rows = this.db
+      .prepare(`SELECT * FROM users ${clause} ORDER BY identifier_key, email_key, id LIMIT @limit OFFSET @offset`)
+      .all({ ...params, limit, offset }) as UserRow[];
+    return { total, offset, limit, items: rows.map(rowToDirectoryUser) };
+  }
+
+  /** Every user (deleted ones included), in a stable order, one at a time. */
+  *all(): IterableIterator<DirectoryUser> {
+    const rows = this.db.prepare('SELECT * FROM users ORDER BY identifier_key, email_key, id').iterate() as IterableIterator<UserRow>;
+    for (const row of rows) yield rowToDirectoryUser(row);
+  }
+
+  count(): number {
+    return (this.db.prepare('SELECT count(*) AS n FROM users').get() as { n: number }).n;
+  }
+}

@@ -1,0 +1,99 @@
+import {
+  IMPORT_STREAM_PREFIX,
+  type ImportEvent,
+  type RowResult,
+} from '@dirsync/domain';
+import type { RecordedEvent } from '@dirsync/event-store';
+import type { Projection } from '../runner/projection';
+import type { ReadModelDb } from '../read-model-db';
+
+/** Imports and their per-row results, from the `import-<id>` streams alone. */
+export class ImportReportProjection implements Projection {
+  readonly name = 'import-report';
+  readonly streamPrefixes = [IMPORT_STREAM_PREFIX];
+  private readonly insertImport;
+  private readonly updateImport;
+  private readonly insertRow;
+
+  constructor(private readonly db: ReadModelDb) {
+    this.insertImport = db.prepare(`INSERT OR REPLACE INTO imports
+      (id, status, file_name, sha256, size, format, options, source, requested_by, requested_at, dry_run)
+      VALUES (@id, 'requested', @fileName, @sha256, @size, @format, @options, @source, @requestedBy, @requestedAt, @dryRun)`);
+    this.updateImport = db.prepare(`UPDATE imports SET
+      status = coalesce(@status, status), encoding = coalesce(@encoding, encoding),
+      total_rows = coalesce(@totalRows, total_rows), valid_rows = coalesce(@validRows, valid_rows),
+      warnings = coalesce(@warnings, warnings), counts = coalesce(@counts, counts),
+      failure = coalesce(@failure, failure), completed_at = coalesce(@completedAt, completed_at)
+      WHERE id = @id`);
+    this.insertRow = db.prepare(`INSERT INTO import_rows (import_id, row, key, email, user_id, outcome, reasons, warnings, changes)
+      VALUES (@importId, @row, @key, @email, @userId, @outcome, @reasons, @warnings, @changes)`);
+  }
+
+  apply(recorded: RecordedEvent): void {
+    const event = { type: recorded.type, data: recorded.data } as ImportEvent;
+    const update = (fields: Partial<Record<string, unknown>>) =>
+      this.updateImport.run({
+        id: event.data.importId,
+        status: null, encoding: null, totalRows: null, validRows: null, warnings: null, counts: null, failure: null, completedAt: null,
+        ...fields,
+      });
+    switch (event.type) {
+      case 'ImportRequested': {
+        const d = event.data;
+        this.insertImport.run({
+          id: d.importId, fileName: d.fileName, sha256: d.file.sha256, size: d.file.size, format: d.format,
+          options: JSON.stringify(d.options), source: JSON.stringify(d.source), requestedBy: d.requestedBy,
+          requestedAt: d.requestedAt, dryRun: d.options.dryRun ? 1 : 0,
+        });
+        return;
+      }
+      case 'ImportRowsRejected':
+        for (const row of event.data.rows) {
+          this.addRow(event.data.importId, {
+            row: row.row, key: row.key, email: row.email, outcome: 'rejected',
+            reasons: row.reasons.map((p) => (p.field ? `${p.field}: ${p.message}` : p.message)), warnings: [],
+          });
+        }
+        return;
+      case 'ImportTransformed':
+        update({
+          status: 'transformed', encoding: event.data.encoding, totalRows: event.data.totalRows,
+          validRows: event.data.validRows, warnings: JSON.stringify(event.data.warnings),
+        });
+        return;
+      case 'ImportRowsPlanned':
+        for (const row of event.data.rows) this.addRow(event.data.importId, row);
+        return;
+      case 'ImportPlanned':
+        update({ status: 'planned', counts: JSON.stringify(event.data.counts) });
+        return;
+      case 'ImportCompleted':
+        update({ status: 'completed', counts: JSON.stringify(event.data.counts), completedAt: event.data.completedAt });
+        return;
+      case 'ImportFailed':
+        update({
+          status: 'failed', completedAt: event.data.failedAt,
+          failure: JSON.stringify({ stage: event.data.stage, reason: event.data.reason, problems: event.data.problems }),
+        });
+        return;
+    }
+  }
+
+  reset(): void {
+    this.db.exec('DELETE FROM imports; DELETE FROM import_rows;');
+  }
+
+  private addRow(importId: string, row: RowResult): void {
+    this.insertRow.run({
+      importId,
+      row: row.row ?? null,
+      key: row.key ?? null,
+      email: row.email ?? null,
+      userId: row.userId ?? null,
+      outcome: row.outcome,
+      reasons: JSON.stringify(row.reasons),
+      warnings: JSON.stringify(row.warnings),
+      changes: row.changes ? JSON.stringify(row.changes) : null,
+    });
+  }
+}

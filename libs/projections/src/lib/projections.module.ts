@@ -1,0 +1,61 @@
+import { Inject, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
+import { EVENT_STORE, type EventStore } from '@dirsync/event-store';
+import { DirectoryProjection } from './directory/directory.projection';
+import { DirectoryReadModel } from './directory/directory.read-model';
+import { ImportReportProjection } from './import-report/import-report.projection';
+import { ImportReportReadModel } from './import-report/import-report.read-model';
+import { openReadModelDb, type ReadModelDb } from './read-model-db';
+import { ProjectionRunner } from './runner/projection-runner';
+
+export interface ProjectionsOptions {
+  /** SQLite file of the read models (`:memory:` for tests). */
+  file: string;
+  /** Follow the log and keep the read models current (the process that hosts the projections). */
+  live?: boolean;
+  pollIntervalMs?: number;
+}
+
+export const READ_MODEL_DB = Symbol('READ_MODEL_DB');
+const PROJECTIONS_OPTIONS = Symbol('PROJECTIONS_OPTIONS');
+
+class ProjectionsLifecycle implements OnApplicationShutdown {
+  constructor(
+    @Inject(PROJECTIONS_OPTIONS) private readonly options: ProjectionsOptions,
+    private readonly runner: ProjectionRunner,
+    @Inject(READ_MODEL_DB) private readonly db: ReadModelDb,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    if (this.options.live) this.runner.startLive(this.options.pollIntervalMs);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.runner.stop();
+    this.db.close();
+  }
+}
+
+/** Read models and the runner that keeps them in step with the log. */
+@Module({})
+export class ProjectionsModule {
+  static forRoot(options: ProjectionsOptions): DynamicModule {
+    return {
+      module: ProjectionsModule,
+      global: true,
+      providers: [
+        { provide: PROJECTIONS_OPTIONS, useValue: options },
+        { provide: READ_MODEL_DB, useFactory: () => openReadModelDb(options.file) },
+        {
+          provide: ProjectionRunner,
+          inject: [EVENT_STORE, READ_MODEL_DB],
+          useFactory: (store: EventStore, db: ReadModelDb) =>
+            new ProjectionRunner(store, db, [new DirectoryProjection(db), new ImportReportProjection(db)]),
+        },
+        { provide: DirectoryReadModel, inject: [READ_MODEL_DB], useFactory: (db: ReadModelDb) => new DirectoryReadModel(db) },
+        { provide: ImportReportReadModel, inject: [READ_MODEL_DB], useFactory: (db: ReadModelDb) => new ImportReportReadModel(db) },
+        ProjectionsLifecycle,
+      ],
+      exports: [ProjectionRunner, DirectoryReadModel, ImportReportReadModel, READ_MODEL_DB],
+    };
+  }
+}

@@ -1,0 +1,133 @@
+import type { EventStore, RecordedEvent } from '@dirsync/event-store';
+import type { ReadModelDb } from '../read-model-db';
+import type { Projection } from './projection';
+
+const BATCH_SIZE = 2_000;
+
+/**
+ * Keeps the read models up to date with the log. Each batch of events is applied to every
+ * projection and the checkpoints are moved in one transaction. The checkpoint is re-read inside
+ * that transaction, so two processes running the projections on one database never apply an
+ * event twice.
+ */
+export class ProjectionRunner {
+  private readonly getCheckpoint;
+  private readonly setCheckpoint;
+  private running: Promise<number> | undefined;
+  private live: { timer: NodeJS.Timeout; stopped: boolean } | undefined;
+
+  constructor(
+    private readonly store: EventStore,
+    private readonly db: ReadModelDb,
+    private readonly projections: Projection[],
+  ) {
+    this.getCheckpoint = db.prepare<[string], { position: number }>('SELECT position FROM projection_checkpoints WHERE name = ?');
+    this.setCheckpoint = db.prepare('INSERT INTO projection_checkpoints(name, position) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET position = excluded.position');
+  }
+
+  checkpoint(projection: Projection): number {
+    return this.getCheckpoint.get(projection.name)?.position ?? 0;
+  }
+
+  /** Position every projection has reached (the lowest checkpoint). */
+  position(): number {
+    return Math.min(...this.projections.map((p) => this.checkpoint(p)));
+  }
+
+  /** Applies every stored event not yet projected; concurrent callers share one pass. */
+  catchUp(): Promise<number> {
+    this.running ??= this.runCatchUp().finally(() => (this.running = undefined));
+    return this.running;
+  }
+
+  /** Resolves once the read models include every event up to `position`. */
+  async waitFor(position: number): Promise<void> {
+    while (this.position() < position) {
+      const before = this.position();
+      await this.catchUp();
+      if (this.position() === before && before < position) await delay(20);
+    }
+  }
+
+  /** Drops every read model and projects the whole log again. Returns the number of events read. */
+  async rebuild(): Promise<number> {
+    await this.running;
+    this.db.transaction(() => {
+      for (const projection of this.projections) {
+        projection.reset();
+        this.setCheckpoint.run(projection.name, 0);
+      }
+    })();
+    return this.catchUp();
+  }
+
+  /** Follows the log by polling, so events appended by other processes are projected too. */
+  startLive(pollIntervalMs = 100): void {
+    if (this.live) return;
+    const live = { timer: undefined as unknown as NodeJS.Timeout, stopped: false };
+    const tick = (): void => {
+      this.catchUp()
+        .catch(() => undefined) // a failed pass is retried at the next tick
+        .finally(() => {
+          if (!live.stopped) live.timer = setTimeout(tick, pollIntervalMs);
+        });
+    };
+    live.timer = setTimeout(tick, 0);
+    this.live = live;
+  }
+
+  async stop(): Promise<void> {
+    if (this.live) {
+      this.live.stopped = true;
+      clearTimeout(this.live.timer);
+      this.live = undefined;
+    }
+    await this.running?.catch(() => undefined);
+  }
+
+  private async runCatchUp(): Promise<number> {
+    let applied = 0;
+    const prefixes = [...new Set(this.projections.flatMap((p) => p.streamPrefixes))];
+    // Read before the pass: every event up to it is visible to the reads below, so once they find
+    // nothing more the checkpoints can move to it even if the last events were for other streams.
+    const head = await this.store.headPosition();
+    for (;;) {
+      const from = this.position();
+      const batch: RecordedEvent[] = [];
+      for await (const event of this.store.readAll({ fromPosition: from, filter: { streamPrefixes: prefixes }, maxCount: BATCH_SIZE })) {
+        batch.push(event);
+      }
+      if (batch.length === 0) {
+        this.advanceTo(head);
+        return applied;
+      }
+      this.applyBatch(batch);
+      applied += batch.length;
+    }
+  }
+
+  private advanceTo(position: number): void {
+    this.db.transaction(() => {
+      for (const projection of this.projections) {
+        if (this.checkpoint(projection) < position) this.setCheckpoint.run(projection.name, position);
+      }
+    })();
+  }
+
+  private applyBatch(batch: RecordedEvent[]): void {
+    const last = batch[batch.length - 1].position;
+    this.db.transaction(() => {
+      for (const projection of this.projections) {
+        const checkpoint = this.checkpoint(projection);
+        for (const event of batch) {
+          if (event.position > checkpoint && projection.streamPrefixes.some((p) => event.streamId.startsWith(p))) {
+            projection.apply(event);
+          }
+        }
+        if (last > checkpoint) this.setCheckpoint.run(projection.name, last);
+      }
+    })();
+  }
+}
+
+const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
