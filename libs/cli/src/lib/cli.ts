@@ -1,5 +1,6 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { MATCH_KEYS } from '@dirsync/domain';
+import { InvalidImportOptionsError } from '@dirsync/extraction';
 import { processOutput, type Output } from './cli-context';
 import { importCommand } from './commands/import.command';
 import { replayCommand } from './commands/replay.command';
@@ -61,7 +62,7 @@ export async function runCli(argv: string[], output: Output = processOutput): Pr
     if (error instanceof CommanderError) {
       return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
     }
-    if (error instanceof UsageError || error instanceof InvalidArgumentError) {
+    if (error instanceof UsageError || error instanceof InvalidArgumentError || error instanceof InvalidImportOptionsError) {
       output.err(`etl: ${error.message}\n`);
       return EXIT.usage;
     }

@@ -45,7 +45,7 @@ export interface UserState extends UserProfile {
  * cell was non-blank: a blank cell keeps the stored value.
  */
 export interface UserRecord {
-  /** 1-based data row number (the header is row 0), or the element's index in XML. */
+  /** Spreadsheet row number: the header is row 1, the first user row 2 (in XML, the element's 1-based index). */
   row: number;
   profile: UserProfile;
   status?: UserStatus;
@@ -57,6 +57,7 @@ export interface UserRecord {
 
 /** A row that failed validation; it is reported and never applied. */
 export interface RejectedRow {
+  /** Spreadsheet row number, as in UserRecord. */
   row: number;
   /** The row's match key as written in the file, when it could be read. */
   key?: string;

@@ -24,6 +24,18 @@ export class PartialDuplicateAppendError extends Error {
   }
 }
 
+/** An appended event id is already stored in another stream: ids must be unique across the log. */
+export class DuplicateEventIdError extends Error {
+  override readonly name = 'DuplicateEventIdError';
+  constructor(
+    readonly streamId: string,
+    readonly eventId: string,
+    readonly existingStreamId: string,
+  ) {
+    super(`Stream ${streamId}: event id ${eventId} is already stored in stream ${existingStreamId}`);
+  }
+}
+
 /** The store cannot be reached or used. */
 export class EventStoreUnavailableError extends Error {
   override readonly name = 'EventStoreUnavailableError';

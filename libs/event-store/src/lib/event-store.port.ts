@@ -45,6 +45,11 @@ export interface AppendRequest {
   expectedRevision?: ExpectedRevision;
 }
 
+/**
+ * For an idempotent re-append, the result of the original append (revision and position of the
+ * request's last event), even if the stream has moved on since. An append of no events only checks
+ * `expectedRevision` and returns the stream's current state (-1 and START for a missing stream).
+ */
 export interface AppendResult {
   streamId: string;
   /** Revision of the last event of the stream after the append. */
@@ -53,6 +58,7 @@ export interface AppendResult {
   position: number;
 }
 
+/** An absent or empty list does not restrict. */
 export interface LogFilter {
   /** Keep events whose stream id starts with one of these prefixes (e.g. "import-"). */
   streamPrefixes?: string[];
@@ -79,12 +85,18 @@ export interface SubscribeOptions {
   filter?: LogFilter;
   /** Called once when every event stored at subscription time has been handled. */
   onCaughtUp?: () => void;
-  /** Called when the subscription stops because the handler or the store failed. */
+  /**
+   * Called when the subscription stops because the handler or the store failed. Without it, the
+   * failure surfaces as an unhandled promise rejection rather than being lost.
+   */
   onError?: (error: Error) => void;
 }
 
 export interface Subscription {
-  /** Stops delivery; resolves once the handler is no longer running. */
+  /**
+   * Stops delivery; resolves once the handler is no longer running. A handler that stops its own
+   * subscription must not await this (it would wait for itself).
+   */
   stop(): Promise<void>;
 }
 
@@ -94,7 +106,9 @@ export interface EventStore {
   /**
    * Appends events to one stream, atomically. Throws WrongExpectedRevisionError when the stream's
    * state does not match `expectedRevision` (default 'any'). Re-appending events whose ids are all
-   * already in the stream writes nothing and returns where they are (idempotent retry).
+   * already in the stream writes nothing and returns where they are (idempotent retry); when only
+   * some are, it throws PartialDuplicateAppendError. Adapters that know every id of the log (SQLite,
+   * in-memory) throw DuplicateEventIdError for an id stored in another stream.
    */
   append(streamId: string, events: NewEvent[], expectedRevision?: ExpectedRevision): Promise<AppendResult>;
 

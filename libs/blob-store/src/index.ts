@@ -1,0 +1,3 @@
+export * from './lib/blob-store';
+export * from './lib/blob-store.module';
+export * from './lib/ndjson';

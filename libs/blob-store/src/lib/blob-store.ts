@@ -1,0 +1,200 @@
+import { createHash, randomUUID, type Hash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { access, mkdir, open, rename, unlink, type FileHandle } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import type { Readable } from 'node:stream';
+
+/** A stored blob: its content's sha256 (lower-case hex) and size in bytes. */
+export interface BlobRef {
+  sha256: string;
+  size: number;
+}
+
+/** Builds one blob from chunks. Await each write: it waits while earlier chunks are being written. */
+export interface BlobWriter {
+  write(chunk: string | Uint8Array): Promise<void>;
+  /** Stores what was written and returns its ref; the writer cannot be used afterwards. */
+  commit(): Promise<BlobRef>;
+  /** Discards what was written. Safe to call more than once, or after a failed commit. */
+  abort(): Promise<void>;
+}
+
+/** A value that is not a sha256 hex digest was used where one is required. */
+export class InvalidSha256Error extends Error {
+  override readonly name = 'InvalidSha256Error';
+  constructor(readonly value: string) {
+    super(`Not a sha256 hex digest: ${JSON.stringify(value.slice(0, 80))}`);
+  }
+}
+
+const SHA256_HEX = /^[0-9a-f]{64}$/;
+
+/** Bytes gathered before one write to the file: ~1M short NDJSON lines must not be 1M writes. */
+const FLUSH_BYTES = 256 * 1024;
+
+/**
+ * Content-addressed files: a blob lives at `<rootDir>/<first 2 hex>/<sha256>`. Content is written to
+ * `<rootDir>/tmp/` while being hashed, then renamed into place, so a blob path only ever holds
+ * complete content, and storing the same content twice keeps one file.
+ */
+export class BlobStore {
+  private readonly tmpDir: string;
+
+  constructor(readonly rootDir: string) {
+    // Same directory tree, so the same filesystem: rename is atomic.
+    this.tmpDir = join(rootDir, 'tmp');
+  }
+
+  /** Where the blob with this digest lives (whether or not it exists). */
+  path(sha256: string): string {
+    // The digest becomes a file name: only exactly 64 hex digits can, so no value escapes rootDir.
+    if (typeof sha256 !== 'string' || !SHA256_HEX.test(sha256)) throw new InvalidSha256Error(String(sha256));
+    return join(this.rootDir, sha256.slice(0, 2), sha256);
+  }
+
+  async has(sha256: string): Promise<boolean> {
+    try {
+      await access(this.path(sha256));
+      return true;
+    } catch (error) {
+      if (error instanceof InvalidSha256Error) throw error;
+      return false;
+    }
+  }
+
+  /** Streams a stored blob; the stream errors with ENOENT when it does not exist. */
+  openRead(sha256: string): Readable {
+    return createReadStream(this.path(sha256));
+  }
+
+  putFile(sourcePath: string): Promise<BlobRef> {
+    return this.putStream(createReadStream(sourcePath));
+  }
+
+  async putStream(source: Readable | AsyncIterable<string | Uint8Array>): Promise<BlobRef> {
+    const writer = this.writer();
+    try {
+      for await (const chunk of source) await writer.write(chunk);
+      return await writer.commit();
+    } catch (error) {
+      await writer.abort();
+      throw error;
+    }
+  }
+
+  writer(): BlobWriter {
+    return new TempFileBlobWriter(this.tmpDir, (sha256) => this.path(sha256));
+  }
+}
+
+/**
+ * Hashes chunks as they come, gathers them in memory up to FLUSH_BYTES and writes them to a temp
+ * file one batch at a time. Writes are chained, so they stay in order even if a caller does not
+ * await; a caller that does await is held back while a batch is written (backpressure).
+ */
+class TempFileBlobWriter implements BlobWriter {
+  private readonly hash: Hash = createHash('sha256');
+  private readonly tmpPath: string;
+  private size = 0;
+  private pending: Buffer[] = [];
+  private pendingBytes = 0;
+  private file?: Promise<FileHandle>;
+  /** The chain of writes to the file; never rejects, failures land in `failure`. */
+  private writes: Promise<void> = Promise.resolve();
+  private failure?: unknown;
+  private state: 'open' | 'committing' | 'done' = 'open';
+
+  constructor(
+    tmpDir: string,
+    private readonly blobPath: (sha256: string) => string,
+  ) {
+    this.tmpPath = join(tmpDir, `${randomUUID()}.part`);
+  }
+
+  async write(chunk: string | Uint8Array): Promise<void> {
+    if (this.state !== 'open') throw new Error('This blob writer is already committed or aborted');
+    if (this.failure) throw this.failure;
+    // A copy: the caller may reuse its buffer once the write resolves, before the data reaches disk.
+    const buffer = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : Buffer.from(chunk);
+    if (buffer.length === 0) return;
+    this.hash.update(buffer);
+    this.size += buffer.length;
+    this.pending.push(buffer);
+    this.pendingBytes += buffer.length;
+    if (this.pendingBytes >= FLUSH_BYTES) {
+      this.flush();
+      await this.writes;
+      if (this.failure) throw this.failure;
+    }
+  }
+
+  async commit(): Promise<BlobRef> {
+    if (this.state !== 'open') throw new Error('This blob writer is already committed or aborted');
+    this.state = 'committing';
+    this.flush();
+    await this.writes;
+    if (this.failure) throw this.failure;
+    const handle = await this.openFile(); // not opened yet if the blob is empty
+    // On disk before it is renamed into place: a blob an event refers to must survive a crash.
+    await handle.sync();
+    await handle.close();
+    this.file = undefined;
+
+    const ref: BlobRef = { sha256: this.hash.digest('hex'), size: this.size };
+    const target = this.blobPath(ref.sha256);
+    if (await exists(target)) {
+      await unlink(this.tmpPath);
+    } else {
+      await mkdir(dirname(target), { recursive: true });
+      // Two writers of the same content may both get here; either rename leaves identical content.
+      await rename(this.tmpPath, target);
+    }
+    this.state = 'done';
+    return ref;
+  }
+
+  async abort(): Promise<void> {
+    if (this.state === 'done') return;
+    this.state = 'done';
+    this.pending = [];
+    await this.writes;
+    if (this.file) {
+      const file = this.file;
+      this.file = undefined;
+      await file.then((handle) => handle.close()).catch(() => undefined);
+      await unlink(this.tmpPath).catch(() => undefined);
+    }
+  }
+
+  /** Queues the gathered chunks as one write after the previous ones. */
+  private flush(): void {
+    if (this.pendingBytes === 0) return;
+    const data = Buffer.concat(this.pending, this.pendingBytes);
+    this.pending = [];
+    this.pendingBytes = 0;
+    this.writes = this.writes
+      .then(async () => {
+        if (this.failure) return;
+        const handle = await this.openFile();
+        await handle.write(data);
+      })
+      .catch((error: unknown) => {
+        this.failure ??= error;
+      });
+  }
+
+  /** Creates the temp file on first use, so a writer that is never written to touches no disk. */
+  private openFile(): Promise<FileHandle> {
+    this.file ??= mkdir(dirname(this.tmpPath), { recursive: true }).then(() => open(this.tmpPath, 'wx'));
+    return this.file;
+  }
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await access(path);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,77 @@
+import {
+  Inject,
+  Injectable,
+  Module,
+  type DynamicModule,
+  type InjectionToken,
+  type ModuleMetadata,
+  type OnApplicationShutdown,
+  type OptionalFactoryDependency,
+} from '@nestjs/common';
+import { EVENT_STORE, type EventStore } from './event-store.port';
+import { InMemoryEventStore } from './in-memory/in-memory-event-store';
+import { SqliteEventStore } from './sqlite/sqlite-event-store';
+
+export type EventStoreOptions =
+  | { kind: 'sqlite'; file: string; pollIntervalMs?: number }
+  | { kind: 'memory' };
+
+export interface EventStoreAsyncOptions {
+  imports?: ModuleMetadata['imports'];
+  inject?: (InjectionToken | OptionalFactoryDependency)[];
+  useFactory: (...args: never[]) => EventStoreOptions | Promise<EventStoreOptions>;
+}
+
+const EVENT_STORE_OPTIONS = Symbol('EVENT_STORE_OPTIONS');
+
+/** Builds the configured store; for code that runs without Nest (scripts, benchmarks). */
+export function createEventStore(options: EventStoreOptions): EventStore {
+  switch (options.kind) {
+    case 'sqlite':
+      return new SqliteEventStore(options.file, { pollIntervalMs: options.pollIntervalMs });
+    case 'memory':
+      return new InMemoryEventStore();
+  }
+}
+
+/** Closes the store when the application shuts down, after its consumers stopped. */
+@Injectable()
+class EventStoreCloser implements OnApplicationShutdown {
+  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+
+  onApplicationShutdown(): Promise<void> {
+    return this.store.close();
+  }
+}
+
+/** Provides one EventStore under the EVENT_STORE token, to the whole application. */
+@Module({})
+export class EventStoreModule {
+  static forRoot(options: EventStoreOptions): DynamicModule {
+    return EventStoreModule.withOptions({ provide: EVENT_STORE_OPTIONS, useValue: options });
+  }
+
+  static forRootAsync(options: EventStoreAsyncOptions): DynamicModule {
+    return EventStoreModule.withOptions(
+      { provide: EVENT_STORE_OPTIONS, useFactory: options.useFactory, inject: options.inject ?? [] },
+      options.imports,
+    );
+  }
+
+  private static withOptions(
+    optionsProvider: NonNullable<ModuleMetadata['providers']>[number],
+    imports: ModuleMetadata['imports'] = [],
+  ): DynamicModule {
+    return {
+      module: EventStoreModule,
+      global: true,
+      imports,
+      providers: [
+        optionsProvider,
+        { provide: EVENT_STORE, useFactory: createEventStore, inject: [EVENT_STORE_OPTIONS] },
+        EventStoreCloser,
+      ],
+      exports: [EVENT_STORE],
+    };
+  }
+}

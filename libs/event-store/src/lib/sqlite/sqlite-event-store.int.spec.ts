@@ -1,0 +1,161 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DuplicateEventIdError, EventStoreUnavailableError, WrongExpectedRevisionError } from '../errors';
+import { eventStoreContract } from '../event-store.contract';
+import type { EventStore, NewEvent, RecordedEvent } from '../event-store.port';
+import { SqliteEventStore, type SqliteEventStoreOptions } from './sqlite-event-store';
+
+function tempDir(): string {
+  return mkdtempSync(join(tmpdir(), 'event-store-'));
+}
+
+function inTempDir(options: SqliteEventStoreOptions) {
+  return async () => {
+    const dir = tempDir();
+    return {
+      store: new SqliteEventStore(join(dir, 'events.db'), options),
+      cleanup: async () => rmSync(dir, { recursive: true, force: true }),
+    };
+  };
+}
+
+eventStoreContract('SqliteEventStore', inTempDir({ pollIntervalMs: 20 }));
+// Tiny pages put page boundaries inside every read and catch-up of the suite.
+eventStoreContract('SqliteEventStore with 2-row pages', inTempDir({ pollIntervalMs: 20, pageSize: 2 }));
+
+describe('SqliteEventStore', () => {
+  let dir: string;
+  let file: string;
+  const opened: EventStore[] = [];
+
+  function open(): SqliteEventStore {
+    const store = new SqliteEventStore(file, { pollIntervalMs: 20 });
+    opened.push(store);
+    return store;
+  }
+
+  beforeEach(() => {
+    dir = tempDir();
+    // A directory that does not exist yet: the store creates it.
+    file = join(dir, 'nested', 'events.db');
+  });
+
+  afterEach(async () => {
+    await Promise.all(opened.splice(0).map((store) => store.close()));
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const event = (id: string, data: unknown = {}): NewEvent => ({ id, type: 'Happened', data });
+
+  async function readAll(store: EventStore): Promise<RecordedEvent[]> {
+    const all: RecordedEvent[] = [];
+    for await (const recorded of store.readAll()) all.push(recorded);
+    return all;
+  }
+
+  it('numbers positions 1, 2, 3… across streams', async () => {
+    const store = open();
+    await store.append('a', [event('1'), event('2')]);
+    await store.append('b', [event('3')]);
+
+    expect((await readAll(store)).map((recorded) => recorded.position)).toEqual([1, 2, 3]);
+  });
+
+  it('keeps events and checkpoints across close and reopen', async () => {
+    const first = open();
+    await first.append('a', [{ id: '1', type: 'UserCreated', data: { name: 'Ada' }, metadata: { by: 'test' } }]);
+    await first.storeCheckpoint('projection', 1);
+    await first.close();
+
+    const reopened = open();
+
+    expect(await readAll(reopened)).toEqual([
+      expect.objectContaining({ id: '1', streamId: 'a', revision: 0, position: 1, data: { name: 'Ada' }, metadata: { by: 'test' } }),
+    ]);
+    expect(await reopened.readCheckpoint('projection')).toBe(1);
+    await expect(reopened.append('a', [event('2')], 0)).resolves.toMatchObject({ nextRevision: 1, position: 2 });
+  });
+
+  it('delivers to a subscription the events appended through another connection to the file', async () => {
+    const reader = open();
+    const writer = open(); // stands in for another process
+    const received: RecordedEvent[] = [];
+    let caughtUp = false;
+    const subscription = reader.subscribe((recorded) => void received.push(recorded), {
+      onCaughtUp: () => (caughtUp = true),
+    });
+    await waitFor(() => caughtUp);
+
+    await writer.append('a', [event('1'), event('2')]);
+    await writer.append('b', [event('3')]);
+    await waitFor(() => received.length === 3);
+
+    expect(received.map((recorded) => recorded.id)).toEqual(['1', '2', '3']);
+    await subscription.stop();
+  });
+
+  it('writes nothing of a batch when a later request conflicts', async () => {
+    const store = open();
+    await store.append('b', [event('1')]);
+
+    await expect(
+      store.appendBatch([
+        { streamId: 'a', events: [event('2')] },
+        { streamId: 'b', events: [event('3')], expectedRevision: 'no-stream' },
+      ]),
+    ).rejects.toThrow(WrongExpectedRevisionError);
+
+    expect((await readAll(store)).map((recorded) => recorded.id)).toEqual(['1']);
+    expect(await store.streamRevision('a')).toBeUndefined();
+  });
+
+  it('treats a re-append of stored ids as a retry whatever the expected revision', async () => {
+    const store = open();
+    const original = await store.append('a', [event('1')]);
+    await store.append('a', [event('2')]);
+
+    expect(await store.append('a', [event('1')], 'no-stream')).toEqual(original);
+    expect(await store.headPosition()).toBe(2);
+  });
+
+  it('rejects an id already stored in another stream', async () => {
+    const store = open();
+    await store.append('a', [event('1')]);
+
+    await expect(store.append('b', [event('1')])).rejects.toThrow(DuplicateEventIdError);
+  });
+
+  it('appends 20,000 events in one batch', async () => {
+    const store = open();
+    const requests = Array.from({ length: 4000 }, (_, stream) => ({
+      streamId: `user-${stream}`,
+      events: Array.from({ length: 5 }, (_, index) => event(`${stream}-${index}`, { index })),
+      expectedRevision: 'no-stream' as const,
+    }));
+
+    const results = await store.appendBatch(requests);
+
+    expect(results).toHaveLength(4000);
+    expect(results.at(-1)).toEqual({ streamId: 'user-3999', nextRevision: 4, position: 20000 });
+    expect(await store.headPosition()).toBe(20000);
+    let count = 0;
+    for await (const _ of store.readAll({ filter: { streamPrefixes: ['user-39'] } })) count++;
+    expect(count).toBe(111 * 5); // user-39 and user-3900 … user-3999
+  });
+
+  it('reports use after close as EventStoreUnavailableError', async () => {
+    const store = open();
+    await store.close();
+
+    await expect(store.headPosition()).rejects.toThrow(EventStoreUnavailableError);
+  });
+});
+
+async function waitFor(condition: () => boolean, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('Condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}

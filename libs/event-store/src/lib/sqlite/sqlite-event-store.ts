@@ -1,0 +1,314 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { setImmediate as nextMacrotask } from 'node:timers/promises';
+import Database from 'better-sqlite3';
+import { EventStoreUnavailableError } from '../errors';
+import {
+  START,
+  type AppendRequest,
+  type AppendResult,
+  type EventHandler,
+  type EventStore,
+  type ExpectedRevision,
+  type LogFilter,
+  type NewEvent,
+  type ReadAllOptions,
+  type ReadStreamOptions,
+  type RecordedEvent,
+  type SubscribeOptions,
+  type Subscription,
+} from '../event-store.port';
+import {
+  assertExpectedRevision,
+  assertValidAppend,
+  findIdempotentRetry,
+  type StoredEventRef,
+} from '../internal/append-rules';
+import { CatchUpSubscription } from '../internal/catch-up-subscription';
+import { normalizeFilter } from '../internal/log-filter';
+
+export interface SqliteEventStoreOptions {
+  /** How often subscriptions look for events appended by other processes. Default 100 ms. */
+  pollIntervalMs?: number;
+  /** Rows fetched per query by reads and subscriptions. Default 1,000. */
+  pageSize?: number;
+  /** How long a write waits for another process's write lock. Default 5,000 ms. */
+  busyTimeoutMs?: number;
+}
+
+interface EventRow {
+  position: number;
+  id: string;
+  stream_id: string;
+  revision: number;
+  type: string;
+  data: string;
+  metadata: string | null;
+  recorded_at: string | null;
+}
+
+const SCHEMA = `
+  CREATE TABLE IF NOT EXISTS events (
+    position    INTEGER PRIMARY KEY AUTOINCREMENT,
+    id          TEXT UNIQUE NOT NULL,
+    stream_id   TEXT NOT NULL,
+    revision    INTEGER NOT NULL,
+    type        TEXT NOT NULL,
+    data        TEXT NOT NULL,
+    metadata    TEXT,
+    recorded_at TEXT
+  );
+  CREATE UNIQUE INDEX IF NOT EXISTS events_stream_revision ON events (stream_id, revision);
+  CREATE TABLE IF NOT EXISTS checkpoints (
+    name     TEXT PRIMARY KEY,
+    position INTEGER
+  );
+`;
+
+const COLUMNS = 'position, id, stream_id, revision, type, data, metadata, recorded_at';
+
+/** SQLite result codes that mean "the store cannot be used right now", not "the request is wrong". */
+const UNAVAILABLE_CODES = /^SQLITE_(BUSY|LOCKED|IOERR|CANTOPEN|FULL|READONLY|CORRUPT|NOTADB)/;
+
+/**
+ * The embedded event store: one SQLite file in WAL mode, shareable by several processes (one writer
+ * at a time, readers never blocked). Positions are the table's INTEGER PRIMARY KEY, so they only grow.
+ */
+export class SqliteEventStore implements EventStore {
+  private readonly db: Database.Database;
+  private readonly pageSize: number;
+  private readonly pollIntervalMs: number;
+  private readonly subscriptions = new Set<CatchUpSubscription>();
+  /** Log queries differ by how many prefixes and types the filter has: one prepared statement per shape. */
+  private readonly logQueries = new Map<string, Database.Statement>();
+  private closed = false;
+
+  private readonly insertEvent: Database.Statement;
+  private readonly selectById: Database.Statement<[string], StoredEventRef>;
+  private readonly selectStreamHead: Database.Statement<[string], { revision: number; position: number }>;
+  private readonly selectStreamPage: Database.Statement<[string, number, number], EventRow>;
+  private readonly selectHead: Database.Statement<[], { head: number }>;
+  private readonly selectCheckpoint: Database.Statement<[string], { position: number }>;
+  private readonly upsertCheckpoint: Database.Statement<[string, number]>;
+  private readonly appendInTransaction: Database.Transaction<(requests: AppendRequest[]) => AppendResult[]>;
+
+  constructor(
+    readonly file: string,
+    options: SqliteEventStoreOptions = {},
+  ) {
+    this.pageSize = options.pageSize ?? 1000;
+    this.pollIntervalMs = options.pollIntervalMs ?? 100;
+    try {
+      if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+      this.db = new Database(file);
+      // The timeout first: switching to WAL and creating the schema may wait for another process.
+      this.db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
+      this.db.pragma('journal_mode = WAL');
+      // In WAL mode, NORMAL can lose the last commits on power loss but never corrupts the file.
+      this.db.pragma('synchronous = NORMAL');
+      this.db.exec(SCHEMA);
+    } catch (error) {
+      throw unavailable(error) ?? error;
+    }
+
+    this.insertEvent = this.db.prepare(
+      'INSERT INTO events (id, stream_id, revision, type, data, metadata, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    );
+    this.selectById = this.db.prepare<[string], StoredEventRef>('SELECT stream_id AS streamId, revision, position FROM events WHERE id = ?');
+    this.selectStreamHead = this.db.prepare<[string], { revision: number; position: number }>(
+      'SELECT revision, position FROM events WHERE stream_id = ? ORDER BY revision DESC LIMIT 1',
+    );
+    this.selectStreamPage = this.db.prepare<[string, number, number], EventRow>(
+      `SELECT ${COLUMNS} FROM events WHERE stream_id = ? AND revision >= ? ORDER BY revision LIMIT ?`,
+    );
+    this.selectHead = this.db.prepare<[], { head: number }>('SELECT coalesce(max(position), 0) AS head FROM events');
+    this.selectCheckpoint = this.db.prepare<[string], { position: number }>('SELECT position FROM checkpoints WHERE name = ?');
+    this.upsertCheckpoint = this.db.prepare<[string, number]>(
+      'INSERT INTO checkpoints (name, position) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET position = excluded.position',
+    );
+    this.appendInTransaction = this.db.transaction((requests: AppendRequest[]) => {
+      const recordedAt = new Date().toISOString();
+      return requests.map((request) => this.appendOne(request, recordedAt));
+    });
+  }
+
+  async append(streamId: string, events: NewEvent[], expectedRevision: ExpectedRevision = 'any'): Promise<AppendResult> {
+    const [result] = await this.appendBatch([{ streamId, events, expectedRevision }]);
+    return result;
+  }
+
+  /** All requests in one transaction: any error rolls back the whole batch. */
+  async appendBatch(requests: AppendRequest[]): Promise<AppendResult[]> {
+    // IMMEDIATE takes the write lock up front: a deferred transaction that reads first can fail to
+    // upgrade to a write when another process wrote meanwhile, without waiting for busy_timeout.
+    const results = this.query(() => this.appendInTransaction.immediate(requests));
+    // A wake without new events (an idempotent retry) only costs the subscription one query.
+    this.subscriptions.forEach((subscription) => subscription.wake());
+    return results;
+  }
+
+  async *readStream(streamId: string, options: ReadStreamOptions = {}): AsyncIterable<RecordedEvent> {
+    let revision = Math.max(0, options.fromRevision ?? 0);
+    let remaining = options.maxCount ?? Infinity;
+    while (remaining > 0) {
+      const limit = Math.min(this.pageSize, remaining);
+      const rows = this.query(() => this.selectStreamPage.all(streamId, revision, limit));
+      for (const row of rows) yield toRecorded(row);
+      if (rows.length < limit) return;
+      remaining -= rows.length;
+      revision = rows[rows.length - 1].revision + 1;
+      await nextMacrotask(); // let timers and I/O run between pages of a long stream
+    }
+  }
+
+  async streamRevision(streamId: string): Promise<number | undefined> {
+    return this.query(() => this.selectStreamHead.get(streamId))?.revision;
+  }
+
+  async *readAll(options: ReadAllOptions = {}): AsyncIterable<RecordedEvent> {
+    let position = options.fromPosition ?? START;
+    let remaining = options.maxCount ?? Infinity;
+    while (remaining > 0) {
+      const limit = Math.min(this.pageSize, remaining);
+      const page = this.readPage(position, options.filter, limit);
+      for (const event of page) yield event;
+      if (page.length < limit) return;
+      remaining -= page.length;
+      position = page[page.length - 1].position;
+      await nextMacrotask(); // let timers and I/O run between pages of a long log
+    }
+  }
+
+  async headPosition(): Promise<number> {
+    return this.headPositionNow();
+  }
+
+  subscribe(handler: EventHandler, options: SubscribeOptions = {}): Subscription {
+    const subscription = new CatchUpSubscription(
+      {
+        readPage: (position, filter, limit) => this.readPage(position, filter, limit),
+        headPosition: () => this.headPositionNow(),
+      },
+      handler,
+      options,
+      // Appends through this instance wake the subscription; polling finds those of other processes.
+      {
+        pageSize: this.pageSize,
+        pollIntervalMs: this.pollIntervalMs,
+        onStopped: (stopped) => this.subscriptions.delete(stopped),
+      },
+    );
+    this.subscriptions.add(subscription);
+    return subscription;
+  }
+
+  async readCheckpoint(name: string): Promise<number | undefined> {
+    return this.query(() => this.selectCheckpoint.get(name))?.position;
+  }
+
+  async storeCheckpoint(name: string, position: number): Promise<void> {
+    this.query(() => this.upsertCheckpoint.run(name, position));
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    await Promise.all([...this.subscriptions].map((subscription) => subscription.stop()));
+    this.closed = true;
+    this.db.close();
+  }
+
+  /** Runs inside the batch transaction; throwing rolls the batch back. */
+  private appendOne({ streamId, events, expectedRevision = 'any' }: AppendRequest, recordedAt: string): AppendResult {
+    assertValidAppend(streamId, events);
+    const retried = findIdempotentRetry(
+      streamId,
+      events,
+      events.map((event) => this.selectById.get(event.id)),
+    );
+    if (retried) return { streamId, nextRevision: retried.revision, position: retried.position };
+
+    const head = this.selectStreamHead.get(streamId);
+    assertExpectedRevision(streamId, expectedRevision, head?.revision);
+    let revision = head?.revision ?? -1;
+    let position = head?.position ?? START;
+    for (const event of events) {
+      revision++;
+      const inserted = this.insertEvent.run(
+        event.id,
+        streamId,
+        revision,
+        event.type,
+        JSON.stringify(event.data ?? null),
+        event.metadata === undefined ? null : JSON.stringify(event.metadata),
+        recordedAt,
+      );
+      position = Number(inserted.lastInsertRowid);
+    }
+    return { streamId, nextRevision: revision, position };
+  }
+
+  private readPage(position: number, filter: LogFilter | undefined, limit: number): RecordedEvent[] {
+    const { streamPrefixes, eventTypes } = normalizeFilter(filter);
+    const params: Record<string, string | number> = { position, limit };
+    streamPrefixes.forEach((prefix, index) => (params[`p${index}`] = prefix));
+    eventTypes.forEach((type, index) => (params[`t${index}`] = type));
+    const statement = this.logQuery(streamPrefixes.length, eventTypes.length);
+    return this.query(() => statement.all(params) as EventRow[]).map(toRecorded);
+  }
+
+  private logQuery(prefixCount: number, typeCount: number): Database.Statement {
+    const key = `${prefixCount}:${typeCount}`;
+    let statement = this.logQueries.get(key);
+    if (!statement) {
+      const conditions = ['position > @position'];
+      // substr rather than LIKE: LIKE ignores ASCII case and treats % and _ in a prefix as wildcards.
+      if (prefixCount > 0) {
+        const prefixes = Array.from({ length: prefixCount }, (_, i) => `substr(stream_id, 1, length(@p${i})) = @p${i}`);
+        conditions.push(`(${prefixes.join(' OR ')})`);
+      }
+      if (typeCount > 0) {
+        conditions.push(`type IN (${Array.from({ length: typeCount }, (_, i) => `@t${i}`).join(', ')})`);
+      }
+      statement = this.query(() =>
+        this.db.prepare(`SELECT ${COLUMNS} FROM events WHERE ${conditions.join(' AND ')} ORDER BY position LIMIT @limit`),
+      );
+      this.logQueries.set(key, statement);
+    }
+    return statement;
+  }
+
+  private headPositionNow(): number {
+    return this.query(() => this.selectHead.get())?.head ?? START;
+  }
+
+  /** Runs a database call, reporting a closed or unusable database as EventStoreUnavailableError. */
+  private query<T>(call: () => T): T {
+    if (this.closed) throw new EventStoreUnavailableError('The event store is closed');
+    try {
+      return call();
+    } catch (error) {
+      throw unavailable(error) ?? error;
+    }
+  }
+}
+
+function unavailable(error: unknown): EventStoreUnavailableError | undefined {
+  const code = (error as { code?: unknown })?.code;
+  if (typeof code === 'string' && UNAVAILABLE_CODES.test(code)) {
+    return new EventStoreUnavailableError(`SQLite event store unavailable: ${(error as Error).message}`, { cause: error });
+  }
+  return undefined;
+}
+
+function toRecorded(row: EventRow): RecordedEvent {
+  return {
+    id: row.id,
+    type: row.type,
+    streamId: row.stream_id,
+    revision: row.revision,
+    position: row.position,
+    data: JSON.parse(row.data),
+    metadata: row.metadata === null ? {} : JSON.parse(row.metadata),
+    recordedAt: row.recorded_at ?? '',
+  };
+}

@@ -1,0 +1,56 @@
+import * as iconv from 'iconv-lite';
+import { tempFiles } from '../__fixtures__/temp-files';
+import { detectEncoding, openDecoded, readTextSample } from './encoding';
+
+const files = tempFiles();
+afterAll(() => files.cleanup());
+
+async function readAll(path: string, encoding?: Parameters<typeof detectEncoding>[1]): Promise<string> {
+  const source = await detectEncoding(path, encoding);
+  let text = '';
+  for await (const chunk of openDecoded(path, source)) text += chunk.toString();
+  return text;
+}
+
+describe('detectEncoding', () => {
+  it('uses the BOM: UTF-8, UTF-16LE and UTF-16BE, and skips it', async () => {
+    const utf8 = files.write('bom8.csv', Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('é')]));
+    const le = files.write('bomle.csv', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('é', 'utf16le')]));
+    const be = files.write('bombe.csv', Buffer.concat([Buffer.from([0xfe, 0xff]), iconv.encode('é', 'utf16be')]));
+    expect(await detectEncoding(utf8)).toEqual({ encoding: 'utf-8', bomLength: 3 });
+    expect(await detectEncoding(le)).toEqual({ encoding: 'utf-16le', bomLength: 2 });
+    expect(await detectEncoding(be)).toEqual({ encoding: 'utf-16be', bomLength: 2 });
+    expect(await readAll(utf8)).toBe('é');
+    expect(await readAll(le)).toBe('é');
+    expect(await readAll(be)).toBe('é');
+  });
+
+  it('takes a file without BOM that is valid UTF-8 as UTF-8', async () => {
+    const path = files.write('plain.csv', 'José,€\n');
+    expect(await detectEncoding(path)).toEqual({ encoding: 'utf-8', bomLength: 0 });
+  });
+
+  it('falls back to windows-1252 and decodes é € ’ correctly', async () => {
+    const path = files.write('cp1252.csv', Buffer.from([0x4a, 0x6f, 0x73, 0xe9, 0x20, 0x80, 0x20, 0x92])); // "José € ’"
+    expect(await detectEncoding(path)).toEqual({ encoding: 'windows-1252', bomLength: 0 });
+    expect(await readAll(path)).toBe('José € ’');
+  });
+
+  it('lets an explicit encoding override detection', async () => {
+    const path = files.write('forced.csv', 'é'); // valid UTF-8 (C3 A9), but the administrator says windows-1252
+    expect(await detectEncoding(path, 'windows-1252')).toEqual({ encoding: 'windows-1252', bomLength: 0 });
+    expect(await readAll(path, 'windows-1252')).toBe('Ã©');
+  });
+
+  it('still skips the BOM of an explicitly chosen encoding', async () => {
+    const path = files.write('forced-bom.csv', Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('a')]));
+    expect(await detectEncoding(path, 'utf-8')).toEqual({ encoding: 'utf-8', bomLength: 3 });
+  });
+});
+
+describe('readTextSample', () => {
+  it('decodes the start of the file after the BOM', async () => {
+    const path = files.write('sample.csv', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('a;b\n1;2\n', 'utf16le')]));
+    expect(await readTextSample(path, await detectEncoding(path), 8)).toBe('a;b\n');
+  });
+});

@@ -1,0 +1,65 @@
+import { createReadStream } from 'node:fs';
+import { open } from 'node:fs/promises';
+import { pipeline, type Readable } from 'node:stream';
+import * as iconv from 'iconv-lite';
+import type { CsvEncoding } from '../types';
+import { isUtf8File } from './utf8-validator';
+
+export interface SourceEncoding {
+  encoding: CsvEncoding;
+  /** Bytes of byte-order mark at the start of the file, skipped when reading. */
+  bomLength: number;
+}
+
+const BOMS: { encoding: CsvEncoding; bytes: Buffer }[] = [
+  { encoding: 'utf-8', bytes: Buffer.from([0xef, 0xbb, 0xbf]) },
+  { encoding: 'utf-16le', bytes: Buffer.from([0xff, 0xfe]) },
+  { encoding: 'utf-16be', bytes: Buffer.from([0xfe, 0xff]) },
+];
+
+const ICONV_NAMES: Record<CsvEncoding, string> = {
+  'utf-8': 'utf8',
+  'utf-16le': 'utf16le',
+  'utf-16be': 'utf16be',
+  // Not Node's 'latin1': that is ISO-8859-1, which has no € or ’.
+  'windows-1252': 'win1252',
+};
+
+/**
+ * Decides the file's encoding before any parsing: a BOM names it; without one the file is UTF-8
+ * only if every byte of it is (spreadsheets on Windows still save CSV as windows-1252), else
+ * windows-1252. An explicit encoding wins; its BOM, if present, is still skipped.
+ */
+export async function detectEncoding(filePath: string, explicit?: CsvEncoding): Promise<SourceEncoding> {
+  const head = await readBytes(filePath, 0, 4);
+  const bom = BOMS.find((b) => head.subarray(0, b.bytes.length).equals(b.bytes));
+  if (explicit) return { encoding: explicit, bomLength: bom?.encoding === explicit ? bom.bytes.length : 0 };
+  if (bom) return { encoding: bom.encoding, bomLength: bom.bytes.length };
+  return { encoding: (await isUtf8File(filePath)) ? 'utf-8' : 'windows-1252', bomLength: 0 };
+}
+
+/** The file's text from just after the BOM: raw bytes for UTF-8 (the CSV parser reads UTF-8), else decoded text. */
+export function openDecoded(filePath: string, source: SourceEncoding): Readable {
+  const file = createReadStream(filePath, { start: source.bomLength, highWaterMark: 256 * 1024 });
+  if (source.encoding === 'utf-8') return file;
+  const decoder = iconv.decodeStream(ICONV_NAMES[source.encoding], { stripBOM: false });
+  // pipeline destroys the decoder with any read error, so whoever consumes it sees the error.
+  pipeline(file, decoder, () => undefined);
+  return decoder as unknown as Readable; // iconv-lite's stream is a Transform, typed loosely
+}
+
+/** Decoded text of the first `maxBytes` bytes after the BOM, for sniffing the header line. */
+export async function readTextSample(filePath: string, source: SourceEncoding, maxBytes: number): Promise<string> {
+  return iconv.decode(await readBytes(filePath, source.bomLength, maxBytes), ICONV_NAMES[source.encoding]);
+}
+
+async function readBytes(filePath: string, position: number, length: number): Promise<Buffer> {
+  const handle = await open(filePath, 'r');
+  try {
+    const buffer = Buffer.alloc(length);
+    const { bytesRead } = await handle.read(buffer, 0, length, position);
+    return buffer.subarray(0, bytesRead);
+  } finally {
+    await handle.close();
+  }
+}
