@@ -4,4 +4,3 @@ export * from './lib/deterministic-id';
 export * from './lib/in-memory/in-memory-event-store';
 export * from './lib/sqlite/sqlite-event-store';
 export * from './lib/event-store.module';
-export * from './lib/event-store.contract';

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import type { ImportPlanned, ImportState, RowResult } from '@dirsync/domain';
+import { isFinished, type ImportPlanned, type ImportRequested, type ImportTransformed, type RowResult } from '@dirsync/domain';
 import { BLOB_STORE, BlobStore, readNdjson } from '@dirsync/blob-store';
 import { EVENT_STORE, type EventStore } from '@dirsync/event-store';
 import { ImportLog } from '@dirsync/import-log';
@@ -38,13 +38,14 @@ export class LoadingService {
 
   async load(importId: string): Promise<void> {
     const read = await this.log.read(importId);
-    if (!read || !read.state.transformed || read.state.status === 'completed' || read.state.status === 'failed') return;
+    if (!read || isFinished(read.state)) return;
+    const { requested, transformed } = read.state;
+    if (!requested || !transformed) return;
     let { revision } = read;
-    const { state } = read;
     try {
-      let planned = state.planned;
-      if (!planned) ({ planned, revision } = await this.planAndRecord(state, revision));
-      const dryRun = state.requested?.options.dryRun ?? false;
+      let planned = read.state.planned;
+      if (!planned) ({ planned, revision } = await this.planAndRecord(requested, transformed, revision));
+      const dryRun = requested.options.dryRun;
       if (!dryRun) await this.applier.apply(planned.plan.sha256);
       await this.log.append(importId, revision, [
         { name: 'completed', type: 'ImportCompleted', data: { importId, counts: planned.counts, dryRun, completedAt: new Date().toISOString() } },
@@ -66,13 +67,16 @@ export class LoadingService {
   }
 
   /** Phase one: the whole plan, decided against a directory that includes every earlier event. */
-  private async planAndRecord(state: ImportState, revision: number): Promise<{ planned: ImportPlanned; revision: number }> {
-    const { importId } = state;
-    const transformed = state.transformed!;
+  private async planAndRecord(
+    requested: ImportRequested,
+    transformed: ImportTransformed,
+    revision: number,
+  ): Promise<{ planned: ImportPlanned; revision: number }> {
+    const { importId } = requested;
     await this.projections.catchUp();
     const output = await this.planner.plan({
       importId,
-      options: state.requested!.options,
+      options: requested.options,
       matchBy: transformed.matchBy,
       recordsSha256: transformed.records.sha256,
       rejectedBeforePlanning: transformed.rejectedRows,

@@ -22,6 +22,8 @@ export class ImportRunner {
     const importId = await this.extraction.request(request);
     await this.log.waitUntilFinished(importId);
     await this.projections.catchUp();
-    return this.reports.get(importId)!;
+    const summary = this.reports.get(importId);
+    if (!summary) throw new Error(`import ${importId} finished but its report is missing from the read models`);
+    return summary;
   }
 }

@@ -58,8 +58,7 @@ export class ImportsController {
       });
       if (wait !== 'true') return { importId, status: 'requested' };
       await this.log.waitUntilFinished(importId);
-      await this.projections.catchUp();
-      return this.reports.get(importId)!;
+      return this.summary(importId);
     } catch (error) {
       if (error instanceof InvalidImportOptionsError) throw new BadRequestException(error.problems);
       throw error;

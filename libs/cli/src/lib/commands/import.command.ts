@@ -1,7 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { resolve } from 'node:path';
-import type { ImportOptions, MatchBy } from '@dirsync/domain';
+import { emptyCounts, type ImportOptions, type MatchBy } from '@dirsync/domain';
 import { ImportRunner } from '@dirsync/pipeline';
 import { ImportReportReadModel, type ImportSummary } from '@dirsync/projections';
 import { withPipeline, type Output } from '../cli-context';
@@ -38,7 +38,7 @@ function jsonSummary(summary: ImportSummary) {
   return {
     importId: summary.id,
     status: summary.status,
-    counts: summary.counts ?? { created: 0, updated: 0, skipped: 0, disabled: 0, reactivated: 0, rejected: 0 },
+    counts: summary.counts ?? emptyCounts(),
     ...(summary.failure ? { failure: summary.failure } : {}),
   };
 }
@@ -47,11 +47,11 @@ function humanSummary(summary: ImportSummary, reports: ImportReportReadModel): s
   const lines = [`Import ${summary.id} of ${summary.fileName}: ${summary.status}${summary.dryRun ? ' (dry run: nothing applied)' : ''}`];
   if (summary.failure) {
     lines.push(`  ${summary.failure.reason}`);
-    for (const p of summary.failure.problems) lines.push(`  - ${[p.row && `row ${p.row}`, p.field].filter(Boolean).join(', ')}${p.row || p.field ? ': ' : ''}${p.message}`);
+    for (const problem of summary.failure.problems) lines.push(`  - ${describeProblem(problem)}`);
     lines.push('Nothing was applied.');
     return `${lines.join('\n')}\n`;
   }
-  const c = summary.counts!;
+  const c = summary.counts ?? emptyCounts();
   lines.push(`  ${summary.totalRows} rows (${summary.encoding}): created ${c.created}, updated ${c.updated}, skipped ${c.skipped}, disabled ${c.disabled}, reactivated ${c.reactivated}, rejected ${c.rejected}`);
   for (const warning of summary.warnings) lines.push(`  warning: ${warning}`);
   const attention: string[][] = [];
@@ -64,4 +64,10 @@ function humanSummary(summary: ImportSummary, reports: ImportReportReadModel): s
   if (attention.length > 0) lines.push('', formatTable(['row', 'key', 'outcome', 'reasons'], attention).trimEnd());
   lines.push('', `Per-row results: npm run -s etl -- report ${summary.id} --csv`);
   return `${lines.join('\n')}\n`;
+}
+
+/** "row 3, email: …" — where the problem is, then what it is. */
+function describeProblem(problem: { row?: number; field?: string; message: string }): string {
+  const where = [problem.row !== undefined ? `row ${problem.row}` : undefined, problem.field].filter(Boolean).join(', ');
+  return where ? `${where}: ${problem.message}` : problem.message;
 }

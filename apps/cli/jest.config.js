@@ -1,4 +1,0 @@
-module.exports = {
-  displayName: 'cli-app',
-  preset: '../../jest.preset.js',
-};

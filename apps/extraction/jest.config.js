@@ -1,4 +1,0 @@
-module.exports = {
-  displayName: 'extraction-app',
-  preset: '../../jest.preset.js',
-};

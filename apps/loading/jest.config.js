@@ -1,4 +1,0 @@
-module.exports = {
-  displayName: 'loading-app',
-  preset: '../../jest.preset.js',
-};

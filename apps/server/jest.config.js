@@ -1,4 +1,0 @@
-module.exports = {
-  displayName: 'server',
-  preset: '../../jest.preset.js',
-};

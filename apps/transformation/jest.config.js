@@ -1,4 +1,0 @@
-module.exports = {
-  displayName: 'transformation-app',
-  preset: '../../jest.preset.js',
-};

@@ -1,0 +1,66 @@
+import { InMemoryEventStore } from '@dirsync/event-store';
+import { DEFAULT_IMPORT_OPTIONS, emptyCounts, type ImportEvent } from '@dirsync/domain';
+import { ImportLog } from './import-log';
+import { StageWorker } from './stage-worker';
+
+const requested = (importId: string): ImportEvent & { name: string } => ({
+  name: 'requested',
+  type: 'ImportRequested',
+  data: {
+    importId, fileName: 'u.csv', file: { sha256: 'a'.repeat(64), size: 1 }, format: 'csv', options: DEFAULT_IMPORT_OPTIONS,
+    source: { kind: 'cli' }, requestedBy: 'test', requestedAt: '2026-01-01T00:00:00.000Z',
+  },
+});
+const completed = (importId: string): ImportEvent & { name: string } => ({
+  name: 'completed',
+  type: 'ImportCompleted',
+  data: { importId, counts: emptyCounts(), dryRun: false, completedAt: '2026-01-01T00:00:01.000Z' },
+});
+
+describe('ImportLog', () => {
+  it('folds the stream into the import state and its revision', async () => {
+    const log = new ImportLog(new InMemoryEventStore());
+    await log.append('i1', -1, [requested('i1')]);
+    expect(await log.read('i1')).toMatchObject({ revision: 0, state: { importId: 'i1', status: 'requested' } });
+    expect(await log.read('missing')).toBeUndefined();
+  });
+
+  it('writes an event once when a stage repeats the same step after a crash', async () => {
+    const store = new InMemoryEventStore();
+    const log = new ImportLog(store);
+    await log.append('i1', -1, [requested('i1')]);
+    await log.append('i1', 0, [completed('i1')]);
+    await log.append('i1', 0, [completed('i1')]); // the retry
+    expect(await store.streamRevision('import-i1')).toBe(1);
+  });
+
+  it('resolves waitUntilFinished once the import completes', async () => {
+    const log = new ImportLog(new InMemoryEventStore());
+    await log.append('i1', -1, [requested('i1')]);
+    const finished = log.waitUntilFinished('i1', 5);
+    await log.append('i1', 0, [completed('i1')]);
+    await expect(finished).resolves.toMatchObject({ status: 'completed' });
+  });
+});
+
+describe('StageWorker', () => {
+  it('hands each event of its type to the stage and resumes after its checkpoint', async () => {
+    const store = new InMemoryEventStore();
+    const log = new ImportLog(store);
+    await log.append('i1', -1, [requested('i1')]);
+    await log.append('i1', 0, [completed('i1')]);
+    const seen: string[] = [];
+    const first = new StageWorker(store, 'test', 'ImportRequested', async (id) => void seen.push(id));
+    await first.start();
+    await first.whenCaughtUp();
+    await first.stop();
+    expect(seen).toEqual(['i1']);
+
+    await log.append('i2', -1, [requested('i2')]);
+    const second = new StageWorker(store, 'test', 'ImportRequested', async (id) => void seen.push(id));
+    await second.start();
+    await second.whenCaughtUp();
+    await second.stop();
+    expect(seen).toEqual(['i1', 'i2']);
+  });
+});

@@ -1,0 +1,97 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { BlobStore, readNdjson } from '@dirsync/blob-store';
+import { DEFAULT_IMPORT_OPTIONS, type ImportOptions, type UserRecord } from '@dirsync/domain';
+import { InMemoryEventStore } from '@dirsync/event-store';
+import { DirectoryProjection, DirectoryReadModel, ImportReportProjection, openReadModelDb, ProjectionRunner } from '@dirsync/projections';
+import { PlanApplier } from '../apply-plan/plan-applier';
+import { ImportPlanner } from './import-planner';
+import type { PlanLine } from './plan-line';
+
+describe('ImportPlanner and PlanApplier', () => {
+  let dir: string;
+  let store: InMemoryEventStore;
+  let blobs: BlobStore;
+  let runner: ProjectionRunner;
+  let planner: ImportPlanner;
+  let applier: PlanApplier;
+  let importCount = 0;
+
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'planner-'));
+    store = new InMemoryEventStore();
+    blobs = new BlobStore(join(dir, 'blobs'));
+    const db = openReadModelDb(':memory:');
+    runner = new ProjectionRunner(store, db, [new DirectoryProjection(db), new ImportReportProjection(db)]);
+    planner = new ImportPlanner(new DirectoryReadModel(db), blobs);
+    applier = new PlanApplier(store, blobs);
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  /** Plans the records as one import and returns each row's result. */
+  async function plan(records: UserRecord[], options: Partial<ImportOptions> = {}) {
+    const writer = blobs.writer();
+    for (const record of records) await writer.write(`${JSON.stringify(record)}\n`);
+    const recordsRef = await writer.commit();
+    await runner.catchUp();
+    const output = await planner.plan({
+      importId: `import-${++importCount}`,
+      options: { ...DEFAULT_IMPORT_OPTIONS, ...options },
+      matchBy: 'identifier',
+      recordsSha256: recordsRef.sha256,
+      rejectedBeforePlanning: 0,
+    });
+    const lines: PlanLine[] = [];
+    for await (const line of readNdjson<PlanLine>(blobs.openRead(output.plan.sha256))) lines.push(line);
+    return { output, results: lines.map((l) => l.result) };
+  }
+
+  const row = (n: number, identifier: string, profile: UserRecord['profile'] = {}): UserRecord => ({ row: n, profile: { identifier, ...profile } });
+
+  it('rejects a key repeated in the file and an e-mail an earlier row claimed', async () => {
+    const { results, output } = await plan([
+      row(2, 'a', { email: 'a@x.com' }),
+      row(3, 'A', { email: 'other@x.com' }),
+      row(4, 'b', { email: 'A@x.com' }),
+    ]);
+    expect(results.map((r) => r.outcome)).toEqual(['created', 'rejected', 'rejected']);
+    expect(results[1].reasons).toEqual(['the same key already appears at row 2']);
+    expect(results[2].reasons).toEqual(['e-mail address is already used by row 2 of this file']);
+    expect(output.counts).toMatchObject({ created: 1, rejected: 2 });
+  });
+
+  it('rejects an e-mail that belongs to another user of the directory, naming that user', async () => {
+    const first = await plan([row(2, 'a', { email: 'a@x.com' })]);
+    await applier.apply(first.output.plan.sha256);
+    const { results } = await plan([row(2, 'b', { email: 'a@x.com' })]);
+    expect(results[0]).toMatchObject({ outcome: 'rejected', reasons: ['e-mail address is already used by user a'] });
+  });
+
+  it('generates unique usernames across the directory and the file', async () => {
+    const first = await plan([row(2, 'a', { email: 'sam@x.com' })]);
+    await applier.apply(first.output.plan.sha256);
+    await plan([row(2, 'b', { email: 'sam@y.com' }), row(3, 'c', { email: 'sam@z.com' })]).then(async ({ output }) => applier.apply(output.plan.sha256));
+    await runner.catchUp();
+    const usernames = [];
+    for await (const e of store.readAll({ filter: { eventTypes: ['UserCreated'] } })) usernames.push((e.data as { profile: { username: string } }).profile.username);
+    expect(usernames).toEqual(['sam', 'sam2', 'sam3']);
+  });
+
+  it('resolves a manager created later in the same file, and warns about an unknown one', async () => {
+    const { results } = await plan([
+      row(2, 'a', { email: 'a@x.com', managerEmail: 'boss@x.com' }),
+      row(3, 'boss', { email: 'boss@x.com', managerEmail: 'ghost@x.com' }),
+    ]);
+    expect(results[0].warnings).toEqual([]);
+    expect(results[1].warnings).toEqual(['manager "ghost@x.com" is not a user of the directory; it was not saved']);
+  });
+
+  it('applies a plan once even when it is applied again after a crash', async () => {
+    const { output } = await plan([row(2, 'a'), row(3, 'b')]);
+    expect(await applier.apply(output.plan.sha256)).toBe(2);
+    const head = await store.headPosition();
+    await applier.apply(output.plan.sha256);
+    expect(await store.headPosition()).toBe(head);
+  });
+});
