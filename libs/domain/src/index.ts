@@ -4,3 +4,4 @@ export * from './lib/import-options';
 export * from './lib/import-events';
 export * from './lib/user-decider';
 export * from './lib/username';
+export * from './lib/catalog';

@@ -8,3 +8,5 @@ export * from './lib/import-report/import-report.projection';
 export * from './lib/import-report/import-report.read-model';
 export * from './lib/projections.module';
 export * from './lib/import-report/import-report.csv';
+export * from './lib/catalog/catalog.projection';
+export * from './lib/catalog/catalog.read-model';

@@ -18,6 +18,8 @@ export interface ImportOptions {
   format?: 'csv' | 'xml';
   encoding?: 'utf-8' | 'utf-16le' | 'utf-16be' | 'windows-1252';
   delimiter?: ',' | ';' | '\t';
+  /** Custom column names: header in the file -> canonical field (or one of its aliases). */
+  mapping?: Record<string, string>;
 }
 
 export const DEFAULT_IMPORT_OPTIONS: ImportOptions = {

@@ -177,3 +177,10 @@ describe('evolveUser', () => {
     expect(() => evolveUser(undefined, { type: 'UserDeleted', data: { userId: 'x' } })).toThrow(/before UserCreated/);
   });
 });
+
+describe('decideRow and usernames', () => {
+  it('rejects a row whose username belongs to someone else, naming them', () =>
+    given()
+      .when({ profile: { identifier: 'b', username: 'ada' } }, { usernameTakenBy: 'user ada@corp' })
+      .then((d) => expect(d).toMatchObject({ outcome: 'rejected', reasons: ['username is already used by user ada@corp'] })));
+});

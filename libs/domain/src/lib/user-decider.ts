@@ -16,6 +16,8 @@ export interface RowFacts {
   generatedUsername?: string;
   /** Who else already has the row's e-mail address (another user, or an earlier row). */
   emailTakenBy?: string;
+  /** Who else already has the username the row gives. */
+  usernameTakenBy?: string;
   /** The row's key already appeared at this earlier row of the file. */
   duplicateOfRow?: number;
   /** The row names a manager e-mail that matches nobody in the directory after this file's creations. */
@@ -75,6 +77,7 @@ export function decideRow(record: UserRecord, facts: RowFacts, options: ImportOp
 function rejectionReason(facts: RowFacts): string | undefined {
   if (facts.duplicateOfRow !== undefined) return `the same key already appears at row ${facts.duplicateOfRow}`;
   if (facts.emailTakenBy !== undefined) return `e-mail address is already used by ${facts.emailTakenBy}`;
+  if (facts.usernameTakenBy !== undefined) return `username is already used by ${facts.usernameTakenBy}`;
   return undefined;
 }
 

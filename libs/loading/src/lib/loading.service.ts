@@ -1,9 +1,9 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { isFinished, type ImportPlanned, type ImportRequested, type ImportTransformed, type RowResult } from '@dirsync/domain';
+import { importStream, isFinished, type ImportPlanned, type ImportRowsRejected, type ImportRequested, type ImportTransformed, type RowResult } from '@dirsync/domain';
 import { BLOB_STORE, BlobStore, readNdjson } from '@dirsync/blob-store';
 import { EVENT_STORE, type EventStore } from '@dirsync/event-store';
 import { ImportLog } from '@dirsync/import-log';
-import { DirectoryReadModel, ProjectionRunner } from '@dirsync/projections';
+import { CatalogReadModel, DirectoryReadModel, ProjectionRunner } from '@dirsync/projections';
 import { PlanApplier } from './apply-plan/plan-applier';
 import { ImportPlanner } from './plan-import/import-planner';
 import type { PlanLine } from './plan-import/plan-line';
@@ -26,13 +26,14 @@ export class LoadingService {
   private readonly applier: PlanApplier;
 
   constructor(
-    @Inject(EVENT_STORE) store: EventStore,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(BLOB_STORE) private readonly blobs: BlobStore,
     private readonly projections: ProjectionRunner,
     directory: DirectoryReadModel,
+    catalog: CatalogReadModel,
   ) {
     this.log = new ImportLog(store);
-    this.planner = new ImportPlanner(directory, blobs);
+    this.planner = new ImportPlanner(directory, catalog, blobs);
     this.applier = new PlanApplier(store, blobs);
   }
 
@@ -78,13 +79,25 @@ export class LoadingService {
       importId,
       options: requested.options,
       matchBy: transformed.matchBy,
+      format: requested.format,
       recordsSha256: transformed.records.sha256,
       rejectedBeforePlanning: transformed.rejectedRows,
+      rejectedKeys: await this.rejectedKeys(importId),
     });
     revision = await this.recordResults(importId, revision, output.plan.sha256);
     const planned: ImportPlanned = { importId, plan: output.plan, counts: output.counts, eventCount: output.eventCount };
     revision = await this.log.append(importId, revision, [{ name: 'planned', type: 'ImportPlanned', data: planned }]);
     return { planned, revision };
+  }
+
+  /** Keys of the rows transformation rejected, from the import's own stream. */
+  private async rejectedKeys(importId: string): Promise<string[]> {
+    const keys: string[] = [];
+    for await (const event of this.store.readStream(importStream(importId))) {
+      if (event.type !== 'ImportRowsRejected') continue;
+      for (const row of (event.data as ImportRowsRejected).rows) if (row.key) keys.push(row.key);
+    }
+    return keys;
   }
 
   /** Copies the plan's row results into the import's stream, so the report needs only the log. */

@@ -1,5 +1,7 @@
 import { Inject, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
 import { EVENT_STORE, type EventStore } from '@dirsync/event-store';
+import { CatalogProjection } from './catalog/catalog.projection';
+import { CatalogReadModel } from './catalog/catalog.read-model';
 import { DirectoryProjection } from './directory/directory.projection';
 import { DirectoryReadModel } from './directory/directory.read-model';
 import { ImportReportProjection } from './import-report/import-report.projection';
@@ -49,13 +51,14 @@ export class ProjectionsModule {
           provide: ProjectionRunner,
           inject: [EVENT_STORE, READ_MODEL_DB],
           useFactory: (store: EventStore, db: ReadModelDb) =>
-            new ProjectionRunner(store, db, [new DirectoryProjection(db), new ImportReportProjection(db)]),
+            new ProjectionRunner(store, db, [new DirectoryProjection(db), new ImportReportProjection(db), new CatalogProjection(db)]),
         },
         { provide: DirectoryReadModel, inject: [READ_MODEL_DB], useFactory: (db: ReadModelDb) => new DirectoryReadModel(db) },
+        { provide: CatalogReadModel, inject: [READ_MODEL_DB], useFactory: (db: ReadModelDb) => new CatalogReadModel(db) },
         { provide: ImportReportReadModel, inject: [READ_MODEL_DB], useFactory: (db: ReadModelDb) => new ImportReportReadModel(db) },
         ProjectionsLifecycle,
       ],
-      exports: [ProjectionRunner, DirectoryReadModel, ImportReportReadModel, READ_MODEL_DB],
+      exports: [ProjectionRunner, DirectoryReadModel, ImportReportReadModel, CatalogReadModel, READ_MODEL_DB],
     };
   }
 }

@@ -34,8 +34,11 @@ export function openReadModelDb(file: string): ReadModelDb {
       revision INTEGER NOT NULL,
       created_at TEXT NOT NULL,
       updated_at TEXT NOT NULL,
-      last_import_id TEXT
+      last_import_id TEXT,
+      -- Stable listing order: the first key the user has, then the id (keyset pages need a total order).
+      sort_key TEXT NOT NULL DEFAULT ''
     );
+    CREATE INDEX IF NOT EXISTS users_sorted ON users(sort_key, id);
     CREATE INDEX IF NOT EXISTS users_identifier ON users(identifier_key);
     CREATE INDEX IF NOT EXISTS users_email ON users(email_key);
     CREATE INDEX IF NOT EXISTS users_username ON users(username_key);
@@ -69,9 +72,19 @@ export function openReadModelDb(file: string): ReadModelDb {
       outcome TEXT NOT NULL,
       reasons TEXT NOT NULL,
       warnings TEXT NOT NULL,
-      changes TEXT
+      changes TEXT,
+      -- Row order, with rows that have no file row (users missing from the file) last.
+      ord INTEGER NOT NULL
     );
-    CREATE INDEX IF NOT EXISTS import_rows_by_import ON import_rows(import_id, row);
+    CREATE INDEX IF NOT EXISTS import_rows_by_import ON import_rows(import_id, ord, seq);
+    CREATE TABLE IF NOT EXISTS catalog (
+      kind TEXT NOT NULL,
+      key TEXT NOT NULL,
+      name TEXT NOT NULL,
+      defined_at TEXT NOT NULL,
+      import_id TEXT,
+      PRIMARY KEY (kind, key)
+    );
   `);
   return db;
 }
@@ -79,3 +92,16 @@ export function openReadModelDb(file: string): ReadModelDb {
 /** Lower-cased, trimmed form used to compare identifiers, e-mails and usernames. */
 export const matchKey = (value: string | undefined | null): string | null =>
   value === undefined || value === null || value === '' ? null : value.trim().toLowerCase();
+
+/** Reads a large result in pages, so no statement stays open across an await (other writers share the connection). */
+export function* keysetPages<Row, Cursor>(
+  firstPage: () => Row[],
+  nextPage: (after: Cursor) => Row[],
+  cursorOf: (row: Row) => Cursor,
+): IterableIterator<Row> {
+  let page = firstPage();
+  while (page.length > 0) {
+    yield* page;
+    page = nextPage(cursorOf(page[page.length - 1]));
+  }
+}

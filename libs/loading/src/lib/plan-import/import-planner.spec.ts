@@ -4,7 +4,15 @@ import { join } from 'node:path';
 import { BlobStore, readNdjson } from '@dirsync/blob-store';
 import { DEFAULT_IMPORT_OPTIONS, type ImportOptions, type UserRecord } from '@dirsync/domain';
 import { InMemoryEventStore } from '@dirsync/event-store';
-import { DirectoryProjection, DirectoryReadModel, ImportReportProjection, openReadModelDb, ProjectionRunner } from '@dirsync/projections';
+import {
+  CatalogProjection,
+  CatalogReadModel,
+  DirectoryProjection,
+  DirectoryReadModel,
+  ImportReportProjection,
+  openReadModelDb,
+  ProjectionRunner,
+} from '@dirsync/projections';
 import { PlanApplier } from '../apply-plan/plan-applier';
 import { ImportPlanner } from './import-planner';
 import type { PlanLine } from './plan-line';
@@ -23,14 +31,14 @@ describe('ImportPlanner and PlanApplier', () => {
     store = new InMemoryEventStore();
     blobs = new BlobStore(join(dir, 'blobs'));
     const db = openReadModelDb(':memory:');
-    runner = new ProjectionRunner(store, db, [new DirectoryProjection(db), new ImportReportProjection(db)]);
-    planner = new ImportPlanner(new DirectoryReadModel(db), blobs);
+    runner = new ProjectionRunner(store, db, [new DirectoryProjection(db), new ImportReportProjection(db), new CatalogProjection(db)]);
+    planner = new ImportPlanner(new DirectoryReadModel(db), new CatalogReadModel(db), blobs);
     applier = new PlanApplier(store, blobs);
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
   /** Plans the records as one import and returns each row's result. */
-  async function plan(records: UserRecord[], options: Partial<ImportOptions> = {}) {
+  async function plan(records: UserRecord[], options: Partial<ImportOptions> = {}, extra: { format?: 'csv' | 'xml'; rejectedKeys?: string[] } = {}) {
     const writer = blobs.writer();
     for (const record of records) await writer.write(`${JSON.stringify(record)}\n`);
     const recordsRef = await writer.commit();
@@ -40,7 +48,9 @@ describe('ImportPlanner and PlanApplier', () => {
       options: { ...DEFAULT_IMPORT_OPTIONS, ...options },
       matchBy: 'identifier',
       recordsSha256: recordsRef.sha256,
-      rejectedBeforePlanning: 0,
+      format: extra.format ?? 'csv',
+      rejectedBeforePlanning: extra.rejectedKeys?.length ?? 0,
+      rejectedKeys: extra.rejectedKeys ?? [],
     });
     const lines: PlanLine[] = [];
     for await (const line of readNdjson<PlanLine>(blobs.openRead(output.plan.sha256))) lines.push(line);
@@ -93,5 +103,31 @@ describe('ImportPlanner and PlanApplier', () => {
     const head = await store.headPosition();
     await applier.apply(output.plan.sha256);
     expect(await store.headPosition()).toBe(head);
+  });
+
+  it('lets XML define unknown roles and properties in the catalog; CSV drops them with a warning', async () => {
+    const csv = await plan([{ row: 2, profile: { identifier: 'a' }, securityRoles: ['Auditor'], genericProperties: { Site: 'Lyon' } }]);
+    expect(csv.results[0].warnings).toEqual([
+      'security role "Auditor" is not in the catalog and was ignored (only an XML import can define it)',
+      'generic property "Site" is not in the catalog and was ignored (only an XML import can define it)',
+    ]);
+    const xml = await plan([{ row: 1, profile: { identifier: 'b' }, securityRoles: ['Auditor'], genericProperties: { Site: 'Lyon' } }], {}, { format: 'xml' });
+    expect(xml.results[0].warnings).toEqual([]);
+    await applier.apply(xml.output.plan.sha256);
+    const later = await plan([{ row: 2, profile: { identifier: 'c' }, securityRoles: ['AUDITOR'] }]);
+    expect(later.results[0]).toMatchObject({ outcome: 'created', warnings: [] });
+  });
+
+  it('rejects a username another user has', async () => {
+    await applier.apply((await plan([row(2, 'a', { username: 'sam' })])).output.plan.sha256);
+    const { results } = await plan([row(2, 'b', { username: 'SAM' })]);
+    expect(results[0]).toMatchObject({ outcome: 'rejected', reasons: ['username is already used by user a'] });
+  });
+
+  it('disables active users missing from the file, but not those whose row was rejected', async () => {
+    await applier.apply((await plan([row(2, 'a'), row(3, 'b'), row(4, 'c')])).output.plan.sha256);
+    const { results, output } = await plan([row(2, 'a')], { disableMissing: true }, { rejectedKeys: ['C'] });
+    expect(output.counts).toMatchObject({ skipped: 1, disabled: 1, rejected: 1 });
+    expect(results[1]).toMatchObject({ key: 'b', outcome: 'disabled', reasons: ['not present in the file ("disable missing")'] });
   });
 });

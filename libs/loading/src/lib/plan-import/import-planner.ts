@@ -1,8 +1,11 @@
 import {
+  CATALOG_STREAM,
+  catalogKey,
   decideRow,
   emptyCounts,
   generateUsername,
   userStream,
+  type CatalogKind,
   type ImportCounts,
   type ImportOptions,
   type MatchBy,
@@ -11,7 +14,7 @@ import {
 } from '@dirsync/domain';
 import type { BlobStore } from '@dirsync/blob-store';
 import { deterministicId, type AppendRequest } from '@dirsync/event-store';
-import { matchKey, type DirectoryReadModel } from '@dirsync/projections';
+import { matchKey, type CatalogReadModel, type DirectoryReadModel } from '@dirsync/projections';
 import { readNdjson } from '@dirsync/blob-store';
 import type { PlanLine } from './plan-line';
 
@@ -21,8 +24,12 @@ export interface PlanInput {
   matchBy: MatchBy;
   /** Blob of the valid records (NDJSON of UserRecord), in file order. */
   recordsSha256: string;
+  /** Only XML may define new security roles and generic properties; CSV may only use known ones. */
+  format: 'csv' | 'xml';
   /** Rows already rejected by transformation, counted in the totals. */
   rejectedBeforePlanning: number;
+  /** Keys of those rows: their users are in the file, so "disable missing" must leave them alone. */
+  rejectedKeys: string[];
 }
 
 export interface PlanOutput {
@@ -31,11 +38,19 @@ export interface PlanOutput {
   eventCount: number;
 }
 
+interface CatalogDefinition {
+  kind: CatalogKind;
+  name: string;
+}
+const definitionId = (d: CatalogDefinition): string => `${d.kind}:${catalogKey(d.name)}`;
+
 /** What this file claims as it goes: keys, e-mails and usernames taken by earlier rows. */
 interface FileClaims {
   keyRows: Map<string, number>;
   emailRows: Map<string, number>;
-  usernames: Set<string>;
+  usernameRows: Map<string, number>;
+  /** Catalog entries this file defines (XML only), by kind and key. */
+  defined: Set<string>;
   /** E-mails of every row of the file, for manager look-ups "after this file's creations". */
   fileEmails: Set<string>;
 }
@@ -47,6 +62,7 @@ interface FileClaims {
 export class ImportPlanner {
   constructor(
     private readonly directory: DirectoryReadModel,
+    private readonly catalog: CatalogReadModel,
     private readonly blobs: BlobStore,
   ) {}
 
@@ -62,6 +78,13 @@ export class ImportPlanner {
         counts[line.result.outcome] += 1;
         eventCount += line.appends.reduce((n, a) => n + a.events.length, 0);
         await writer.write(`${JSON.stringify(line)}\n`);
+      }
+      if (input.options.disableMissing) {
+        for (const line of this.disableMissing(input, claims)) {
+          counts.disabled += 1;
+          eventCount += 1;
+          await writer.write(`${JSON.stringify(line)}\n`);
+        }
       }
       const plan = await writer.commit();
       return { plan, counts, eventCount };
@@ -82,15 +105,23 @@ export class ImportPlanner {
       const email = matchKey(record.profile.email);
       if (email) fileEmails.add(email);
     }
-    return { keyRows: new Map(), emailRows: new Map(), usernames: new Set(), fileEmails };
+    const keyRows = new Map<string, number>();
+    for (const key of input.rejectedKeys) {
+      const normalized = matchKey(this.withDomain(key, input));
+      if (normalized) keyRows.set(normalized, 0);
+    }
+    return { keyRows, emailRows: new Map(), usernameRows: new Map(), defined: new Set(), fileEmails };
   }
 
-  private planRow(record: UserRecord, input: PlanInput, claims: FileClaims): PlanLine {
+  private planRow(original: UserRecord, input: PlanInput, claims: FileClaims): PlanLine {
+    const { record, definitions } = this.checkCatalog(original, input, claims);
     const key = record.profile[input.matchBy];
     const normalizedKey = matchKey(key) ?? '';
     const current = this.directory.findBy(input.matchBy, key);
     const email = matchKey(record.profile.email);
-    const duplicateOfRow = claims.keyRows.get(normalizedKey);
+    const firstRow = claims.keyRows.get(normalizedKey);
+    // Row 0 marks a key whose row transformation rejected: that row was not a duplicate of this one.
+    const duplicateOfRow = firstRow === undefined || firstRow === 0 ? undefined : firstRow;
     const newUserId = deterministicId(input.importId, 'user', record.row);
     const decision = decideRow(
       record,
@@ -99,6 +130,7 @@ export class ImportPlanner {
         newUserId,
         duplicateOfRow,
         emailTakenBy: duplicateOfRow === undefined ? this.emailOwner(email, current?.id, claims) : undefined,
+        usernameTakenBy: this.usernameOwner(matchKey(record.profile.username), current?.id, claims),
         generatedUsername: current || record.profile.username ? undefined : this.freshUsername(record, claims),
         managerUnknown: this.managerUnknown(record, claims),
       },
@@ -106,10 +138,12 @@ export class ImportPlanner {
       { importId: input.importId },
     );
     if (duplicateOfRow === undefined) claims.keyRows.set(normalizedKey, record.row);
-    if (decision.outcome !== 'rejected' && decision.outcome !== 'skipped') {
+    const applied = decision.outcome !== 'rejected' && decision.outcome !== 'skipped';
+    if (applied) {
       if (email) claims.emailRows.set(email, record.row);
       const username = matchKey(record.profile.username) ?? this.generatedIn(decision.events);
-      if (username) claims.usernames.add(username);
+      if (username) claims.usernameRows.set(username, record.row);
+      for (const definition of definitions) claims.defined.add(definitionId(definition));
     }
     return {
       result: {
@@ -122,8 +156,62 @@ export class ImportPlanner {
         warnings: decision.warnings,
         ...(decision.changes && Object.keys(decision.changes).length > 0 ? { changes: decision.changes } : {}),
       },
-      appends: this.appendsFor(decision.events, input.importId, record.row, current?.revision),
+      appends: [
+        ...(applied ? this.catalogAppends(definitions, input.importId, record.row) : []),
+        ...this.appendsFor(decision.events, input.importId, record.row, current?.revision),
+      ],
     };
+  }
+
+  /**
+   * Roles and properties must be in the catalog. An XML file defines the unknown ones (recorded
+   * with the row that first uses them); a CSV file cannot, so they are dropped with a warning.
+   */
+  private checkCatalog(record: UserRecord, input: PlanInput, claims: FileClaims): { record: UserRecord; definitions: CatalogDefinition[] } {
+    const warnings = [...(record.warnings ?? [])];
+    const definitions = new Map<string, CatalogDefinition>();
+    const resolve = (kind: CatalogKind, name: string, label: string): string | undefined => {
+      const known = this.catalog.find(kind, name);
+      if (known !== undefined) return known;
+      const id = definitionId({ kind, name });
+      if (input.format === 'xml') {
+        if (!claims.defined.has(id)) definitions.set(id, { kind, name });
+        return name;
+      }
+      warnings.push(`${label} "${name}" is not in the catalog and was ignored (only an XML import can define it)`);
+      return undefined;
+    };
+    const securityRoles = record.securityRoles
+      ?.map((role) => resolve('securityRole', role, 'security role'))
+      .filter((role): role is string => role !== undefined);
+    const genericProperties = record.genericProperties
+      ? Object.fromEntries(
+          Object.entries(record.genericProperties).flatMap(([name, value]) => {
+            const known = resolve('genericProperty', name, 'generic property');
+            return known === undefined ? [] : [[known, value]];
+          }),
+        )
+      : undefined;
+    const checked: UserRecord = { ...record, warnings };
+    if (securityRoles) checked.securityRoles = securityRoles;
+    if (genericProperties) checked.genericProperties = genericProperties;
+    return { record: checked, definitions: [...definitions.values()] };
+  }
+
+  /** Catalog definitions go to their own stream; ids derive from the import and entry, so a retry adds none twice. */
+  private catalogAppends(definitions: CatalogDefinition[], importId: string, row: number): AppendRequest[] {
+    if (definitions.length === 0) return [];
+    return [
+      {
+        streamId: CATALOG_STREAM,
+        expectedRevision: 'any',
+        events: definitions.map((definition) => ({
+          id: deterministicId(importId, 'catalog', definitionId(definition)),
+          type: 'CatalogEntryDefined',
+          data: { ...definition, importId, row },
+        })),
+      },
+    ];
   }
 
   /** Who other than the matched user holds this e-mail: a directory user, or an earlier row. */
@@ -136,10 +224,55 @@ export class ImportPlanner {
     return undefined;
   }
 
+  private usernameOwner(username: string | null, matchedUserId: string | undefined, claims: FileClaims): string | undefined {
+    if (!username) return undefined;
+    const earlierRow = claims.usernameRows.get(username);
+    if (earlierRow !== undefined) return `row ${earlierRow} of this file`;
+    const owner = this.directory.findBy('username', username);
+    if (owner && owner.id !== matchedUserId) return `user ${owner.identifier ?? owner.email ?? owner.id}`;
+    return undefined;
+  }
+
+  /** A rejected row's key as written, completed with the domain the way transformation completes identifiers. */
+  private withDomain(key: string, input: PlanInput): string {
+    return input.matchBy === 'identifier' && input.options.domain && !key.includes('@') ? `${key}@${input.options.domain}` : key;
+  }
+
+  /** "Disable users not present": every active user whose key no row of the file carries. Never a deletion. */
+  private *disableMissing(input: PlanInput, claims: FileClaims): IterableIterator<PlanLine> {
+    for (const user of this.directory.activeUsers()) {
+      const key = matchKey(user[input.matchBy] ?? undefined);
+      if (key !== null && claims.keyRows.has(key)) continue;
+      yield {
+        result: {
+          key: user[input.matchBy] ?? undefined,
+          email: user.email ?? undefined,
+          userId: user.id,
+          outcome: 'disabled',
+          reasons: ['not present in the file ("disable missing")'],
+          warnings: [],
+        },
+        appends: [
+          {
+            streamId: userStream(user.id),
+            expectedRevision: user.revision,
+            events: [
+              {
+                id: deterministicId(input.importId, 'missing', user.id),
+                type: 'UserDisabled',
+                data: { userId: user.id, reason: 'missing-from-file', previousStatus: user.status, importId: input.importId },
+              },
+            ],
+          },
+        ],
+      };
+    }
+  }
+
   private freshUsername(record: UserRecord, claims: FileClaims): string | undefined {
     const source = record.profile.email ?? record.profile.identifier;
     if (!source) return undefined;
-    return generateUsername(source, (candidate) => claims.usernames.has(candidate) || this.directory.findBy('username', candidate) !== undefined);
+    return generateUsername(source, (candidate) => claims.usernameRows.has(candidate) || this.directory.findBy('username', candidate) !== undefined);
   }
 
   private managerUnknown(record: UserRecord, claims: FileClaims): boolean {

@@ -16,10 +16,10 @@ export class DirectoryProjection implements Projection {
     this.upsertUser = db.prepare(`
       INSERT INTO users (id, identifier, identifier_key, upn, email, email_key, username, username_key, person_id,
         first_name, last_name, title, department, alias, language, manager_email, picture, mingle_picture, status,
-        deleted, security_roles, generic_properties, revision, created_at, updated_at, last_import_id)
+        deleted, security_roles, generic_properties, revision, created_at, updated_at, last_import_id, sort_key)
       VALUES (@id, @identifier, @identifierKey, @upn, @email, @emailKey, @username, @usernameKey, @personId,
         @firstName, @lastName, @title, @department, @alias, @language, @managerEmail, @picture, @minglePicture, @status,
-        @deleted, @securityRoles, @genericProperties, @revision, @createdAt, @updatedAt, @lastImportId)
+        @deleted, @securityRoles, @genericProperties, @revision, @createdAt, @updatedAt, @lastImportId, @sortKey)
       ON CONFLICT(id) DO UPDATE SET identifier = excluded.identifier, identifier_key = excluded.identifier_key,
         upn = excluded.upn, email = excluded.email, email_key = excluded.email_key, username = excluded.username,
         username_key = excluded.username_key, person_id = excluded.person_id, first_name = excluded.first_name,
@@ -27,7 +27,8 @@ export class DirectoryProjection implements Projection {
         language = excluded.language, manager_email = excluded.manager_email, picture = excluded.picture,
         mingle_picture = excluded.mingle_picture, status = excluded.status, deleted = excluded.deleted,
         security_roles = excluded.security_roles, generic_properties = excluded.generic_properties,
-        revision = excluded.revision, updated_at = excluded.updated_at, last_import_id = excluded.last_import_id`);
+        revision = excluded.revision, updated_at = excluded.updated_at, last_import_id = excluded.last_import_id,
+        sort_key = excluded.sort_key`);
   }
 
   apply(event: RecordedEvent): void {
@@ -64,6 +65,7 @@ export class DirectoryProjection implements Projection {
       createdAt: row?.created_at ?? event.recordedAt,
       updatedAt: event.recordedAt,
       lastImportId: importId,
+      sortKey: matchKey(next.identifier) ?? matchKey(next.email) ?? matchKey(next.username) ?? '',
     });
   }
 

@@ -1,5 +1,5 @@
 import type { MatchBy, UserState, UserStatus } from '@dirsync/domain';
-import { matchKey, type ReadModelDb } from '../read-model-db';
+import { keysetPages, matchKey, type ReadModelDb } from '../read-model-db';
 import { rowToDirectoryUser, rowToUser, type DirectoryUser, type UserRow } from './user-row';
 
 export interface UserQuery {
@@ -17,6 +17,8 @@ export interface UserPage {
   limit: number;
   items: DirectoryUser[];
 }
+
+const PAGE = 1_000;
 
 const KEY_COLUMNS: Record<MatchBy, string> = {
   identifier: 'identifier_key',
@@ -69,15 +71,30 @@ export class DirectoryReadModel {
     const limit = Math.min(Math.max(1, query.limit ?? 50), 1000);
     const total = (this.db.prepare(`SELECT count(*) AS n FROM users ${clause}`).get(params) as { n: number }).n;
     const rows = this.db
-      .prepare(`SELECT * FROM users ${clause} ORDER BY identifier_key, email_key, id LIMIT @limit OFFSET @offset`)
+      .prepare(`SELECT * FROM users ${clause} ORDER BY sort_key, id LIMIT @limit OFFSET @offset`)
       .all({ ...params, limit, offset }) as UserRow[];
     return { total, offset, limit, items: rows.map(rowToDirectoryUser) };
   }
 
   /** Every user (deleted ones included), in a stable order, one at a time. */
   *all(): IterableIterator<DirectoryUser> {
-    const rows = this.db.prepare('SELECT * FROM users ORDER BY identifier_key, email_key, id').iterate() as IterableIterator<UserRow>;
-    for (const row of rows) yield rowToDirectoryUser(row);
+    for (const row of this.pages('1 = 1')) yield rowToDirectoryUser(row);
+  }
+
+  /** Users that are active and not deleted, with their stream revision (for "disable missing"). */
+  *activeUsers(): IterableIterator<UserState> {
+    for (const row of this.pages("deleted = 0 AND status = 'Active'")) yield rowToUser(row);
+  }
+
+  private pages(where: string): IterableIterator<UserRow & { sort_key: string }> {
+    type Row = UserRow & { sort_key: string };
+    const first = this.db.prepare(`SELECT * FROM users WHERE ${where} ORDER BY sort_key, id LIMIT ${PAGE}`);
+    const next = this.db.prepare(`SELECT * FROM users WHERE ${where} AND (sort_key, id) > (?, ?) ORDER BY sort_key, id LIMIT ${PAGE}`);
+    return keysetPages<Row, [string, string]>(
+      () => first.all() as Row[],
+      ([sortKey, id]) => next.all(sortKey, id) as Row[],
+      (row) => [row.sort_key, row.id],
+    );
   }
 
   count(): number {

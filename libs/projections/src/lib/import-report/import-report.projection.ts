@@ -25,8 +25,8 @@ export class ImportReportProjection implements Projection {
       warnings = coalesce(@warnings, warnings), counts = coalesce(@counts, counts),
       failure = coalesce(@failure, failure), completed_at = coalesce(@completedAt, completed_at)
       WHERE id = @id`);
-    this.insertRow = db.prepare(`INSERT INTO import_rows (import_id, row, key, email, user_id, outcome, reasons, warnings, changes)
-      VALUES (@importId, @row, @key, @email, @userId, @outcome, @reasons, @warnings, @changes)`);
+    this.insertRow = db.prepare(`INSERT INTO import_rows (import_id, row, key, email, user_id, outcome, reasons, warnings, changes, ord)
+      VALUES (@importId, @row, @key, @email, @userId, @outcome, @reasons, @warnings, @changes, @ord)`);
   }
 
   apply(recorded: RecordedEvent): void {
@@ -94,6 +94,7 @@ export class ImportReportProjection implements Projection {
       reasons: JSON.stringify(row.reasons),
       warnings: JSON.stringify(row.warnings),
       changes: row.changes ? JSON.stringify(row.changes) : null,
+      ord: row.row ?? Number.MAX_SAFE_INTEGER,
     });
   }
 }

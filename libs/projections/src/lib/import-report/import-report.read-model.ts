@@ -1,5 +1,5 @@
 import type { ImportCounts, ImportOptions, ImportStatus, RowOutcome, FieldChanges } from '@dirsync/domain';
-import type { ReadModelDb } from '../read-model-db';
+import { keysetPages, type ReadModelDb } from '../read-model-db';
 
 export interface ImportSummary {
   id: string;
@@ -44,7 +44,8 @@ interface RowRecord {
   reasons: string; warnings: string; changes: string | null;
 }
 
-const ROW_ORDER = 'ORDER BY row IS NULL, row, key, seq';
+const ROW_ORDER = 'ORDER BY ord, seq';
+const PAGE = 1_000;
 
 /** Queries over imports and their per-row results. */
 export class ImportReportReadModel {
@@ -73,8 +74,15 @@ export class ImportReportReadModel {
 
   /** Every row of one import in row order, streamed (a report can have a million rows). */
   *allRows(importId: string): IterableIterator<ImportRowReport> {
-    const records = this.db.prepare(`SELECT * FROM import_rows WHERE import_id = ? ${ROW_ORDER}`).iterate(importId) as IterableIterator<RowRecord>;
-    for (const record of records) yield toRow(record);
+    type Paged = RowRecord & { ord: number; seq: number };
+    const first = this.db.prepare(`SELECT * FROM import_rows WHERE import_id = ? ${ROW_ORDER} LIMIT ${PAGE}`);
+    const next = this.db.prepare(`SELECT * FROM import_rows WHERE import_id = ? AND (ord, seq) > (?, ?) ${ROW_ORDER} LIMIT ${PAGE}`);
+    const pages = keysetPages<Paged, [number, number]>(
+      () => first.all(importId) as Paged[],
+      ([ord, seq]) => next.all(importId, ord, seq) as Paged[],
+      (record) => [record.ord, record.seq],
+    );
+    for (const record of pages) yield toRow(record);
   }
 }
 
