@@ -3,8 +3,10 @@ import { MulterModule } from '@nestjs/platform-express';
 import { mkdirSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { diskStorage } from 'multer';
+import { CatalogController } from './catalog/catalog.controller';
 import { HealthController } from './health/health.controller';
 import { ImportsController } from './imports/imports.controller';
+import { SamplesController } from './samples/samples.controller';
 import { UsersController } from './users/users.controller';
 
 export interface AdminApiOptions {
@@ -27,7 +29,7 @@ export class AdminApiModule {
           limits: { fileSize: options.maxUploadBytes, files: 1 },
         }),
       ],
-      controllers: [ImportsController, UsersController, HealthController],
+      controllers: [ImportsController, UsersController, CatalogController, SamplesController, HealthController],
     };
   }
 }

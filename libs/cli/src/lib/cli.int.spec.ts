@@ -1,48 +1,17 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { createEventStore, type EventStore } from '@dirsync/event-store';
-import { runCli } from './cli';
+import { EtlHarness, repoRoot, samplePath } from './testing/etl-harness';
 
-const repoRoot = resolve(__dirname, '../../../..');
-const sample = join(repoRoot, 'samples/users.csv');
-
-/** Runs the CLI in this process against the test's data dir, capturing stdout and stderr. */
-async function etl(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(argv, { out: (t) => (stdout += t), err: (t) => (stderr += t) });
-  return { code, stdout, stderr };
-}
-
-async function importJson(file: string, ...flags: string[]) {
-  const result = await etl('import', file, '--json', ...flags);
-  return { ...result, summary: JSON.parse(result.stdout) };
-}
-
-async function countUserEvents(dataDir: string): Promise<number> {
-  const store: EventStore = createEventStore({ kind: 'sqlite', file: join(dataDir, 'events.sqlite') });
-  let count = 0;
-  for await (const _ of store.readAll({ filter: { streamPrefixes: ['user-'] } })) count++;
-  await store.close();
-  return count;
-}
+const sample = samplePath('users.csv');
 
 describe('etl CLI on the embedded store', () => {
-  let dataDir: string;
-  let workDir: string;
-
-  beforeEach(() => {
-    dataDir = mkdtempSync(join(tmpdir(), 'etl-data-'));
-    workDir = mkdtempSync(join(tmpdir(), 'etl-files-'));
-    process.env.ETL_DATA_DIR = dataDir;
-  });
-  afterEach(() => {
-    delete process.env.ETL_DATA_DIR;
-    rmSync(dataDir, { recursive: true, force: true });
-    rmSync(workDir, { recursive: true, force: true });
-  });
+  let h: EtlHarness;
+  beforeEach(() => (h = new EtlHarness()));
+  afterEach(() => h.dispose());
+  const etl = (...argv: string[]) => h.etl(...argv);
+  const importJson = (file: string, ...flags: string[]) => h.importJson(file, ...flags);
+  const countUserEvents = async () => (await h.events()).length;
 
   it('imports the sample: every row created, the directory lists them', async () => {
     const { code, summary } = await importJson(sample);
@@ -73,35 +42,30 @@ describe('etl CLI on the embedded store', () => {
 
   it('skips every row of a file imported again and appends no user event', async () => {
     await importJson(sample);
-    const before = await countUserEvents(dataDir);
+    const before = await countUserEvents();
     const { summary } = await importJson(sample);
     expect(summary.counts).toEqual({ created: 0, updated: 0, skipped: 7, disabled: 0, reactivated: 0, rejected: 0 });
-    expect(await countUserEvents(dataDir)).toBe(before);
+    expect(await countUserEvents()).toBe(before);
   });
 
   it('updates exactly the user whose cell changed, and its history shows from and to', async () => {
     await importJson(sample);
-    const changed = join(workDir, 'changed.csv');
-    writeFileSync(changed, readFileSync(sample, 'utf8').replace('Compiler Lead', 'Rear Admiral'));
-    const before = await countUserEvents(dataDir);
+    const changed = h.file('changed.csv', readFileSync(sample, 'utf8').replace('Compiler Lead', 'Rear Admiral'));
+    const before = await countUserEvents();
     const { summary } = await importJson(changed);
     expect(summary.counts).toMatchObject({ created: 0, updated: 1, skipped: 6 });
-    expect(await countUserEvents(dataDir)).toBe(before + 1);
+    expect(await countUserEvents()).toBe(before + 1);
 
     const users = JSON.parse((await etl('users', '--json')).stdout);
     const grace = users.find((u: { identifier: string }) => u.identifier === 'grace.hopper@example.com');
     expect(grace.title).toBe('Rear Admiral');
-    const store = createEventStore({ kind: 'sqlite', file: join(dataDir, 'events.sqlite') });
-    const history = [];
-    for await (const event of store.readStream(`user-${grace.id}`)) history.push(event);
-    await store.close();
+    const history = (await h.events(`user-${grace.id}`)).filter((e) => e.streamId === `user-${grace.id}`);
     expect(history.map((e) => e.type)).toEqual(['UserCreated', 'UserUpdated']);
     expect(history[1].data).toMatchObject({ changes: { title: { from: 'Compiler Lead', to: 'Rear Admiral' } }, importId: summary.importId, row: 3 });
   });
 
   it('rejects a row with a bad e-mail, with its row number and reason, and loads the others', async () => {
-    const file = join(workDir, 'bad-email.csv');
-    writeFileSync(file, readFileSync(sample, 'utf8').replace('grace.hopper@example.com,Grace', 'grace.hopper@,Grace'));
+    const file = h.file('bad-email.csv', readFileSync(sample, 'utf8').replace('grace.hopper@example.com,Grace', 'grace.hopper@,Grace'));
     const { code, summary } = await importJson(file);
     expect(code).toBe(0);
     expect(summary.counts).toMatchObject({ created: 6, rejected: 1 });
@@ -114,19 +78,17 @@ describe('etl CLI on the embedded store', () => {
   });
 
   it('fails a file without the key column, applying nothing (exit 1)', async () => {
-    const file = join(workDir, 'no-key.csv');
-    writeFileSync(file, 'FirstName,LastName\nAda,Lovelace\n');
+    const file = h.file('no-key.csv', 'FirstName,LastName\nAda,Lovelace\n');
     const { code, summary } = await importJson(file, '--match-by', 'identifier');
     expect(code).toBe(1);
     expect(summary.status).toBe('failed');
     expect(summary.failure.reason).toMatch(/no-key\.csv/);
-    expect(await countUserEvents(dataDir)).toBe(0);
+    expect(await countUserEvents()).toBe(0);
   });
 
   it('replay rebuilds the read models and leaves users --json byte-identical', async () => {
     await importJson(sample);
-    const changed = join(workDir, 'changed.csv');
-    writeFileSync(changed, readFileSync(sample, 'utf8').replace(',Inactive,', ',Active,'));
+    const changed = h.file('changed.csv', readFileSync(sample, 'utf8').replace(',Inactive,', ',Active,'));
     await importJson(changed);
     const before = (await etl('users', '--json')).stdout;
     const replay = await etl('replay');
@@ -137,7 +99,7 @@ describe('etl CLI on the embedded store', () => {
 
   it('answers usage errors with exit code 2', async () => {
     expect((await etl('import')).code).toBe(2);
-    expect((await etl('import', join(workDir, 'missing.csv'))).code).toBe(2);
+    expect((await etl('import', join(h.workDir, 'missing.csv'))).code).toBe(2);
     expect((await etl('import', sample, '--match-by', 'shoe-size')).code).toBe(2);
     expect((await etl('no-such-command')).code).toBe(2);
   });
@@ -145,7 +107,7 @@ describe('etl CLI on the embedded store', () => {
   it('as a real process, prints only the JSON summary on stdout', () => {
     const run = spawnSync(process.execPath, ['-r', join(repoRoot, 'tools/runtime/register.js'), join(repoRoot, 'apps/cli/src/main.ts'), 'import', sample, '--json'], {
       cwd: repoRoot,
-      env: { ...process.env, ETL_DATA_DIR: dataDir },
+      env: { ...process.env, ETL_DATA_DIR: h.dataDir },
       encoding: 'utf8',
     });
     expect(run.status).toBe(0);

@@ -1,5 +1,5 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { MATCH_KEYS } from '@dirsync/domain';
+import { ENCODINGS, FORMATS, MATCH_KEYS } from '@dirsync/domain';
 import { InvalidImportOptionsError } from '@dirsync/extraction';
 import { processOutput, type Output } from './cli-context';
 import { importCommand } from './commands/import.command';
@@ -9,6 +9,14 @@ import { usersCommand } from './commands/users.command';
 import { UsageError } from './usage-error';
 
 export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
+
+const DELIMITERS: Record<string, ',' | ';' | '\t'> = { ',': ',', comma: ',', ';': ';', semicolon: ';', '\t': '\t', tab: '\t' };
+
+function parseDelimiter(value: string): ',' | ';' | '\t' {
+  const delimiter = DELIMITERS[value.toLowerCase()];
+  if (!delimiter) throw new InvalidArgumentError('use comma, semicolon or tab');
+  return delimiter;
+}
 
 /** Runs the `etl` command line and returns its exit code: 0 done, 1 failed or rejected input, 2 usage. */
 export async function runCli(argv: string[], output: Output = processOutput): Promise<number> {
@@ -21,10 +29,20 @@ export async function runCli(argv: string[], output: Output = processOutput): Pr
   program
     .command('import')
     .description('import a file of users: create new users, update changed ones, report every row')
-    .argument('<file>', 'CSV file with a header row')
+    .argument('<file>', 'CSV file with a header row, or XML file')
     .option('--json', 'print one JSON summary on stdout')
     .addOption(new Option('--match-by <key>', 'field that finds existing users (default: identifier when the file has it, else email)').choices(MATCH_KEYS))
+    .option('--update-existing', 'update users that already exist (the default)')
     .option('--no-update-existing', 'leave existing users unchanged (only create new ones)')
+    .option('--activate-deleted', 'restore deleted users that appear in the file (needs update existing)')
+    .option('--disable-missing', 'disable (never delete) active users that are not in the file')
+    .option('--create-draft', 'create new users in Draft status (cannot be combined with --activate-deleted)')
+    .option('--domain <name>', 'append @<name> to identifiers that have no domain')
+    .option('--default-language <code>', 'language of created users whose row has none (default: ETL_DEFAULT_LANGUAGE or en)')
+    .addOption(new Option('--format <format>', 'file format (default: from the file name, .xml or csv)').choices(FORMATS))
+    .addOption(new Option('--encoding <encoding>', 'character encoding (default: detected)').choices(ENCODINGS))
+    .option('--delimiter <delimiter>', 'CSV delimiter: comma, semicolon or tab (default: detected from the header)', parseDelimiter)
+    .option('--mapping <file>', 'JSON file renaming columns: {"header in the file": "field"}')
     .option('--dry-run', 'compute and store the plan without changing any user')
     .action(async (file: string, flags) => {
       exitCode = await importCommand(file, flags, output);

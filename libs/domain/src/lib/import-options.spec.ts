@@ -9,3 +9,13 @@ describe('optionProblems', () => {
   it('refuses activate deleted with create in draft', () =>
     expect(optionProblems({ ...DEFAULT_IMPORT_OPTIONS, activateDeleted: true, createDraft: true })[0]).toMatch(/create in draft/));
 });
+
+describe('option values', () => {
+  it('refuses a malformed domain and default language', () => {
+    expect(optionProblems({ ...DEFAULT_IMPORT_OPTIONS, domain: 'exa mple', defaultLanguage: 'english' })).toEqual([
+      'domain "exa mple" is not a domain name such as example.com',
+      'default language "english" is not a language tag such as en, es or pt-BR',
+    ]);
+    expect(optionProblems({ ...DEFAULT_IMPORT_OPTIONS, domain: 'corp.example.com', defaultLanguage: 'pt-BR' })).toEqual([]);
+  });
+});

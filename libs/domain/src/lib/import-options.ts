@@ -15,8 +15,8 @@ export interface ImportOptions {
   defaultLanguage: string;
   /** Compute and store the plan, write no user event. */
   dryRun: boolean;
-  format?: 'csv' | 'xml';
-  encoding?: 'utf-8' | 'utf-16le' | 'utf-16be' | 'windows-1252';
+  format?: (typeof FORMATS)[number];
+  encoding?: (typeof ENCODINGS)[number];
   delimiter?: ',' | ';' | '\t';
   /** Custom column names: header in the file -> canonical field (or one of its aliases). */
   mapping?: Record<string, string>;
@@ -31,6 +31,16 @@ export const DEFAULT_IMPORT_OPTIONS: ImportOptions = {
   dryRun: false,
 };
 
+export const ENCODINGS = ['utf-8', 'utf-16le', 'utf-16be', 'windows-1252'] as const;
+export const FORMATS = ['csv', 'xml'] as const;
+
+/** A language tag such as `en`, `es` or `pt-BR`. */
+export const isLanguageTag = (value: string): boolean => /^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/i.test(value);
+
+/** A DNS domain such as `example.com`, appended to identifiers. */
+export const isDomainName = (value: string): boolean =>
+  /^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/i.test(value);
+
 /** Contradictions between options, as messages for the administrator; empty when the options hold together. */
 export function optionProblems(options: ImportOptions): string[] {
   const problems: string[] = [];
@@ -42,6 +52,12 @@ export function optionProblems(options: ImportOptions): string[] {
   }
   if (options.matchBy !== undefined && !MATCH_KEYS.includes(options.matchBy)) {
     problems.push(`match by must be one of ${MATCH_KEYS.join(', ')}`);
+  }
+  if (options.domain !== undefined && !isDomainName(options.domain)) {
+    problems.push(`domain "${options.domain}" is not a domain name such as example.com`);
+  }
+  if (!isLanguageTag(options.defaultLanguage)) {
+    problems.push(`default language "${options.defaultLanguage}" is not a language tag such as en, es or pt-BR`);
   }
   return problems;
 }

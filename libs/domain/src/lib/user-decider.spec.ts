@@ -1,6 +1,6 @@
 import type { UserEvent } from './events';
 import { DEFAULT_IMPORT_OPTIONS, type ImportOptions } from './import-options';
-import { decideRow, evolveUser, type RowDecision, type RowFacts } from './user-decider';
+import { decideDeletion, decideRow, evolveUser, type RowDecision, type RowFacts } from './user-decider';
 import type { UserRecord, UserState } from './user';
 
 // Given past events of a user, when a row is decided, then these events and outcome follow.
@@ -183,4 +183,12 @@ describe('decideRow and usernames', () => {
     given()
       .when({ profile: { identifier: 'b', username: 'ada' } }, { usernameTakenBy: 'user ada@corp' })
       .then((d) => expect(d).toMatchObject({ outcome: 'rejected', reasons: ['username is already used by user ada@corp'] })));
+});
+
+describe('decideDeletion', () => {
+  const current = evolveUser(undefined, ada);
+  it('marks the user deleted, naming who did it', () =>
+    expect(decideDeletion(current, 'admin:ada')).toEqual([{ type: 'UserDeleted', data: { userId: 'u-1', by: 'admin:ada' } }]));
+  it('does nothing for a user already deleted', () =>
+    expect(decideDeletion(evolveUser(current, { type: 'UserDeleted', data: { userId: 'u-1' } }), 'x')).toEqual([]));
 });

@@ -204,3 +204,9 @@ function sameRecord(a: Record<string, string>, b: Record<string, string>): boole
 function dropUndefined<T extends Record<string, FieldValue>>(value: T): T {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
 }
+
+/** An administrator deletes a user: marked deleted (kept, restorable with "activate deleted"). Nothing to do twice. */
+export function decideDeletion(current: UserState, by: string): UserEvent[] {
+  if (current.deleted) return [];
+  return [{ type: 'UserDeleted', data: { userId: current.id, by } }];
+}

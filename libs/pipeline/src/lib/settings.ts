@@ -1,3 +1,4 @@
+import { isLanguageTag } from '@dirsync/domain';
 import { resolve } from 'node:path';
 
 /** Process settings, read once from the environment. */
@@ -16,7 +17,7 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   const port = Number(env.PORT ?? 3000);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new InvalidSettingsError(`PORT must be a port number, got "${env.PORT}"`);
   const defaultLanguage = env.ETL_DEFAULT_LANGUAGE ?? 'en';
-  if (!/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/.test(defaultLanguage)) {
+  if (!isLanguageTag(defaultLanguage)) {
     throw new InvalidSettingsError(`ETL_DEFAULT_LANGUAGE must be a language tag such as "en" or "pt-BR", got "${defaultLanguage}"`);
   }
   return { dataDir: resolve(env.ETL_DATA_DIR || './data'), port, defaultLanguage };

@@ -1,4 +1,5 @@
-import { Controller, DefaultValuePipe, Get, Inject, NotFoundException, Param, ParseIntPipe, Query, BadRequestException } from '@nestjs/common';
+import { BadRequestException, Controller, DefaultValuePipe, Delete, Get, Inject, NotFoundException, Param, ParseIntPipe, Query } from '@nestjs/common';
+import { DeleteUserService, UserNotFoundError } from '@dirsync/loading';
 import { USER_STATUSES, userStream, type UserStatus } from '@dirsync/domain';
 import { EVENT_STORE, type EventStore } from '@dirsync/event-store';
 import { DirectoryReadModel, ProjectionRunner, type DirectoryUser, type UserPage } from '@dirsync/projections';
@@ -9,13 +10,15 @@ export class UsersController {
     @Inject(EVENT_STORE) private readonly store: EventStore,
     private readonly directory: DirectoryReadModel,
     private readonly projections: ProjectionRunner,
+    private readonly deletion: DeleteUserService,
   ) {}
 
-  /** The directory: filter by status, search text (identifier, e-mail, username, names), page with offset/limit. */
+  /** The directory: filter by status, search text (identifier, e-mail, username, names), deleted users with includeDeleted=true, page with offset/limit. */
   @Get()
   async list(
     @Query('status') status: string | undefined,
     @Query('search') search: string | undefined,
+    @Query('includeDeleted') includeDeleted: string | undefined,
     @Query('offset', new DefaultValuePipe(0), ParseIntPipe) offset: number,
     @Query('limit', new DefaultValuePipe(50), ParseIntPipe) limit: number,
   ): Promise<UserPage> {
@@ -23,7 +26,7 @@ export class UsersController {
       throw new BadRequestException(`status must be one of ${USER_STATUSES.join(', ')}`);
     }
     await this.projections.catchUp();
-    return this.directory.list({ status: status as UserStatus | undefined, search, offset, limit });
+    return this.directory.list({ status: status as UserStatus | undefined, search, includeDeleted: includeDeleted === 'true', offset, limit });
   }
 
   @Get(':id')
@@ -32,6 +35,19 @@ export class UsersController {
     const user = this.directory.getById(id);
     if (!user) throw new NotFoundException(`no user with id ${id}`);
     return user;
+  }
+
+  /** Marks the user deleted (kept in the directory and its history; an import restores it only with "activate deleted"). */
+  @Delete(':id')
+  async delete(@Param('id') id: string): Promise<DirectoryUser> {
+    try {
+      const position = await this.deletion.delete(id, 'api');
+      if (position !== undefined) await this.projections.waitFor(position);
+    } catch (error) {
+      if (error instanceof UserNotFoundError) throw new NotFoundException(error.message);
+      throw error;
+    }
+    return this.get(id);
   }
 
   /** Every event of the user, oldest first: what changed, when, and which import and row caused it. */

@@ -1,4 +1,4 @@
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { resolve } from 'node:path';
 import { emptyCounts, type ImportOptions, type MatchBy } from '@dirsync/domain';
@@ -11,7 +11,16 @@ import { UsageError } from '../usage-error';
 export interface ImportFlags {
   json?: boolean;
   matchBy?: MatchBy;
-  updateExisting: boolean;
+  updateExisting?: boolean;
+  activateDeleted?: boolean;
+  disableMissing?: boolean;
+  createDraft?: boolean;
+  domain?: string;
+  defaultLanguage?: string;
+  format?: ImportOptions['format'];
+  encoding?: ImportOptions['encoding'];
+  delimiter?: ImportOptions['delimiter'];
+  mapping?: string;
   dryRun?: boolean;
 }
 
@@ -19,7 +28,8 @@ export interface ImportFlags {
 export async function importCommand(file: string, flags: ImportFlags, output: Output): Promise<number> {
   const filePath = resolve(file);
   if (!existsSync(filePath) || !statSync(filePath).isFile()) throw new UsageError(`no such file: ${file}`);
-  const options: Partial<ImportOptions> = { matchBy: flags.matchBy, updateExisting: flags.updateExisting, dryRun: flags.dryRun ?? false };
+  const { json: _json, mapping, ...choices } = flags;
+  const options: Partial<ImportOptions> = { ...choices, mapping: mapping ? readMapping(mapping) : undefined };
   return withPipeline(true, async (app) => {
     const summary = await app.get(ImportRunner).run({
       filePath,
@@ -32,6 +42,19 @@ export async function importCommand(file: string, flags: ImportFlags, output: Ou
     else output.out(humanSummary(summary, app.get(ImportReportReadModel)));
     return summary.status === 'completed' ? 0 : 1;
   });
+}
+
+/** A mapping file is a JSON object: each key a header as written in the file, each value a field or one of its aliases. */
+function readMapping(file: string): Record<string, string> {
+  let mapping: unknown;
+  try {
+    mapping = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new UsageError(`cannot read the mapping file ${file}: ${(error as Error).message}`);
+  }
+  const valid = typeof mapping === 'object' && mapping !== null && !Array.isArray(mapping) && Object.values(mapping).every((v) => typeof v === 'string');
+  if (!valid) throw new UsageError(`the mapping file ${file} must be a JSON object of "header": "field" pairs`);
+  return mapping as Record<string, string>;
 }
 
 function jsonSummary(summary: ImportSummary) {

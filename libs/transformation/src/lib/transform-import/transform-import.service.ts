@@ -76,6 +76,7 @@ export class TransformImportService {
         domain: options.domain,
         encoding: options.encoding,
         delimiter: options.delimiter,
+        mapping: options.mapping,
       },
       {
         record: (record) => records.write(`${JSON.stringify(record)}\n`),
