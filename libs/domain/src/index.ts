@@ -5,3 +5,4 @@ export * from './lib/import-events';
 export * from './lib/user-decider';
 export * from './lib/username';
 export * from './lib/catalog';
+export * from './lib/import-guards';

@@ -2,6 +2,7 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { ENCODINGS, FORMATS, MATCH_KEYS } from '@dirsync/domain';
 import { InvalidImportOptionsError } from '@dirsync/extraction';
 import { processOutput, type Output } from './cli-context';
+import { approveCommand, rejectCommand } from './commands/decide.command';
 import { importCommand } from './commands/import.command';
 import { replayCommand } from './commands/replay.command';
 import { reportCommand } from './commands/report.command';
@@ -46,6 +47,24 @@ export async function runCli(argv: string[], output: Output = processOutput): Pr
     .option('--dry-run', 'compute and store the plan without changing any user')
     .action(async (file: string, flags) => {
       exitCode = await importCommand(file, flags, output);
+    });
+
+  program
+    .command('approve')
+    .description('apply an import that awaits approval (a guard stopped it)')
+    .argument('<importId>')
+    .option('--json', 'print one JSON summary on stdout')
+    .action(async (importId: string, flags) => {
+      exitCode = await approveCommand(importId, flags, output);
+    });
+
+  program
+    .command('reject')
+    .description('discard an import that awaits approval; nothing is applied')
+    .argument('<importId>')
+    .option('--reason <text>', 'why, for the audit trail')
+    .action(async (importId: string, flags) => {
+      exitCode = await rejectCommand(importId, flags, output);
     });
 
   program

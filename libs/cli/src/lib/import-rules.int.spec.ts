@@ -176,3 +176,45 @@ describe('import rules (CLI, real files)', () => {
     expect(readFileSync(samplePath('users.csv'), 'utf8')).toMatch(/^UserIdentifier,UPN,/);
   });
 });
+
+describe('XML imports (CLI, real files)', () => {
+  let h: EtlHarness;
+  beforeEach(() => (h = new EtlHarness()));
+  afterEach(() => h.dispose());
+
+  it('imports the XML sample cleanly into an empty directory, defining its roles and properties in the catalog', async () => {
+    const { summary } = await h.importJson(samplePath('users.xml'));
+    expect(summary.counts).toEqual({ created: 7, updated: 0, skipped: 0, disabled: 0, reactivated: 0, rejected: 0 });
+    expect((await h.report(summary.importId)).every((r) => r.warnings === '')).toBe(true);
+    expect(await h.user('ada.lovelace@example.com')).toMatchObject({ securityRoles: ['Admin', 'Reader'], genericProperties: { CostCenter: 'CC-100' } });
+    const catalog = (await h.events('catalog')).map((e) => e.data);
+    expect(catalog).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ kind: 'securityRole', name: 'Admin' }),
+        expect.objectContaining({ kind: 'securityRole', name: 'Reader' }),
+        expect.objectContaining({ kind: 'genericProperty', name: 'CostCenter' }),
+      ]),
+    );
+    expect(catalog).toHaveLength(3);
+  });
+
+  it('lets a later CSV use the roles an XML import defined', async () => {
+    await h.importJson(samplePath('users.xml'));
+    const { summary } = await h.importJson(h.file('roles.csv', 'UserIdentifier,UPN,SecurityRole1,GenericProperty_CostCenter\nalan.turing@example.com,alan.turing@example.com,admin,CC-999\n'));
+    expect(summary.counts).toMatchObject({ updated: 1 });
+    expect(await h.user('alan.turing@example.com')).toMatchObject({ securityRoles: ['Admin'], genericProperties: { CostCenter: 'CC-999' } });
+  });
+
+  it('refuses a DOCTYPE and changes nothing (exit 1)', async () => {
+    const file = h.file('evil.xml', '<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">]><Users><User><UserIdentifier>&lol;</UserIdentifier><UPN>a</UPN></User></Users>');
+    const { code, summary } = await h.importJson(file);
+    expect(code).toBe(1);
+    expect(summary.failure.reason).toMatch(/evil\.xml.*DOCTYPE/);
+    expect(await h.events()).toEqual([]);
+  });
+
+  it('takes an XML file with another extension when told --format xml', async () => {
+    const { summary } = await h.importJson(h.file('users.txt', readFileSync(samplePath('users.xml'))), '--format', 'xml');
+    expect(summary.counts.created).toBe(7);
+  });
+});

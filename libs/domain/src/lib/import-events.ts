@@ -59,6 +59,8 @@ export interface RowResult {
 /** The plan's row results, in bounded chunks, appended before any user event. */
 export interface ImportRowsPlanned {
   importId: string;
+  /** The plan these rows belong to; a re-plan's rows replace the earlier plan's. */
+  planNumber?: number;
   rows: RowResult[];
 }
 
@@ -74,10 +76,37 @@ export const emptyCounts = (): ImportCounts => ({
 
 export interface ImportPlanned {
   importId: string;
+  /** 1 for the first plan; a re-plan (the directory changed before approval) counts up. */
+  planNumber: number;
+  /** Log position the plan was decided at: a later user event means the directory changed. */
+  basedOnPosition: number;
+  /** Active users of the directory at planning, for the guards. */
+  activeUsers: number;
   /** Every user event of the plan, with ids and expected revisions, so a resumed apply is exact. */
   plan: BlobRef;
   counts: ImportCounts;
   eventCount: number;
+}
+
+/** The plan tripped a guard: nothing is applied until an administrator approves it. */
+export interface ImportAwaitingApproval {
+  importId: string;
+  planNumber: number;
+  reasons: string[];
+}
+
+export interface ImportApproved {
+  importId: string;
+  by: string;
+  at: string;
+}
+
+/** An administrator refused the plan: the import ends with nothing applied. */
+export interface ImportRejected {
+  importId: string;
+  by: string;
+  at: string;
+  reason?: string;
 }
 
 export interface ImportCompleted {
@@ -102,11 +131,14 @@ export type ImportEvent =
   | { type: 'ImportTransformed'; data: ImportTransformed }
   | { type: 'ImportRowsPlanned'; data: ImportRowsPlanned }
   | { type: 'ImportPlanned'; data: ImportPlanned }
+  | { type: 'ImportAwaitingApproval'; data: ImportAwaitingApproval }
+  | { type: 'ImportApproved'; data: ImportApproved }
+  | { type: 'ImportRejected'; data: ImportRejected }
   | { type: 'ImportCompleted'; data: ImportCompleted }
   | { type: 'ImportFailed'; data: ImportFailed };
 export type ImportEventType = ImportEvent['type'];
 
-export type ImportStatus = 'requested' | 'transformed' | 'planned' | 'completed' | 'failed';
+export type ImportStatus = 'requested' | 'transformed' | 'planned' | 'awaiting-approval' | 'approved' | 'completed' | 'failed' | 'rejected';
 
 /** What any stage needs to know of an import, folded from its stream. */
 export interface ImportState {
@@ -115,6 +147,9 @@ export interface ImportState {
   requested?: ImportRequested;
   transformed?: ImportTransformed;
   planned?: ImportPlanned;
+  awaiting?: ImportAwaitingApproval;
+  approved?: ImportApproved;
+  rejected?: ImportRejected;
   completed?: ImportCompleted;
   failed?: ImportFailed;
 }
@@ -127,7 +162,14 @@ export function evolveImport(state: ImportState | undefined, event: ImportEvent)
     case 'ImportTransformed':
       return { ...current, status: 'transformed', transformed: event.data };
     case 'ImportPlanned':
-      return { ...current, status: 'planned', planned: event.data };
+      // A re-plan keeps an earlier approval: the loading stage checks it still covers the new plan.
+      return { ...current, status: current.approved ? 'approved' : 'planned', planned: event.data };
+    case 'ImportAwaitingApproval':
+      return { ...current, status: 'awaiting-approval', awaiting: event.data, approved: undefined };
+    case 'ImportApproved':
+      return { ...current, status: 'approved', approved: event.data };
+    case 'ImportRejected':
+      return { ...current, status: 'rejected', rejected: event.data };
     case 'ImportCompleted':
       return { ...current, status: 'completed', completed: event.data };
     case 'ImportFailed':
@@ -138,5 +180,9 @@ export function evolveImport(state: ImportState | undefined, event: ImportEvent)
   }
 }
 
+/** Nothing more will happen to the import. */
 export const isFinished = (state: ImportState | undefined): boolean =>
-  state?.status === 'completed' || state?.status === 'failed';
+  state?.status === 'completed' || state?.status === 'failed' || state?.status === 'rejected';
+
+/** The pipeline is done with it for now: finished, or waiting for an administrator. */
+export const isSettled = (state: ImportState | undefined): boolean => isFinished(state) || state?.status === 'awaiting-approval';

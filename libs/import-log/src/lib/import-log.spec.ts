@@ -34,10 +34,10 @@ describe('ImportLog', () => {
     expect(await store.streamRevision('import-i1')).toBe(1);
   });
 
-  it('resolves waitUntilFinished once the import completes', async () => {
+  it('resolves waitUntilSettled once the import completes', async () => {
     const log = new ImportLog(new InMemoryEventStore());
     await log.append('i1', -1, [requested('i1')]);
-    const finished = log.waitUntilFinished('i1', 5);
+    const finished = log.waitUntilSettled('i1', 5);
     await log.append('i1', 0, [completed('i1')]);
     await expect(finished).resolves.toMatchObject({ status: 'completed' });
   });
@@ -50,14 +50,14 @@ describe('StageWorker', () => {
     await log.append('i1', -1, [requested('i1')]);
     await log.append('i1', 0, [completed('i1')]);
     const seen: string[] = [];
-    const first = new StageWorker(store, 'test', 'ImportRequested', async (id) => void seen.push(id));
+    const first = new StageWorker(store, 'test', ['ImportRequested'], async (id) => void seen.push(id));
     await first.start();
     await first.whenCaughtUp();
     await first.stop();
     expect(seen).toEqual(['i1']);
 
     await log.append('i2', -1, [requested('i2')]);
-    const second = new StageWorker(store, 'test', 'ImportRequested', async (id) => void seen.push(id));
+    const second = new StageWorker(store, 'test', ['ImportRequested'], async (id) => void seen.push(id));
     await second.start();
     await second.whenCaughtUp();
     await second.stop();

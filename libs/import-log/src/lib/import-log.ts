@@ -1,4 +1,4 @@
-import { evolveImport, importStream, isFinished, type ImportEvent, type ImportState } from '@dirsync/domain';
+import { evolveImport, importStream, isSettled, type ImportEvent, type ImportState } from '@dirsync/domain';
 import { deterministicId, type EventStore, type NewEvent } from '@dirsync/event-store';
 
 /** An import's stream as the stages use it: fold its state, append the next events at its exact revision. */
@@ -27,13 +27,13 @@ export class ImportLog {
     return result.nextRevision;
   }
 
-  /** Resolves with the import's final state once it completed or failed. */
-  waitUntilFinished(importId: string, pollIntervalMs = 50): Promise<ImportState> {
+  /** Resolves with the import's state once the pipeline is done with it: finished, or waiting for approval. */
+  waitUntilSettled(importId: string, pollIntervalMs = 50): Promise<ImportState> {
     return new Promise((resolve, reject) => {
       const check = async (): Promise<void> => {
         try {
           const current = await this.read(importId);
-          if (current && isFinished(current.state)) return resolve(current.state);
+          if (current && isSettled(current.state)) return resolve(current.state);
           setTimeout(check, pollIntervalMs);
         } catch (error) {
           reject(error);

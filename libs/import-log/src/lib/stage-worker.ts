@@ -2,7 +2,7 @@ import { Logger } from '@nestjs/common';
 import type { EventStore, Subscription } from '@dirsync/event-store';
 
 /**
- * Runs one pipeline stage as a consumer of the log: every event of `eventType` (from any import)
+ * Runs one pipeline stage as a consumer of the log: every event of `eventTypes` (from any import)
  * is handed to `handle`, in order, and the stage's checkpoint moves only after the handler is done.
  * After a crash the stage starts again from its checkpoint, so an unfinished import is picked up;
  * handlers must therefore be safe to run twice on the same import.
@@ -15,7 +15,7 @@ export class StageWorker {
   constructor(
     private readonly store: EventStore,
     private readonly stage: string,
-    private readonly eventType: string,
+    private readonly eventTypes: string[],
     private readonly handle: (importId: string) => Promise<void>,
   ) {
     this.logger = new Logger(`StageWorker:${stage}`);
@@ -33,7 +33,7 @@ export class StageWorker {
       },
       {
         fromPosition,
-        filter: { eventTypes: [this.eventType] },
+        filter: { eventTypes: this.eventTypes },
         onCaughtUp: () => markCaughtUp(),
         onError: (error) => this.logger.error(`stage ${this.stage} stopped: ${error.message}`),
       },

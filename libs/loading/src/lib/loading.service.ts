@@ -1,22 +1,39 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { importStream, isFinished, type ImportPlanned, type ImportRowsRejected, type ImportRequested, type ImportTransformed, type RowResult } from '@dirsync/domain';
+import {
+  guardReasons,
+  importStream,
+  isSettled,
+  USER_STREAM_PREFIX,
+  type ImportEvent,
+  type ImportPlanned,
+  type ImportRequested,
+  type ImportRowsRejected,
+  type ImportState,
+  type ImportTransformed,
+  type RowResult,
+} from '@dirsync/domain';
 import { BLOB_STORE, BlobStore, readNdjson } from '@dirsync/blob-store';
 import { EVENT_STORE, type EventStore } from '@dirsync/event-store';
 import { ImportLog } from '@dirsync/import-log';
-import { CatalogReadModel, DirectoryReadModel, ProjectionRunner } from '@dirsync/projections';
+import { CatalogReadModel, DirectoryReadModel, ImportReportReadModel, ProjectionRunner } from '@dirsync/projections';
 import { PlanApplier } from './apply-plan/plan-applier';
+import { LOADING_OPTIONS, type LoadingOptions } from './loading.options';
 import { ImportPlanner } from './plan-import/import-planner';
 import type { PlanLine } from './plan-import/plan-line';
-
 
 /** Row results per ImportRowsPlanned event, and events per append, keep each append well under 1 MiB. */
 const RESULTS_PER_CHUNK = 500;
 const CHUNKS_PER_APPEND = 4;
 
+type Named = ImportEvent & { name: string };
+
 /**
- * The loading stage: for a transformed import, plans every row against the directory, records the
- * plan in the import's stream, then (unless it is a dry run) applies it and completes the import.
- * Safe to run again on the same import at any point: each step is skipped or repeated exactly.
+ * The loading stage. For a transformed import: plans every row against the directory and records
+ * the plan in the import's stream (phase one); then, unless it is a dry run or a guard stops it for
+ * an administrator's approval, applies it and completes the import (phase two).
+ *
+ * It is safe to run again on the same import at any point (after a crash, or by a second process):
+ * it picks up from what the import's stream says, and every event it writes has a fixed id.
  */
 @Injectable()
 export class LoadingService {
@@ -28,8 +45,10 @@ export class LoadingService {
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(BLOB_STORE) private readonly blobs: BlobStore,
+    @Inject(LOADING_OPTIONS) private readonly options: LoadingOptions,
     private readonly projections: ProjectionRunner,
-    directory: DirectoryReadModel,
+    private readonly directory: DirectoryReadModel,
+    private readonly reports: ImportReportReadModel,
     catalog: CatalogReadModel,
   ) {
     this.log = new ImportLog(store);
@@ -39,32 +58,63 @@ export class LoadingService {
 
   async load(importId: string): Promise<void> {
     const read = await this.log.read(importId);
-    if (!read || isFinished(read.state)) return;
-    const { requested, transformed } = read.state;
-    if (!requested || !transformed) return;
-    let { revision } = read;
+    if (!read || isSettled(read.state) || !read.state.transformed) return;
     try {
-      let planned = read.state.planned;
-      if (!planned) ({ planned, revision } = await this.planAndRecord(requested, transformed, revision));
-      const dryRun = requested.options.dryRun;
-      if (!dryRun) await this.applier.apply(planned.plan.sha256);
-      await this.log.append(importId, revision, [
-        { name: 'completed', type: 'ImportCompleted', data: { importId, counts: planned.counts, dryRun, completedAt: new Date().toISOString() } },
-      ]);
-      this.logger.log(`import ${importId} completed: ${JSON.stringify(planned.counts)}`);
+      await this.advance(read.state, read.revision);
     } catch (error) {
-      this.logger.error(`import ${importId} failed in loading: ${(error as Error).message}`);
-      const current = await this.log.read(importId);
-      if (current && current.state.status !== 'completed' && current.state.status !== 'failed') {
-        await this.log.append(importId, current.revision, [
-          {
-            name: 'failed',
-            type: 'ImportFailed',
-            data: { importId, stage: 'loading', reason: (error as Error).message, problems: [], failedAt: new Date().toISOString() },
-          },
-        ]);
+      await this.fail(importId, error as Error);
+    }
+  }
+
+  private async advance(state: ImportState, revision: number): Promise<void> {
+    const { importId, requested, transformed } = state;
+    if (!requested || !transformed) return;
+    let planned = state.planned;
+    if (!planned) {
+      ({ planned, revision } = await this.planAndRecord(requested, transformed, revision, 1));
+    } else if (state.status === 'approved' && (await this.directoryChangedSince(planned, importId))) {
+      const approvedDisables = planned.counts.disabled;
+      ({ planned, revision } = await this.planAndRecord(requested, transformed, revision, planned.planNumber + 1));
+      if (planned.counts.disabled > approvedDisables) {
+        const reason = `the directory changed after approval and the new plan disables ${planned.counts.disabled} users, more than the ${approvedDisables} approved`;
+        await this.awaitApproval(importId, revision, planned, [reason]);
+        return;
       }
     }
+    const dryRun = requested.options.dryRun;
+    if (!dryRun && state.status !== 'approved') {
+      const reasons = this.guard(requested, transformed, planned);
+      if (reasons.length > 0) {
+        await this.awaitApproval(importId, revision, planned, reasons);
+        return;
+      }
+    }
+    if (!dryRun) await this.applier.apply(planned.plan.sha256);
+    await this.log.append(importId, revision, [
+      { name: 'completed', type: 'ImportCompleted', data: { importId, counts: planned.counts, dryRun, completedAt: new Date().toISOString() } },
+    ]);
+    this.logger.log(`import ${importId} completed: ${JSON.stringify(planned.counts)}`);
+  }
+
+  private guard(requested: ImportRequested, transformed: ImportTransformed, planned: ImportPlanned): string[] {
+    const previous = this.reports.lastCompleted(requested.source, requested.importId);
+    return guardReasons(
+      {
+        disables: planned.counts.disabled,
+        activeUsers: planned.activeUsers,
+        rows: transformed.totalRows,
+        disableMissing: requested.options.disableMissing,
+        previousRows: previous?.totalRows ?? undefined,
+      },
+      this.options.guards,
+    );
+  }
+
+  private async awaitApproval(importId: string, revision: number, planned: ImportPlanned, reasons: string[]): Promise<void> {
+    await this.log.append(importId, revision, [
+      { name: `awaiting-${planned.planNumber}`, type: 'ImportAwaitingApproval', data: { importId, planNumber: planned.planNumber, reasons } },
+    ]);
+    this.logger.warn(`import ${importId} awaits approval: ${reasons.join('; ')}`);
   }
 
   /** Phase one: the whole plan, decided against a directory that includes every earlier event. */
@@ -72,9 +122,11 @@ export class LoadingService {
     requested: ImportRequested,
     transformed: ImportTransformed,
     revision: number,
+    planNumber: number,
   ): Promise<{ planned: ImportPlanned; revision: number }> {
     const { importId } = requested;
-    await this.projections.catchUp();
+    const basedOnPosition = await this.store.headPosition();
+    await this.projections.waitFor(basedOnPosition);
     const output = await this.planner.plan({
       importId,
       options: requested.options,
@@ -84,10 +136,26 @@ export class LoadingService {
       rejectedBeforePlanning: transformed.rejectedRows,
       rejectedKeys: await this.rejectedKeys(importId),
     });
-    revision = await this.recordResults(importId, revision, output.plan.sha256);
-    const planned: ImportPlanned = { importId, plan: output.plan, counts: output.counts, eventCount: output.eventCount };
-    revision = await this.log.append(importId, revision, [{ name: 'planned', type: 'ImportPlanned', data: planned }]);
+    revision = await this.recordResults(importId, revision, output.plan.sha256, planNumber);
+    const planned: ImportPlanned = {
+      importId,
+      planNumber,
+      basedOnPosition,
+      activeUsers: this.directory.countActive(),
+      plan: output.plan,
+      counts: output.counts,
+      eventCount: output.eventCount,
+    };
+    revision = await this.log.append(importId, revision, [{ name: `planned-${planNumber}`, type: 'ImportPlanned', data: planned }]);
     return { planned, revision };
+  }
+
+  /** Has anyone but this import written a user event since the plan was made? */
+  private async directoryChangedSince(planned: ImportPlanned, importId: string): Promise<boolean> {
+    for await (const event of this.store.readAll({ fromPosition: planned.basedOnPosition, filter: { streamPrefixes: [USER_STREAM_PREFIX] } })) {
+      if ((event.data as { importId?: string }).importId !== importId) return true;
+    }
+    return false;
   }
 
   /** Keys of the rows transformation rejected, from the import's own stream. */
@@ -101,13 +169,13 @@ export class LoadingService {
   }
 
   /** Copies the plan's row results into the import's stream, so the report needs only the log. */
-  private async recordResults(importId: string, revision: number, planSha256: string): Promise<number> {
+  private async recordResults(importId: string, revision: number, planSha256: string, planNumber: number): Promise<number> {
     let chunk: RowResult[] = [];
-    let pending: { name: string; type: 'ImportRowsPlanned'; data: { importId: string; rows: RowResult[] } }[] = [];
+    let pending: Named[] = [];
     let chunkIndex = 0;
     const flushChunk = () => {
       if (chunk.length === 0) return;
-      pending.push({ name: `rows-planned-${chunkIndex++}`, type: 'ImportRowsPlanned', data: { importId, rows: chunk } });
+      pending.push({ name: `plan-${planNumber}-rows-${chunkIndex++}`, type: 'ImportRowsPlanned', data: { importId, planNumber, rows: chunk } });
       chunk = [];
     };
     const flushAppend = async () => {
@@ -123,5 +191,14 @@ export class LoadingService {
     flushChunk();
     await flushAppend();
     return revision;
+  }
+
+  private async fail(importId: string, error: Error): Promise<void> {
+    this.logger.error(`import ${importId} failed in loading: ${error.message}`);
+    const current = await this.log.read(importId);
+    if (!current || isSettled(current.state)) return;
+    await this.log.append(importId, current.revision, [
+      { name: 'failed', type: 'ImportFailed', data: { importId, stage: 'loading', reason: error.message, problems: [], failedAt: new Date().toISOString() } },
+    ]);
   }
 }

@@ -20,7 +20,7 @@ export class ImportRunner {
 
   async run(request: ImportRequest): Promise<ImportSummary> {
     const importId = await this.extraction.request(request);
-    await this.log.waitUntilFinished(importId);
+    await this.log.waitUntilSettled(importId);
     await this.projections.catchUp();
     const summary = this.reports.get(importId);
     if (!summary) throw new Error(`import ${importId} finished but its report is missing from the read models`);

@@ -20,10 +20,10 @@ export class PipelineWorkers implements OnApplicationBootstrap, BeforeApplicatio
   async onApplicationBootstrap(): Promise<void> {
     const { stages } = this.options;
     if (stages.transformation) {
-      this.workers.push(new StageWorker(this.store, 'transformation', 'ImportRequested', (id) => this.transformation.transform(id)));
+      this.workers.push(new StageWorker(this.store, 'transformation', ['ImportRequested'], (id) => this.transformation.transform(id)));
     }
     if (stages.loading) {
-      this.workers.push(new StageWorker(this.store, 'loading', 'ImportTransformed', (id) => this.loading.load(id)));
+      this.workers.push(new StageWorker(this.store, 'loading', ['ImportTransformed', 'ImportApproved'], (id) => this.loading.load(id)));
     }
     await Promise.all(this.workers.map((worker) => worker.start()));
   }

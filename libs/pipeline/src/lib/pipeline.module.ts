@@ -17,7 +17,7 @@ import { PIPELINE_OPTIONS, type PipelineOptions } from './pipeline.options';
 @Module({})
 export class PipelineModule {
   static forRoot(options: PipelineOptions): DynamicModule {
-    const { dataDir, defaultLanguage } = options.settings;
+    const { dataDir, defaultLanguage, guards } = options.settings;
     return {
       module: PipelineModule,
       global: true,
@@ -27,10 +27,10 @@ export class PipelineModule {
         ProjectionsModule.forRoot({ file: join(dataDir, 'readmodels.sqlite'), live: options.stages.projections }),
         ExtractionModule.forRoot({ defaultLanguage }),
         TransformationModule,
-        LoadingModule,
+        LoadingModule.forRoot({ guards }),
       ],
       providers: [{ provide: PIPELINE_OPTIONS, useValue: options }, PipelineWorkers, ImportRunner],
-      exports: [PIPELINE_OPTIONS, ImportRunner, ExtractionModule],
+      exports: [PIPELINE_OPTIONS, ImportRunner, ExtractionModule, LoadingModule],
     };
   }
 }

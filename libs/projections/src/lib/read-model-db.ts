@@ -51,6 +51,9 @@ export function openReadModelDb(file: string): ReadModelDb {
       format TEXT NOT NULL,
       options TEXT NOT NULL,
       source TEXT NOT NULL,
+      source_key TEXT NOT NULL,
+      plan_number INTEGER NOT NULL DEFAULT 0,
+      decision TEXT,
       requested_by TEXT NOT NULL,
       requested_at TEXT NOT NULL,
       encoding TEXT,
@@ -74,7 +77,9 @@ export function openReadModelDb(file: string): ReadModelDb {
       warnings TEXT NOT NULL,
       changes TEXT,
       -- Row order, with rows that have no file row (users missing from the file) last.
-      ord INTEGER NOT NULL
+      ord INTEGER NOT NULL,
+      -- 0: rejected by transformation; n: from plan n (a re-plan replaces the earlier plan's rows).
+      plan_number INTEGER NOT NULL DEFAULT 0
     );
     CREATE INDEX IF NOT EXISTS import_rows_by_import ON import_rows(import_id, ord, seq);
     CREATE TABLE IF NOT EXISTS catalog (

@@ -1,5 +1,6 @@
 import {
   BadRequestException,
+  ConflictException,
   Body,
   Controller,
   Get,
@@ -23,7 +24,8 @@ import { EVENT_STORE, type EventStore } from '@dirsync/event-store';
 import { ImportLog } from '@dirsync/import-log';
 import { ImportReportReadModel, ProjectionRunner, writeReportCsv, type ImportSummary } from '@dirsync/projections';
 
-import { UploadOptionsDto } from './upload-options.dto';
+import { ImportDecisionError, ImportDecisionService } from '@dirsync/loading';
+import { RejectImportDto, UploadOptionsDto } from './upload-options.dto';
 
 @Controller('imports')
 export class ImportsController {
@@ -34,6 +36,7 @@ export class ImportsController {
     private readonly extraction: RequestImportService,
     private readonly reports: ImportReportReadModel,
     private readonly projections: ProjectionRunner,
+    private readonly decisions: ImportDecisionService,
   ) {
     this.log = new ImportLog(store);
   }
@@ -57,7 +60,7 @@ export class ImportsController {
         requestedBy: 'api',
       });
       if (wait !== 'true') return { importId, status: 'requested' };
-      await this.log.waitUntilFinished(importId);
+      await this.log.waitUntilSettled(importId);
       return this.summary(importId);
     } catch (error) {
       if (error instanceof InvalidImportOptionsError) throw new BadRequestException(error.problems);
@@ -65,6 +68,24 @@ export class ImportsController {
     } finally {
       await rm(file.path, { force: true });
     }
+  }
+
+  /** Applies a plan a guard stopped (re-planned if the directory changed since); answers once the pipeline settled it. */
+  @Post(':id/approve')
+  @HttpCode(200)
+  async approve(@Param('id') id: string): Promise<ImportSummary> {
+    await this.decide(() => this.decisions.approve(id, 'api'));
+    await this.log.waitUntilSettled(id);
+    return this.summary(id);
+  }
+
+  /** Discards a plan a guard stopped; nothing is applied. */
+  @Post(':id/reject')
+  @HttpCode(200)
+  async reject(@Param('id') id: string, @Body() body: RejectImportDto): Promise<ImportSummary> {
+    await this.decide(() => this.decisions.reject(id, 'api', body.reason));
+    await this.log.waitUntilSettled(id);
+    return this.summary(id);
   }
 
   @Get()
@@ -97,6 +118,17 @@ export class ImportsController {
     response.setHeader('Content-Disposition', `attachment; filename="import-${id}-results.csv"`);
     await writeReportCsv(this.reports.allRows(id), (chunk) => response.write(chunk));
     response.end();
+  }
+
+  private async decide(action: () => Promise<void>): Promise<void> {
+    try {
+      await action();
+    } catch (error) {
+      if (error instanceof ImportDecisionError) {
+        throw error.kind === 'not-found' ? new NotFoundException(error.message) : new ConflictException(error.message);
+      }
+      throw error;
+    }
   }
 
   private async summary(id: string): Promise<ImportSummary> {

@@ -80,3 +80,10 @@ export class UploadOptionsDto {
     return { matchBy, updateExisting, activateDeleted, disableMissing, createDraft, domain, defaultLanguage, format, encoding, delimiter, mapping, dryRun };
   }
 }
+
+/** Body of POST /api/imports/:id/reject. */
+export class RejectImportDto {
+  @IsOptional()
+  @IsString()
+  reason?: string;
+}

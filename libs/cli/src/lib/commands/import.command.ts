@@ -38,10 +38,15 @@ export async function importCommand(file: string, flags: ImportFlags, output: Ou
       source: { kind: 'cli' },
       requestedBy: `cli:${userInfo().username}`,
     });
-    if (flags.json) output.out(`${JSON.stringify(jsonSummary(summary))}\n`);
-    else output.out(humanSummary(summary, app.get(ImportReportReadModel)));
-    return summary.status === 'completed' ? 0 : 1;
+    return printSummary(summary, app.get(ImportReportReadModel), flags, output);
   });
+}
+
+/** Prints an import's outcome; exit 0 only when it completed (awaiting approval, failed or rejected: 1). */
+export function printSummary(summary: ImportSummary, reports: ImportReportReadModel, flags: { json?: boolean }, output: Output): number {
+  if (flags.json) output.out(`${JSON.stringify(jsonSummary(summary))}\n`);
+  else output.out(humanSummary(summary, reports));
+  return summary.status === 'completed' ? 0 : 1;
 }
 
 /** A mapping file is a JSON object: each key a header as written in the file, each value a field or one of its aliases. */
@@ -63,6 +68,7 @@ function jsonSummary(summary: ImportSummary) {
     status: summary.status,
     counts: summary.counts ?? emptyCounts(),
     ...(summary.failure ? { failure: summary.failure } : {}),
+    ...(summary.status === 'awaiting-approval' ? { reasons: summary.decision?.reasons ?? [] } : {}),
   };
 }
 
@@ -72,6 +78,11 @@ function humanSummary(summary: ImportSummary, reports: ImportReportReadModel): s
     lines.push(`  ${summary.failure.reason}`);
     for (const problem of summary.failure.problems) lines.push(`  - ${describeProblem(problem)}`);
     lines.push('Nothing was applied.');
+    return `${lines.join('\n')}\n`;
+  }
+  if (summary.status === 'awaiting-approval') {
+    for (const reason of summary.decision?.reasons ?? []) lines.push(`  ${reason}`);
+    lines.push('Nothing was applied. Review the plan, then:', `  npm run -s etl -- approve ${summary.id}`, `  npm run -s etl -- reject ${summary.id}`);
     return `${lines.join('\n')}\n`;
   }
   const c = summary.counts ?? emptyCounts();

@@ -97,6 +97,10 @@ export class DirectoryReadModel {
     );
   }
 
+  countActive(): number {
+    return (this.db.prepare("SELECT count(*) AS n FROM users WHERE deleted = 0 AND status = 'Active'").get() as { n: number }).n;
+  }
+
   count(): number {
     return (this.db.prepare('SELECT count(*) AS n FROM users').get() as { n: number }).n;
   }

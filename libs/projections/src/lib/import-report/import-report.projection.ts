@@ -14,19 +14,24 @@ export class ImportReportProjection implements Projection {
   private readonly insertImport;
   private readonly updateImport;
   private readonly insertRow;
+  private readonly startPlan;
+  private readonly dropOlderPlans;
 
   constructor(private readonly db: ReadModelDb) {
     this.insertImport = db.prepare(`INSERT OR REPLACE INTO imports
-      (id, status, file_name, sha256, size, format, options, source, requested_by, requested_at, dry_run)
-      VALUES (@id, 'requested', @fileName, @sha256, @size, @format, @options, @source, @requestedBy, @requestedAt, @dryRun)`);
+      (id, status, file_name, sha256, size, format, options, source, source_key, requested_by, requested_at, dry_run)
+      VALUES (@id, 'requested', @fileName, @sha256, @size, @format, @options, @source, @sourceKey, @requestedBy, @requestedAt, @dryRun)`);
     this.updateImport = db.prepare(`UPDATE imports SET
       status = coalesce(@status, status), encoding = coalesce(@encoding, encoding),
       total_rows = coalesce(@totalRows, total_rows), valid_rows = coalesce(@validRows, valid_rows),
       warnings = coalesce(@warnings, warnings), counts = coalesce(@counts, counts),
-      failure = coalesce(@failure, failure), completed_at = coalesce(@completedAt, completed_at)
+      failure = coalesce(@failure, failure), completed_at = coalesce(@completedAt, completed_at),
+      decision = coalesce(@decision, decision)
       WHERE id = @id`);
-    this.insertRow = db.prepare(`INSERT INTO import_rows (import_id, row, key, email, user_id, outcome, reasons, warnings, changes, ord)
-      VALUES (@importId, @row, @key, @email, @userId, @outcome, @reasons, @warnings, @changes, @ord)`);
+    this.startPlan = db.prepare(`UPDATE imports SET plan_number = @planNumber WHERE id = @importId AND plan_number < @planNumber`);
+    this.dropOlderPlans = db.prepare(`DELETE FROM import_rows WHERE import_id = @importId AND plan_number BETWEEN 1 AND @planNumber - 1`);
+    this.insertRow = db.prepare(`INSERT INTO import_rows (import_id, row, key, email, user_id, outcome, reasons, warnings, changes, ord, plan_number)
+      VALUES (@importId, @row, @key, @email, @userId, @outcome, @reasons, @warnings, @changes, @ord, @planNumber)`);
   }
 
   apply(recorded: RecordedEvent): void {
@@ -34,7 +39,7 @@ export class ImportReportProjection implements Projection {
     const update = (fields: Partial<Record<string, unknown>>) =>
       this.updateImport.run({
         id: event.data.importId,
-        status: null, encoding: null, totalRows: null, validRows: null, warnings: null, counts: null, failure: null, completedAt: null,
+        status: null, encoding: null, totalRows: null, validRows: null, warnings: null, counts: null, failure: null, completedAt: null, decision: null,
         ...fields,
       });
     switch (event.type) {
@@ -42,7 +47,7 @@ export class ImportReportProjection implements Projection {
         const d = event.data;
         this.insertImport.run({
           id: d.importId, fileName: d.fileName, sha256: d.file.sha256, size: d.file.size, format: d.format,
-          options: JSON.stringify(d.options), source: JSON.stringify(d.source), requestedBy: d.requestedBy,
+          options: JSON.stringify(d.options), source: JSON.stringify(d.source), sourceKey: sourceKey(d.source), requestedBy: d.requestedBy,
           requestedAt: d.requestedAt, dryRun: d.options.dryRun ? 1 : 0,
         });
         return;
@@ -52,7 +57,7 @@ export class ImportReportProjection implements Projection {
           this.addRow(event.data.importId, {
             row: row.row, key: row.key, email: row.email, outcome: 'rejected',
             reasons: row.reasons.map((p) => (p.field ? `${p.field}: ${p.message}` : p.message)), warnings: [],
-          });
+          }, 0);
         }
         return;
       case 'ImportTransformed':
@@ -61,11 +66,26 @@ export class ImportReportProjection implements Projection {
           validRows: event.data.validRows, warnings: JSON.stringify(event.data.warnings),
         });
         return;
-      case 'ImportRowsPlanned':
-        for (const row of event.data.rows) this.addRow(event.data.importId, row);
+      case 'ImportRowsPlanned': {
+        const { importId, planNumber = 1 } = event.data;
+        if (this.startPlan.run({ importId, planNumber }).changes > 0) this.dropOlderPlans.run({ importId, planNumber });
+        for (const row of event.data.rows) this.addRow(importId, row, planNumber);
         return;
+      }
       case 'ImportPlanned':
         update({ status: 'planned', counts: JSON.stringify(event.data.counts) });
+        return;
+      case 'ImportAwaitingApproval':
+        update({ status: 'awaiting-approval', decision: JSON.stringify({ reasons: event.data.reasons }) });
+        return;
+      case 'ImportApproved':
+        update({ status: 'approved', decision: JSON.stringify({ approvedBy: event.data.by, approvedAt: event.data.at }) });
+        return;
+      case 'ImportRejected':
+        update({
+          status: 'rejected', completedAt: event.data.at,
+          decision: JSON.stringify({ rejectedBy: event.data.by, rejectedAt: event.data.at, reason: event.data.reason ?? null }),
+        });
         return;
       case 'ImportCompleted':
         update({ status: 'completed', counts: JSON.stringify(event.data.counts), completedAt: event.data.completedAt });
@@ -83,7 +103,7 @@ export class ImportReportProjection implements Projection {
     this.db.exec('DELETE FROM imports; DELETE FROM import_rows;');
   }
 
-  private addRow(importId: string, row: RowResult): void {
+  private addRow(importId: string, row: RowResult, planNumber: number): void {
     this.insertRow.run({
       importId,
       row: row.row ?? null,
@@ -95,6 +115,11 @@ export class ImportReportProjection implements Projection {
       warnings: JSON.stringify(row.warnings),
       changes: row.changes ? JSON.stringify(row.changes) : null,
       ord: row.row ?? Number.MAX_SAFE_INTEGER,
+      planNumber,
     });
   }
 }
+
+/** Imports of one source are compared with each other (the shrink guard): an FTP source by id, uploads and CLI runs by kind. */
+export const sourceKey = (source: { kind: string; sourceId?: string }): string =>
+  source.sourceId ? `${source.kind}:${source.sourceId}` : source.kind;

@@ -1,5 +1,6 @@
 import type { ImportCounts, ImportOptions, ImportStatus, RowOutcome, FieldChanges } from '@dirsync/domain';
 import { keysetPages, type ReadModelDb } from '../read-model-db';
+import { sourceKey } from './import-report.projection';
 
 export interface ImportSummary {
   id: string;
@@ -19,6 +20,8 @@ export interface ImportSummary {
   counts: ImportCounts | null;
   dryRun: boolean;
   failure: { stage: string; reason: string; problems: { row?: number; field?: string; message: string }[] } | null;
+  /** Why it awaits approval, or who approved or rejected it and when. */
+  decision: { reasons?: string[]; approvedBy?: string; approvedAt?: string; rejectedBy?: string; rejectedAt?: string; reason?: string | null } | null;
   completedAt: string | null;
 }
 
@@ -37,7 +40,7 @@ interface ImportRecord {
   id: string; status: ImportStatus; file_name: string; sha256: string; size: number; format: string; options: string;
   source: string; requested_by: string; requested_at: string; encoding: string | null; total_rows: number | null;
   valid_rows: number | null; warnings: string; counts: string | null; dry_run: number; failure: string | null;
-  completed_at: string | null;
+  decision: string | null; completed_at: string | null;
 }
 interface RowRecord {
   row: number | null; key: string | null; email: string | null; user_id: string | null; outcome: RowOutcome;
@@ -62,6 +65,14 @@ export class ImportReportReadModel {
       .prepare('SELECT * FROM imports ORDER BY requested_at DESC, id LIMIT ? OFFSET ?')
       .all(Math.min(Math.max(1, limit), 1000), Math.max(0, offset)) as ImportRecord[];
     return { total, items: records.map(toSummary) };
+  }
+
+  /** The latest import of the same source that completed and applied its plan (not a dry run), other than `exceptId`. */
+  lastCompleted(source: { kind: string; sourceId?: string }, exceptId: string): ImportSummary | undefined {
+    const record = this.db
+      .prepare(`SELECT * FROM imports WHERE source_key = ? AND status = 'completed' AND dry_run = 0 AND id <> ? ORDER BY completed_at DESC LIMIT 1`)
+      .get(sourceKey(source), exceptId) as ImportRecord | undefined;
+    return record ? toSummary(record) : undefined;
   }
 
   rows(importId: string, offset = 0, limit = 100): { total: number; items: ImportRowReport[] } {
@@ -105,6 +116,7 @@ function toSummary(r: ImportRecord): ImportSummary {
     counts: r.counts ? JSON.parse(r.counts) : null,
     dryRun: r.dry_run === 1,
     failure: r.failure ? JSON.parse(r.failure) : null,
+    decision: r.decision ? JSON.parse(r.decision) : null,
     completedAt: r.completed_at,
   };
 }

@@ -32,10 +32,21 @@ const ICONV_NAMES: Record<CsvEncoding, string> = {
  */
 export async function detectEncoding(filePath: string, explicit?: CsvEncoding): Promise<SourceEncoding> {
   const head = await readBytes(filePath, 0, 4);
-  const bom = BOMS.find((b) => head.subarray(0, b.bytes.length).equals(b.bytes));
-  if (explicit) return { encoding: explicit, bomLength: bom?.encoding === explicit ? bom.bytes.length : 0 };
-  if (bom) return { encoding: bom.encoding, bomLength: bom.bytes.length };
+  const bom = sniffBom(head);
+  if (explicit) return { encoding: explicit, bomLength: bom?.encoding === explicit ? bom.bomLength : 0 };
+  if (bom) return bom;
   return { encoding: (await isUtf8File(filePath)) ? 'utf-8' : 'windows-1252', bomLength: 0 };
+}
+
+/** The encoding named by a byte-order mark at the start of `head`, if there is one. */
+export function sniffBom(head: Buffer): SourceEncoding | undefined {
+  const bom = BOMS.find((b) => head.subarray(0, b.bytes.length).equals(b.bytes));
+  return bom && { encoding: bom.encoding, bomLength: bom.bytes.length };
+}
+
+/** Decodes a whole buffer (no BOM handling: pass the bytes after it). */
+export function decodeBytes(bytes: Buffer, encoding: CsvEncoding): string {
+  return iconv.decode(bytes, ICONV_NAMES[encoding], { stripBOM: false });
 }
 
 /** The file's text from just after the BOM: raw bytes for UTF-8 (the CSV parser reads UTF-8), else decoded text. */

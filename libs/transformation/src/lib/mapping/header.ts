@@ -26,7 +26,31 @@ export type HeaderResult = { layout: HeaderLayout; problems: [] } | { layout?: u
 export interface HeaderOptions {
   matchBy?: MatchBy;
   mapping?: Record<string, string>;
+  /** How messages name a header; default: CSV columns. */
+  wording?: HeaderWording;
 }
+
+/**
+ * How messages name the things that carry values: CSV header cells ("column 'Email'") or XML child
+ * elements ("element <Email>"). The rules are the same for both formats; only the words differ.
+ */
+export interface HeaderWording {
+  /** 'column' or 'element'. */
+  noun: string;
+  /** One header as quoted in a message. */
+  name(header: string): string;
+  /** No header at all. */
+  nothing: string;
+  /** The explicit match key's header is missing. */
+  missing(keyHeader: string): string;
+}
+
+export const CSV_WORDING: HeaderWording = {
+  noun: 'column',
+  name: (header) => `'${header}'`,
+  nothing: 'the header row has no column names',
+  missing: (keyHeader) => `the header has no ${keyHeader} column`,
+};
 
 const ALIAS_LOOKUP = buildAliasLookup();
 
@@ -35,7 +59,9 @@ const ALIAS_LOOKUP = buildAliasLookup();
  * problem here concerns every row, so it is reported as a list and the file is refused.
  */
 export function resolveHeader(headers: string[], options: HeaderOptions = {}): HeaderResult {
-  if (headers.every((h) => !h.trim())) return { problems: ['the header row has no column names'] };
+  const words = options.wording ?? CSV_WORDING;
+  const { noun } = words;
+  if (headers.every((h) => !h.trim())) return { problems: [words.nothing] };
   const problems: string[] = [];
   const warnings: string[] = [];
   const targets: (ColumnTarget | undefined)[] = [];
@@ -50,21 +76,21 @@ export function resolveHeader(headers: string[], options: HeaderOptions = {}): H
     const customTo = custom.get(normalizeHeader(name))?.to;
     let target: ColumnTarget | undefined;
     if (!name) {
-      warnings.push(`column ${index + 1} has no header and was ignored`);
+      warnings.push(`${noun} ${index + 1} has no header and was ignored`);
     } else if (customTo !== undefined) {
       usedCustom.add(normalizeHeader(name));
       target = targetOf(customTo);
-      if (!target) problems.push(`the custom mapping sends column '${name}' to '${customTo}', which is not a known field`);
+      if (!target) problems.push(`the custom mapping sends ${noun} ${words.name(name)} to '${customTo}', which is not a known field`);
     } else {
       target = targetOf(name);
-      if (!target) warnings.push(`column '${name}' is not recognised and was ignored`);
+      if (!target) warnings.push(`${noun} ${words.name(name)} is not recognised and was ignored`);
     }
 
     if (target) {
       const key = conflictKey(target, customTo ?? name);
       const previous = seen.get(key);
       if (previous === undefined) seen.set(key, name);
-      else problems.push(`columns '${previous}' and '${name}' both map to ${fieldLabel(target)}; keep only one`);
+      else problems.push(`${noun}s ${words.name(previous)} and ${words.name(name)} both map to ${fieldLabel(target)}; keep only one`);
     }
     targets.push(target);
     columns.push({ header, field: target ? fieldLabel(target) : null });
@@ -72,14 +98,15 @@ export function resolveHeader(headers: string[], options: HeaderOptions = {}): H
 
   // Both say whether the user is active, possibly differently: there is no right one to pick.
   if (seen.has('status') && seen.has('active')) {
-    problems.push(`columns '${seen.get('status')}' and '${seen.get('active')}' both set the status; keep only one`);
+    const [status, active] = [seen.get('status') ?? '', seen.get('active') ?? ''].map(words.name);
+    problems.push(`${noun}s ${status} and ${active} both set the status; keep only one`);
   }
   for (const [key, { from }] of custom) {
-    if (!usedCustom.has(key)) warnings.push(`the custom mapping for '${from}' matches no column`);
+    if (!usedCustom.has(key)) warnings.push(`the custom mapping for '${from}' matches no ${noun}`);
   }
 
   const matchBy = options.matchBy ?? (seen.has('identifier') ? 'identifier' : 'email');
-  if (!seen.has(matchBy)) problems.push(missingKeyMessage(matchBy, options.matchBy !== undefined));
+  if (!seen.has(matchBy)) problems.push(missingKeyMessage(matchBy, options.matchBy !== undefined, words));
 
   if (problems.length > 0) return { problems };
   return { layout: { matchBy, targets, columns, warnings }, problems: [] };
@@ -123,17 +150,18 @@ function conflictKey(target: ColumnTarget, header: string): string {
   }
 }
 
-function missingKeyMessage(matchBy: MatchBy, explicit: boolean): string {
+function missingKeyMessage(matchBy: MatchBy, explicit: boolean, words: HeaderWording): string {
   const names = (field: SimpleTarget) => acceptedHeaders(field).join(', ');
   if (explicit) {
     return (
-      `the header has no ${acceptedHeaders(matchBy)[0]} column, needed to match users by ${matchBy}; ` +
+      `${words.missing(acceptedHeaders(matchBy)[0])}, needed to match users by ${matchBy}; ` +
       `accepted names: ${names(matchBy)}`
     );
   }
+  const { noun } = words;
   return (
-    `there is no column to match users by: add an identifier column (${names('identifier')}) ` +
-    `or an e-mail column (${names('email')})`
+    `there is no ${noun} to match users by: add an identifier ${noun} (${names('identifier')}) ` +
+    `or an e-mail ${noun} (${names('email')})`
   );
 }
 

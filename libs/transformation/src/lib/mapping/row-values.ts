@@ -1,6 +1,6 @@
 import { PROFILE_FIELDS, type MatchBy, type UserProfile, type UserRecord, type UserStatus, USER_STATUSES } from '@dirsync/domain';
 import { ACTIVE_VALUES, normalizeValue } from './aliases';
-import type { HeaderLayout } from './header';
+import type { ColumnTarget, HeaderLayout } from './header';
 
 /** One row's trimmed, non-blank cells by canonical field, before validation. */
 export interface RowValues extends UserProfile {
@@ -22,21 +22,35 @@ const VALUE_FIELDS = [...PROFILE_FIELDS, 'key', 'status', 'active', 'securityRol
  * a blank cell keeps the stored value.
  */
 export function readRowValues(cells: string[], layout: HeaderLayout, domain: string | undefined, into: RowValues): void {
-  for (const field of VALUE_FIELDS) into[field] = undefined;
-  into.matchBy = layout.matchBy;
+  clearRowValues(into, layout.matchBy);
   layout.targets.forEach((target, index) => {
     const value = cells[index]?.trim();
-    if (!target || !value) return;
-    if (target.kind === 'field') {
-      into[target.field] = value;
-    } else if (target.kind === 'securityRole') {
-      into.securityRoles ??= [];
-      if (!into.securityRoles.includes(value)) into.securityRoles.push(value);
-    } else {
-      (into.genericProperties ??= {})[target.name] = value;
-    }
+    if (target && value) assignValue(into, target, value);
   });
-  into.key = into[layout.matchBy];
+  completeRowValues(into, domain);
+}
+
+/** Clears every field of a reused RowValues before a new row is read into it. */
+export function clearRowValues(into: RowValues, matchBy: MatchBy): void {
+  for (const field of VALUE_FIELDS) into[field] = undefined;
+  into.matchBy = matchBy;
+}
+
+/** Stores one non-blank, trimmed value: security roles accumulate without duplicates. */
+export function assignValue(into: RowValues, target: ColumnTarget, value: string): void {
+  if (target.kind === 'field') {
+    into[target.field] = value;
+  } else if (target.kind === 'securityRole') {
+    into.securityRoles ??= [];
+    if (!into.securityRoles.includes(value)) into.securityRoles.push(value);
+  } else {
+    (into.genericProperties ??= {})[target.name] = value;
+  }
+}
+
+/** Once every value is in: the match key as written, then `@domain` on an identifier without one. */
+export function completeRowValues(into: RowValues, domain: string | undefined): void {
+  into.key = into[into.matchBy];
   const suffix = domain?.trim().replace(/^@/, '');
   if (suffix && into.identifier && !into.identifier.includes('@')) into.identifier = `${into.identifier}@${suffix}`;
 }

@@ -3,7 +3,7 @@ import type { ImportEvent, ImportRequested, RejectedRow, RowProblem } from '@dir
 import { BLOB_STORE, BlobStore, readNdjson, type BlobWriter } from '@dirsync/blob-store';
 import { EVENT_STORE, type EventStore } from '@dirsync/event-store';
 import { ImportLog } from '@dirsync/import-log';
-import { FileRejectedError, parseUserCsv, type ParseSummary } from '../../index';
+import { FileRejectedError, parseUserFile, type ParseSummary } from '../../index';
 
 /** Rejected rows per ImportRowsRejected event; keeps every append far below 1 MiB. */
 const REJECTIONS_PER_CHUNK = 500;
@@ -35,7 +35,7 @@ export class TransformImportService {
     const rejections = this.blobs.writer();
     try {
       const summary = await this.parse(requested, records, rejections);
-      if (summary.totalRows === 0) throw new FileRejectedError(requested.fileName, [{ message: 'the file has a header but no data rows' }]);
+      if (summary.totalRows === 0) throw new FileRejectedError(requested.fileName, [{ message: 'the file has no users: an empty file never changes the directory' }]);
       const recordsRef = await records.commit();
       const rejectionsRef = await rejections.commit();
       await this.log.append(importId, read.revision, [
@@ -64,13 +64,11 @@ export class TransformImportService {
   }
 
   private async parse(requested: ImportRequested, records: BlobWriter, rejections: BlobWriter): Promise<ParseSummary> {
-    if (requested.format !== 'csv') {
-      throw new FileRejectedError(requested.fileName, [{ message: `the ${requested.format} format is not supported yet` }]);
-    }
     const { options } = requested;
-    return parseUserCsv(
+    return parseUserFile(
       this.blobs.path(requested.file.sha256),
       {
+        format: requested.format,
         fileName: requested.fileName,
         matchBy: options.matchBy,
         domain: options.domain,

@@ -1,0 +1,87 @@
+import { createEventStore } from '@dirsync/event-store';
+import { DeleteUserService } from '@dirsync/loading';
+import { EtlHarness } from './testing/etl-harness';
+
+/** Safe imports: guards stop mass disables for approval; approve applies, reject discards; both are recorded. */
+describe('import guards and approval (CLI)', () => {
+  let h: EtlHarness;
+  beforeEach(() => {
+    h = new EtlHarness();
+    process.env.ETL_GUARD_MAX_DISABLES = '2';
+  });
+  afterEach(() => {
+    delete process.env.ETL_GUARD_MAX_DISABLES;
+    h.dispose();
+  });
+
+  const people = (...ids: string[]) => `UserIdentifier,UPN,EmailId\n${ids.map((id) => `${id},${id},${id}@x.com`).join('\n')}\n`;
+
+  async function statuses(): Promise<string[]> {
+    return (await h.users()).map((u) => `${u.identifier}:${u.status}`);
+  }
+
+  it('stops an import that would disable more users than allowed, with nothing applied', async () => {
+    await h.importJson(h.file('all.csv', people('a', 'b', 'c', 'd', 'e')));
+    const before = (await h.events()).length;
+    const { code, summary } = await h.importJson(h.file('three.csv', people('a', 'f', 'g')), '--disable-missing');
+    expect(code).toBe(1);
+    expect(summary).toMatchObject({ status: 'awaiting-approval', counts: { created: 2, disabled: 4 }, reasons: ['the import would disable 4 users, more than 2'] });
+    expect((await h.events()).length).toBe(before);
+    expect(await statuses()).toEqual(['a:Active', 'b:Active', 'c:Active', 'd:Active', 'e:Active']);
+  });
+
+  it('applies the plan once approved, recording who approved it', async () => {
+    await h.importJson(h.file('all.csv', people('a', 'b', 'c', 'd', 'e')));
+    const { summary } = await h.importJson(h.file('one.csv', people('a')), '--disable-missing');
+    const approved = await h.etl('approve', summary.importId, '--json');
+    expect(approved.code).toBe(0);
+    expect(JSON.parse(approved.stdout)).toMatchObject({ status: 'completed', counts: { disabled: 4, skipped: 1 } });
+    expect(await statuses()).toEqual(['a:Active', 'b:Inactive', 'c:Inactive', 'd:Inactive', 'e:Inactive']);
+    const report = JSON.parse((await h.etl('report', summary.importId, '--json')).stdout);
+    expect(report.decision).toMatchObject({ approvedBy: expect.stringMatching(/^cli:/), approvedAt: expect.any(String) });
+  });
+
+  it('discards the plan when rejected, recording who and why', async () => {
+    await h.importJson(h.file('all.csv', people('a', 'b', 'c', 'd', 'e')));
+    const { summary } = await h.importJson(h.file('one.csv', people('a')), '--disable-missing');
+    const rejected = await h.etl('reject', summary.importId, '--reason', 'truncated export');
+    expect(rejected.code).toBe(0);
+    expect(await statuses()).toEqual(['a:Active', 'b:Active', 'c:Active', 'd:Active', 'e:Active']);
+    const report = JSON.parse((await h.etl('report', summary.importId, '--json')).stdout);
+    expect(report).toMatchObject({ status: 'rejected', decision: { rejectedBy: expect.stringMatching(/^cli:/), reason: 'truncated export' } });
+    expect((await h.etl('approve', summary.importId)).code).toBe(2); // no longer awaiting
+  });
+
+  it('stops a file with fewer than half the rows of the last import when it disables missing users', async () => {
+    process.env.ETL_GUARD_MAX_DISABLES = '500';
+    await h.importJson(h.file('all.csv', people('a', 'b', 'c', 'd', 'e')));
+    const { summary } = await h.importJson(h.file('two.csv', people('a', 'b')), '--disable-missing');
+    expect(summary.status).toBe('awaiting-approval');
+    expect(summary.reasons).toEqual(["the file has 2 rows, fewer than 50 % of the 5 rows of this source's last completed import"]);
+    const plain = await h.importJson(h.file('two-again.csv', people('a', 'b')));
+    expect(plain.summary.status).toBe('completed'); // without --disable-missing a short file disables nobody
+  });
+
+  it('re-plans on approval when the directory changed since the plan', async () => {
+    await h.importJson(h.file('all.csv', people('a', 'b', 'c', 'd', 'e')));
+    const { summary } = await h.importJson(h.file('one.csv', people('a')), '--disable-missing');
+    expect(summary.counts.disabled).toBe(4);
+    const store = createEventStore({ kind: 'sqlite', file: `${h.dataDir}/events.sqlite` });
+    const b = (await h.users()).find((u) => u.identifier === 'b');
+    await new DeleteUserService(store).delete(b.id, 'admin');
+    await store.close();
+    const approved = JSON.parse((await h.etl('approve', summary.importId, '--json')).stdout);
+    expect(approved).toMatchObject({ status: 'completed', counts: { disabled: 3 } }); // b is deleted now, not disabled
+    const report = JSON.parse((await h.etl('report', summary.importId, '--json')).stdout);
+    expect(report.rows.filter((r: { outcome: string }) => r.outcome === 'disabled')).toHaveLength(3);
+  });
+
+  it('never guards a dry run: the plan is stored and nothing applied', async () => {
+    await h.importJson(h.file('all.csv', people('a', 'b', 'c', 'd', 'e')));
+    const before = (await h.events()).length;
+    const { code, summary } = await h.importJson(h.file('one.csv', people('a')), '--disable-missing', '--dry-run');
+    expect(code).toBe(0);
+    expect(summary).toMatchObject({ status: 'completed', counts: { disabled: 4 } });
+    expect((await h.events()).length).toBe(before);
+  });
+});

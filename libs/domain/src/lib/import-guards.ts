@@ -1,0 +1,54 @@
+/**
+ * Guards against the imports that hurt most: a truncated or wrong file that would disable a large
+ * part of the directory. Peers stop at similar thresholds (Entra Connect: 500 deletions; Okta:
+ * 20 % of users from 100 users up). A guarded import waits for an administrator's approval.
+ */
+export interface GuardThresholds {
+  /** More disables than this needs approval. */
+  maxDisables: number;
+  /** A larger share of the active users disabled needs approval… */
+  maxDisableRatio: number;
+  /** …once there are at least this many active users. */
+  minActiveUsersForRatio: number;
+  /** With "disable missing", a file with fewer rows than this share of the source's last completed import needs approval. */
+  minRowRatio: number;
+}
+
+export const DEFAULT_GUARD_THRESHOLDS: GuardThresholds = {
+  maxDisables: 500,
+  maxDisableRatio: 0.2,
+  minActiveUsersForRatio: 100,
+  minRowRatio: 0.5,
+};
+
+export interface PlanFacts {
+  /** Users the plan disables (missing from the file, or Inactive in it). */
+  disables: number;
+  /** Active users in the directory when the plan was made. */
+  activeUsers: number;
+  /** Data rows in this file. */
+  rows: number;
+  disableMissing: boolean;
+  /** Data rows of the same source's last completed import, if there is one. */
+  previousRows?: number;
+}
+
+/** Why the plan must wait for approval; empty when it may be applied at once. */
+export function guardReasons(plan: PlanFacts, limits: GuardThresholds = DEFAULT_GUARD_THRESHOLDS): string[] {
+  const reasons: string[] = [];
+  if (plan.disables > limits.maxDisables) {
+    reasons.push(`the import would disable ${plan.disables} users, more than ${limits.maxDisables}`);
+  }
+  if (plan.activeUsers >= limits.minActiveUsersForRatio && plan.disables > plan.activeUsers * limits.maxDisableRatio) {
+    const percent = ((plan.disables / plan.activeUsers) * 100).toFixed(1);
+    reasons.push(
+      `the import would disable ${plan.disables} of ${plan.activeUsers} active users (${percent} %, more than ${limits.maxDisableRatio * 100} %)`,
+    );
+  }
+  if (plan.disableMissing && plan.previousRows !== undefined && plan.rows < plan.previousRows * limits.minRowRatio) {
+    reasons.push(
+      `the file has ${plan.rows} rows, fewer than ${limits.minRowRatio * 100} % of the ${plan.previousRows} rows of this source's last completed import`,
+    );
+  }
+  return reasons;
+}
