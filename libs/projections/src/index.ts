@@ -10,3 +10,5 @@ export * from './lib/projections.module';
 export * from './lib/import-report/import-report.csv';
 export * from './lib/catalog/catalog.projection';
 export * from './lib/catalog/catalog.read-model';
+export * from './lib/runner/replay';
+export * from './lib/directory/directory-as-of';

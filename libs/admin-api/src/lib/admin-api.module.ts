@@ -3,6 +3,7 @@ import { MulterModule } from '@nestjs/platform-express';
 import { mkdirSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { diskStorage } from 'multer';
+import { AdminController } from './admin/admin.controller';
 import { CatalogController } from './catalog/catalog.controller';
 import { HealthController } from './health/health.controller';
 import { ImportsController } from './imports/imports.controller';
@@ -29,7 +30,7 @@ export class AdminApiModule {
           limits: { fileSize: options.maxUploadBytes, files: 1 },
         }),
       ],
-      controllers: [ImportsController, UsersController, CatalogController, SamplesController, HealthController],
+      controllers: [ImportsController, UsersController, CatalogController, SamplesController, AdminController, HealthController],
     };
   }
 }

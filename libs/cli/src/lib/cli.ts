@@ -81,15 +81,17 @@ export async function runCli(argv: string[], output: Output = processOutput): Pr
     .command('users')
     .description('print the directory')
     .option('--json', 'as a JSON array')
+    .option('--as-of <importId>', 'the directory exactly as it stood when that import completed')
     .action(async (flags) => {
       exitCode = await usersCommand(flags, output);
     });
 
   program
     .command('replay')
-    .description('rebuild every read model from the event log')
-    .action(async () => {
-      exitCode = await replayCommand(output);
+    .description('rebuild every read model from the event log and compare with the live ones (checksums)')
+    .option('--json', 'as JSON: events replayed, checksums before and after')
+    .action(async (flags) => {
+      exitCode = await replayCommand(flags, output);
     });
 
   try {

@@ -1,6 +1,6 @@
 import type { UserEvent } from './events';
 import { DEFAULT_IMPORT_OPTIONS, type ImportOptions } from './import-options';
-import { decideDeletion, decideRow, evolveUser, type RowDecision, type RowFacts } from './user-decider';
+import { decideDeletion, decideRow, diffUser, evolveUser, type RowDecision, type RowFacts } from './user-decider';
 import type { UserRecord, UserState } from './user';
 
 // Given past events of a user, when a row is decided, then these events and outcome follow.
@@ -191,4 +191,13 @@ describe('decideDeletion', () => {
     expect(decideDeletion(current, 'admin:ada')).toEqual([{ type: 'UserDeleted', data: { userId: 'u-1', by: 'admin:ada' } }]));
   it('does nothing for a user already deleted', () =>
     expect(decideDeletion(evolveUser(current, { type: 'UserDeleted', data: { userId: 'u-1' } }), 'x')).toEqual([]));
+});
+
+describe('diffUser', () => {
+  it('lists every field of a creation, and only the changed ones later', () => {
+    const created = evolveUser(undefined, ada);
+    expect(diffUser(undefined, created)).toMatchObject({ identifier: { from: undefined, to: 'ada@corp' }, status: { from: undefined, to: 'Active' } });
+    const disabled = evolveUser(created, { type: 'UserDisabled', data: { userId: 'u-1', reason: 'admin', previousStatus: 'Active' } });
+    expect(diffUser(created, disabled)).toEqual({ status: { from: 'Active', to: 'Inactive' } });
+  });
 });

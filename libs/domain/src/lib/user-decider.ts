@@ -1,7 +1,7 @@
 import type { FieldChanges, UserEvent } from './events';
 import type { ImportOptions } from './import-options';
 import type { RowOutcome } from './import-events';
-import { PROFILE_FIELDS, type FieldValue, type UserRecord, type UserState, type UserStatus } from './user';
+import { PROFILE_FIELDS, USER_FIELDS, type FieldValue, type UserRecord, type UserState, type UserStatus } from './user';
 
 /**
  * What the planner looked up about a row before deciding. Lookups need the directory, so they
@@ -209,4 +209,21 @@ function dropUndefined<T extends Record<string, FieldValue>>(value: T): T {
 export function decideDeletion(current: UserState, by: string): UserEvent[] {
   if (current.deleted) return [];
   return [{ type: 'UserDeleted', data: { userId: current.id, by } }];
+}
+
+/** Every field that differs between two states of a user, each with from and to (a creation diffs against nothing). */
+export function diffUser(before: UserState | undefined, after: UserState): FieldChanges {
+  const changes: FieldChanges = {};
+  for (const field of USER_FIELDS) {
+    const from = before?.[field];
+    const to = after[field];
+    if (!sameValue(from, to)) changes[field] = { from, to };
+  }
+  return changes;
+}
+
+function sameValue(a: FieldValue, b: FieldValue): boolean {
+  if (a === b) return true;
+  if (a === undefined || b === undefined || typeof a === 'string' || typeof b === 'string') return false;
+  return JSON.stringify(a) === JSON.stringify(b);
 }

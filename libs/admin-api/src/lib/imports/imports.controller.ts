@@ -22,7 +22,7 @@ import { rm } from 'node:fs/promises';
 import { InvalidImportOptionsError, RequestImportService } from '@dirsync/extraction';
 import { EVENT_STORE, type EventStore } from '@dirsync/event-store';
 import { ImportLog } from '@dirsync/import-log';
-import { ImportReportReadModel, ProjectionRunner, writeReportCsv, type ImportSummary } from '@dirsync/projections';
+import { ImportReportReadModel, ProjectionRunner, writeChangesCsv, writeReportCsv, type ImportSummary } from '@dirsync/projections';
 
 import { ImportDecisionError, ImportDecisionService } from '@dirsync/loading';
 import { RejectImportDto, UploadOptionsDto } from './upload-options.dto';
@@ -117,6 +117,28 @@ export class ImportsController {
     response.setHeader('Content-Type', 'text/csv; charset=utf-8');
     response.setHeader('Content-Disposition', `attachment; filename="import-${id}-results.csv"`);
     await writeReportCsv(this.reports.allRows(id), (chunk) => response.write(chunk));
+    response.end();
+  }
+
+  /** What the import changes (planned) or changed (applied): per user and field, before and after. Paged JSON. */
+  @Get(':id/changes')
+  async changes(
+    @Param('id') id: string,
+    @Query('offset', new DefaultValuePipe(0), ParseIntPipe) offset: number,
+    @Query('limit', new DefaultValuePipe(100), ParseIntPipe) limit: number,
+  ) {
+    const summary = await this.summary(id);
+    const applied = summary.status === 'completed' && !summary.dryRun;
+    return { importId: id, status: summary.status, applied, offset, limit, ...this.reports.changes(id, offset, limit) };
+  }
+
+  /** The same changes as CSV, one line per changed field. */
+  @Get(':id/changes.csv')
+  async changesCsv(@Param('id') id: string, @Res() response: Response): Promise<void> {
+    await this.summary(id);
+    response.setHeader('Content-Type', 'text/csv; charset=utf-8');
+    response.setHeader('Content-Disposition', `attachment; filename="import-${id}-changes.csv"`);
+    await writeChangesCsv(this.reports.allChanges(id), (chunk) => response.write(chunk));
     response.end();
   }
 

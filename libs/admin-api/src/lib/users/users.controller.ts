@@ -1,8 +1,8 @@
-import { BadRequestException, Controller, DefaultValuePipe, Delete, Get, Inject, NotFoundException, Param, ParseIntPipe, Query } from '@nestjs/common';
+import { BadRequestException, ConflictException, Controller, DefaultValuePipe, Delete, Get, Inject, NotFoundException, Param, ParseIntPipe, Query } from '@nestjs/common';
 import { DeleteUserService, UserNotFoundError } from '@dirsync/loading';
 import { USER_STATUSES, userStream, type UserStatus } from '@dirsync/domain';
 import { EVENT_STORE, type EventStore } from '@dirsync/event-store';
-import { DirectoryReadModel, ProjectionRunner, type DirectoryUser, type UserPage } from '@dirsync/projections';
+import { AsOfError, directoryAsOf, DirectoryReadModel, ProjectionRunner, type DirectoryUser, type UserPage, type UserQuery } from '@dirsync/projections';
 
 @Controller('users')
 export class UsersController {
@@ -13,20 +13,38 @@ export class UsersController {
     private readonly deletion: DeleteUserService,
   ) {}
 
-  /** The directory: filter by status, search text (identifier, e-mail, username, names), deleted users with includeDeleted=true, page with offset/limit. */
+  /** The directory, now or `asOf` an import: filter by status, search text (identifier, e-mail, username, names), deleted users with includeDeleted=true, page with offset/limit. */
   @Get()
   async list(
     @Query('status') status: string | undefined,
     @Query('search') search: string | undefined,
     @Query('includeDeleted') includeDeleted: string | undefined,
+    @Query('asOf') asOf: string | undefined,
     @Query('offset', new DefaultValuePipe(0), ParseIntPipe) offset: number,
     @Query('limit', new DefaultValuePipe(50), ParseIntPipe) limit: number,
   ): Promise<UserPage> {
     if (status !== undefined && !USER_STATUSES.includes(status as UserStatus)) {
       throw new BadRequestException(`status must be one of ${USER_STATUSES.join(', ')}`);
     }
+    const query = { status: status as UserStatus | undefined, search, includeDeleted: includeDeleted === 'true', offset, limit };
+    if (asOf) return this.listAsOf(asOf, query);
     await this.projections.catchUp();
-    return this.directory.list({ status: status as UserStatus | undefined, search, includeDeleted: includeDeleted === 'true', offset, limit });
+    return this.directory.list(query);
+  }
+
+  /** The directory exactly as it stood when the import `asOf` completed. */
+  private async listAsOf(importId: string, query: UserQuery): Promise<UserPage> {
+    try {
+      const directory = await directoryAsOf(this.store, importId);
+      try {
+        return directory.list(query);
+      } finally {
+        directory.close();
+      }
+    } catch (error) {
+      if (error instanceof AsOfError) throw error.kind === 'not-found' ? new NotFoundException(error.message) : new ConflictException(error.message);
+      throw error;
+    }
   }
 
   @Get(':id')

@@ -1,12 +1,13 @@
-import { DirectoryReadModel, ProjectionRunner } from '@dirsync/projections';
+import { EVENT_STORE, type EventStore } from '@dirsync/event-store';
+import { AsOfError, directoryAsOf, DirectoryReadModel, ProjectionRunner, type DirectoryUser } from '@dirsync/projections';
+import { UsageError } from '../usage-error';
 import { withPipeline, type Output } from '../cli-context';
 import { formatTable } from '../output/table';
 
-/** `etl users [--json]`: the directory, every user including deleted ones, in a stable order. */
-export async function usersCommand(flags: { json?: boolean }, output: Output): Promise<number> {
+/** `etl users [--json] [--as-of importId]`: the directory (now, or when an import completed), deleted users included, in a stable order. */
+export async function usersCommand(flags: { json?: boolean; asOf?: string }, output: Output): Promise<number> {
   return withPipeline(false, async (app) => {
-    await app.get(ProjectionRunner).catchUp();
-    const users = [...app.get(DirectoryReadModel).all()];
+    const users = flags.asOf ? await usersAsOf(app.get<EventStore>(EVENT_STORE), flags.asOf) : await currentUsers(app.get(ProjectionRunner), app.get(DirectoryReadModel));
     if (flags.json) {
       output.out(`${JSON.stringify(users, null, 2)}\n`);
       return 0;
@@ -19,4 +20,23 @@ export async function usersCommand(flags: { json?: boolean }, output: Output): P
     output.out(`${users.length} user${users.length === 1 ? '' : 's'}\n`);
     return 0;
   });
+}
+
+async function currentUsers(runner: ProjectionRunner, directory: DirectoryReadModel): Promise<DirectoryUser[]> {
+  await runner.catchUp();
+  return [...directory.all()];
+}
+
+async function usersAsOf(store: EventStore, importId: string): Promise<DirectoryUser[]> {
+  try {
+    const directory = await directoryAsOf(store, importId);
+    try {
+      return [...directory.all()];
+    } finally {
+      directory.close();
+    }
+  } catch (error) {
+    if (error instanceof AsOfError) throw new UsageError(error.message);
+    throw error;
+  }
 }

@@ -2,10 +2,14 @@ import {
   CATALOG_STREAM,
   catalogKey,
   decideRow,
+  diffUser,
+  evolveUser,
   emptyCounts,
   generateUsername,
   userStream,
   type CatalogKind,
+  type FieldChanges,
+  type UserState,
   type ImportCounts,
   type ImportOptions,
   type MatchBy,
@@ -154,7 +158,7 @@ export class ImportPlanner {
         outcome: decision.outcome,
         reasons: decision.reasons,
         warnings: decision.warnings,
-        ...(decision.changes && Object.keys(decision.changes).length > 0 ? { changes: decision.changes } : {}),
+        ...this.changesOf(current, decision.events),
       },
       appends: [
         ...(applied ? this.catalogAppends(definitions, input.importId, record.row) : []),
@@ -214,6 +218,13 @@ export class ImportPlanner {
     ];
   }
 
+  /** Per field, before and after: what a dry run shows and what the changes endpoint serves. */
+  private changesOf(current: UserState | undefined, events: UserEvent[]): { changes?: FieldChanges } {
+    if (events.length === 0) return {};
+    const after = events.reduce<UserState | undefined>(evolveUser, current);
+    return after ? { changes: diffUser(current, after) } : {};
+  }
+
   /** Who other than the matched user holds this e-mail: a directory user, or an earlier row. */
   private emailOwner(email: string | null, matchedUserId: string | undefined, claims: FileClaims): string | undefined {
     if (!email) return undefined;
@@ -251,6 +262,7 @@ export class ImportPlanner {
           outcome: 'disabled',
           reasons: ['not present in the file ("disable missing")'],
           warnings: [],
+          changes: { status: { from: user.status, to: 'Inactive' } },
         },
         appends: [
           {

@@ -8,14 +8,12 @@ export const REPORT_COLUMNS = ['row', 'identifier', 'email', 'outcome', 'reasons
  * values come from an uploaded file. `identifier` is the row's match key.
  */
 export async function writeReportCsv(rows: Iterable<ImportRowReport>, write: (chunk: string) => void): Promise<void> {
-  const stringifier = stringify({ header: true, columns: [...REPORT_COLUMNS], escape_formulas: true });
-  const done = new Promise<void>((resolve, reject) => {
-    stringifier.on('data', (chunk: Buffer | string) => write(chunk.toString()));
-    stringifier.on('end', resolve);
-    stringifier.on('error', reject);
-  });
+  await writeCsv(REPORT_COLUMNS, reportLines(rows), write);
+}
+
+function* reportLines(rows: Iterable<ImportRowReport>): IterableIterator<Record<string, unknown>> {
   for (const row of rows) {
-    const ok = stringifier.write({
+    yield {
       row: row.row ?? '',
       identifier: row.key ?? '',
       email: row.email ?? '',
@@ -23,7 +21,41 @@ export async function writeReportCsv(rows: Iterable<ImportRowReport>, write: (ch
       reasons: row.reasons.join('; '),
       warnings: row.warnings.join('; '),
       user_id: row.userId ?? '',
-    });
+    };
+  }
+}
+
+export const CHANGES_COLUMNS = ['row', 'identifier', 'user_id', 'outcome', 'field', 'from', 'to'] as const;
+
+/** An import's changes as CSV: one line per changed field, values as text (lists joined with "; ", maps as JSON). */
+export async function writeChangesCsv(rows: Iterable<ImportRowReport>, write: (chunk: string) => void): Promise<void> {
+  await writeCsv(CHANGES_COLUMNS, changeLines(rows), write);
+}
+
+function* changeLines(rows: Iterable<ImportRowReport>): IterableIterator<Record<string, unknown>> {
+  for (const row of rows) {
+    for (const [field, change] of Object.entries(row.changes ?? {})) {
+      yield { row: row.row ?? '', identifier: row.key ?? '', user_id: row.userId ?? '', outcome: row.outcome, field, from: asText(change?.from), to: asText(change?.to) };
+    }
+  }
+}
+
+function asText(value: unknown): string {
+  if (value === undefined || value === null) return '';
+  if (Array.isArray(value)) return value.join('; ');
+  return typeof value === 'object' ? JSON.stringify(value) : String(value);
+}
+
+/** Streams CSV lines with a header. Cells a spreadsheet would run as a formula are escaped: the values come from uploaded files. */
+async function writeCsv(columns: readonly string[], lines: Iterable<Record<string, unknown>>, write: (chunk: string) => void): Promise<void> {
+  const stringifier = stringify({ header: true, columns: [...columns], escape_formulas: true });
+  const done = new Promise<void>((resolve, reject) => {
+    stringifier.on('data', (chunk: Buffer | string) => write(chunk.toString()));
+    stringifier.on('end', resolve);
+    stringifier.on('error', reject);
+  });
+  for (const line of lines) {
+    const ok = stringifier.write(line);
     if (!ok) await new Promise((resolve) => stringifier.once('drain', resolve));
   }
   stringifier.end();

@@ -83,11 +83,30 @@ export class ImportReportReadModel {
     return { total, items: records.map(toRow) };
   }
 
+  /** Rows that change a user (planned or applied), in row order, each with every field's from and to. */
+  changes(importId: string, offset = 0, limit = 100): { total: number; items: ImportRowReport[] } {
+    const where = 'import_id = ? AND changes IS NOT NULL';
+    const total = (this.db.prepare(`SELECT count(*) AS n FROM import_rows WHERE ${where}`).get(importId) as { n: number }).n;
+    const records = this.db
+      .prepare(`SELECT * FROM import_rows WHERE ${where} ${ROW_ORDER} LIMIT ? OFFSET ?`)
+      .all(importId, Math.min(Math.max(1, limit), 10_000), Math.max(0, offset)) as RowRecord[];
+    return { total, items: records.map(toRow) };
+  }
+
   /** Every row of one import in row order, streamed (a report can have a million rows). */
-  *allRows(importId: string): IterableIterator<ImportRowReport> {
+  allRows(importId: string): IterableIterator<ImportRowReport> {
+    return this.pagedRows(importId, '1 = 1');
+  }
+
+  /** Every row that changes a user, streamed. */
+  allChanges(importId: string): IterableIterator<ImportRowReport> {
+    return this.pagedRows(importId, 'changes IS NOT NULL');
+  }
+
+  private *pagedRows(importId: string, where: string): IterableIterator<ImportRowReport> {
     type Paged = RowRecord & { ord: number; seq: number };
-    const first = this.db.prepare(`SELECT * FROM import_rows WHERE import_id = ? ${ROW_ORDER} LIMIT ${PAGE}`);
-    const next = this.db.prepare(`SELECT * FROM import_rows WHERE import_id = ? AND (ord, seq) > (?, ?) ${ROW_ORDER} LIMIT ${PAGE}`);
+    const first = this.db.prepare(`SELECT * FROM import_rows WHERE import_id = ? AND ${where} ${ROW_ORDER} LIMIT ${PAGE}`);
+    const next = this.db.prepare(`SELECT * FROM import_rows WHERE import_id = ? AND ${where} AND (ord, seq) > (?, ?) ${ROW_ORDER} LIMIT ${PAGE}`);
     const pages = keysetPages<Paged, [number, number]>(
       () => first.all(importId) as Paged[],
       ([ord, seq]) => next.all(importId, ord, seq) as Paged[],
