@@ -1,11 +1,12 @@
 import { ValidationPipe, Module, type DynamicModule, type INestApplication } from '@nestjs/common';
 import { join } from 'node:path';
 import { PipelineModule, type PipelineOptions } from '@dirsync/pipeline';
+import { SourcesModule } from '@dirsync/sources';
 import { AdminApiModule } from './admin-api.module';
 
 const MAX_UPLOAD_BYTES = 100 * 1024 * 1024;
 
-/** An HTTP process: the admin API over the pipeline, running the stages `options.stages` names. */
+/** An HTTP process: the admin API and the FTP sources (with their schedules) over the pipeline, running the stages `options.stages` names. */
 @Module({})
 export class AdminAppModule {
   static forRoot(options: PipelineOptions): DynamicModule {
@@ -14,6 +15,7 @@ export class AdminAppModule {
       imports: [
         PipelineModule.forRoot(options),
         AdminApiModule.forRoot({ uploadDir: join(options.settings.dataDir, 'uploads'), maxUploadBytes: MAX_UPLOAD_BYTES }),
+        SourcesModule.forRoot({ dataDir: options.settings.dataDir, env: process.env }),
       ],
     };
   }

@@ -5,6 +5,7 @@ import { processOutput, type Output } from './cli-context';
 import { approveCommand, rejectCommand } from './commands/decide.command';
 import { importCommand } from './commands/import.command';
 import { replayCommand } from './commands/replay.command';
+import { resumeCommand } from './commands/resume.command';
 import { reportCommand } from './commands/report.command';
 import { usersCommand } from './commands/users.command';
 import { UsageError } from './usage-error';
@@ -65,6 +66,14 @@ export async function runCli(argv: string[], output: Output = processOutput): Pr
     .option('--reason <text>', 'why, for the audit trail')
     .action(async (importId: string, flags) => {
       exitCode = await rejectCommand(importId, flags, output);
+    });
+
+  program
+    .command('resume')
+    .description('finish every import that a crash or a stop interrupted')
+    .option('--json', 'as JSON')
+    .action(async (flags) => {
+      exitCode = await resumeCommand(flags, output);
     });
 
   program

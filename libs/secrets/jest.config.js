@@ -1,0 +1,4 @@
+module.exports = {
+  displayName: 'secrets',
+  preset: '../../jest.preset.js',
+};

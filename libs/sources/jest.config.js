@@ -1,0 +1,4 @@
+module.exports = {
+  displayName: 'sources',
+  preset: '../../jest.preset.js',
+};

@@ -1,0 +1,168 @@
+import { Type } from 'class-transformer';
+import {
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsObject,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+  ValidateBy,
+  ValidateIf,
+  ValidateNested,
+  type ValidationOptions,
+} from 'class-validator';
+import { validateCronExpression } from 'cron';
+import { X509Certificate } from 'node:crypto';
+import { isIP } from 'node:net';
+import { ENCODINGS, FORMATS, MATCH_KEYS, type ImportOptions, type MatchBy } from '@dirsync/domain';
+import { TLS_MODES, type TlsMode } from '../model/source';
+
+// FTP is a line protocol: a CR or LF in a user, password or path would smuggle in another command.
+// eslint-disable-next-line no-control-regex
+const NO_CONTROL_CHARACTERS = /^[^\u0000-\u001f\u007f]*$/;
+const noControlCharacters = (field: string) => Matches(NO_CONTROL_CHARACTERS, { message: `${field} must not contain control characters (line breaks, tabs)` });
+
+const HOST_NAME = /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.?$/;
+
+/** A host name or an IP address: no scheme, no port, no path. */
+function IsHost(options?: ValidationOptions) {
+  return ValidateBy(
+    {
+      name: 'isHost',
+      validator: {
+        validate: (value: unknown) => typeof value === 'string' && (isIP(value) !== 0 || HOST_NAME.test(value)),
+        defaultMessage: () => 'host must be a host name or an IP address, without scheme or port (e.g. ftp.example.com)',
+      },
+    },
+    options,
+  );
+}
+
+/** An absolute path as the FTP server shows it: `/dir/file.csv`. */
+function IsRemoteFilePath(options?: ValidationOptions) {
+  return ValidateBy(
+    {
+      name: 'isRemoteFilePath',
+      validator: {
+        validate: (value: unknown) => typeof value === 'string' && value.startsWith('/') && !value.endsWith('/') && value.length > 1,
+        defaultMessage: () =>
+          'remotePath must be the absolute path of a file as the FTP server shows it, e.g. /imports/users.csv (FTP paths start with /, also on Windows servers)',
+      },
+    },
+    options,
+  );
+}
+
+/** PEM text of one or more certificates that Node can parse. */
+export function pemCertificates(text: string): X509Certificate[] {
+  const blocks = text.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
+  return blocks.map((block) => new X509Certificate(block));
+}
+
+function IsPemCertificate(options?: ValidationOptions) {
+  return ValidateBy(
+    {
+      name: 'isPemCertificate',
+      validator: {
+        validate: (value: unknown) => {
+          if (typeof value !== 'string') return false;
+          try {
+            return pemCertificates(value).length > 0;
+          } catch {
+            return false;
+          }
+        },
+        defaultMessage: () => 'caCertificate must be PEM certificate text (-----BEGIN CERTIFICATE----- …), the CA or the server certificate to trust',
+      },
+    },
+    options,
+  );
+}
+
+function IsCron(options?: ValidationOptions) {
+  return ValidateBy(
+    {
+      name: 'isCron',
+      validator: {
+        validate: (value: unknown) => typeof value === 'string' && value.length <= 120 && validateCronExpression(value).valid,
+        defaultMessage: () => 'schedule must be a cron expression ("minute hour day month weekday", optionally seconds first, e.g. "0 6 * * *") or null',
+      },
+    },
+    options,
+  );
+}
+
+/** Validates only when the field is present; null is refused (for fields that cannot be cleared). */
+const IfPresent = () => ValidateIf((_object, value) => value !== undefined);
+
+/** The import options a source's runs use; unset fields take the defaults. */
+export class SourceImportOptionsDto {
+  @IfPresent() @IsIn(MATCH_KEYS) matchBy?: MatchBy;
+  @IfPresent() @IsBoolean() updateExisting?: boolean;
+  @IfPresent() @IsBoolean() activateDeleted?: boolean;
+  @IfPresent() @IsBoolean() disableMissing?: boolean;
+  @IfPresent() @IsBoolean() createDraft?: boolean;
+  @IfPresent() @IsString() @MaxLength(253) domain?: string;
+  @IfPresent() @IsString() @MaxLength(35) defaultLanguage?: string;
+  @IfPresent() @IsIn(FORMATS) format?: ImportOptions['format'];
+  @IfPresent() @IsIn(ENCODINGS) encoding?: ImportOptions['encoding'];
+  @IfPresent() @IsIn([',', ';', '\t']) delimiter?: ImportOptions['delimiter'];
+  @IfPresent() @IsObject() mapping?: Record<string, string>;
+  @IfPresent() @IsBoolean() dryRun?: boolean;
+}
+
+/** What reaches the file: the fields a check needs (an unsaved check sends just these). */
+export class FtpEndpointDto {
+  @IsHost() host!: string;
+
+  /** Default: 990 for implicit TLS, else 21. */
+  @IfPresent() @IsInt() @Min(1) @Max(65535) port?: number;
+
+  @IsIn(TLS_MODES, { message: `tls must be one of ${TLS_MODES.join(', ')} ("explicit" is FTPS with AUTH TLS, usually on port 21)` })
+  tls!: TlsMode;
+
+  @IsString() @MinLength(1) @MaxLength(255) @noControlCharacters('user') user!: string;
+
+  /** Write-only: stored sealed, never returned. */
+  @IfPresent() @IsString() @MaxLength(1024) @noControlCharacters('password') password?: string;
+
+  @IsString() @MaxLength(1024) @IsRemoteFilePath() @noControlCharacters('remotePath') remotePath!: string;
+
+  @IsOptional() @IsString() @MaxLength(65536) @IsPemCertificate() caCertificate?: string | null;
+}
+
+export class CreateSourceDto extends FtpEndpointDto {
+  @IsString() @MinLength(1) @MaxLength(200) @noControlCharacters('name') name!: string;
+
+  @IfPresent() @IsObject() @ValidateNested() @Type(() => SourceImportOptionsDto) importOptions?: SourceImportOptionsDto;
+
+  @IsOptional() @IsCron() schedule?: string | null;
+
+  /** Whether the schedule fires (default true). Manual runs work either way. */
+  @IfPresent() @IsBoolean() enabled?: boolean;
+}
+
+/** Every field optional: what is absent is kept (the password too). null clears caCertificate or schedule. */
+export class UpdateSourceDto {
+  @IfPresent() @IsString() @MinLength(1) @MaxLength(200) @noControlCharacters('name') name?: string;
+  @IfPresent() @IsHost() host?: string;
+  @IfPresent() @IsInt() @Min(1) @Max(65535) port?: number;
+  @IfPresent() @IsIn(TLS_MODES, { message: `tls must be one of ${TLS_MODES.join(', ')}` }) tls?: TlsMode;
+  @IfPresent() @IsString() @MinLength(1) @MaxLength(255) @noControlCharacters('user') user?: string;
+  @IfPresent() @IsString() @MaxLength(1024) @noControlCharacters('password') password?: string;
+  @IfPresent() @IsString() @MaxLength(1024) @IsRemoteFilePath() @noControlCharacters('remotePath') remotePath?: string;
+  @IsOptional() @IsString() @MaxLength(65536) @IsPemCertificate() caCertificate?: string | null;
+  @IfPresent() @IsObject() @ValidateNested() @Type(() => SourceImportOptionsDto) importOptions?: SourceImportOptionsDto;
+  @IsOptional() @IsCron() schedule?: string | null;
+  @IfPresent() @IsBoolean() enabled?: boolean;
+}
+
+/** Keeps only the options that were given (a DTO instance carries no undefined keys into events). */
+export function importOptionsFrom(dto: SourceImportOptionsDto | undefined): Partial<ImportOptions> {
+  return Object.fromEntries(Object.entries({ ...(dto ?? {}) }).filter(([, value]) => value !== undefined)) as Partial<ImportOptions>;
+}

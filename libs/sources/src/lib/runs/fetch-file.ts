@@ -1,0 +1,77 @@
+import { FTPError, type Client } from 'basic-ftp';
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { rename, rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { FetchedFile } from '../model/source';
+import type { FtpEndpoint } from '../ftp/endpoint';
+import { errorText, FtpStepError, openFtp } from '../ftp/ftp-connect';
+
+export type FetchResult = { kind: 'fetched'; path: string; file: FetchedFile } | { kind: 'changing'; reason: string };
+
+/**
+ * Downloads the endpoint's file into `dir` without ever presenting a partial file as complete: it
+ * goes to `<name>.part`, its byte count must equal the server's size, and the size and modified time
+ * must be the same before and after the transfer (else the file is still being written:
+ * `changing`). Only then is it renamed to `<name>`. Throws FtpStepError (connection, login, missing
+ * file) or an Error (transfer broken); the part file is removed then. Aborting closes the connection.
+ */
+export async function fetchFile(endpoint: FtpEndpoint, dir: string, name: string, timeoutMs: number, signal?: AbortSignal): Promise<FetchResult> {
+  const partial = join(dir, `${name}.part`);
+  const complete = join(dir, name);
+  const client = await openFtp(endpoint, timeoutMs);
+  const abort = () => client.close();
+  signal?.addEventListener('abort', abort);
+  try {
+    signal?.throwIfAborted();
+    const before = await describeRemote(client, endpoint.remotePath);
+    await client.downloadTo(partial, endpoint.remotePath);
+    const after = await describeRemote(client, endpoint.remotePath);
+    if (before.size !== after.size || before.modifiedAt !== after.modifiedAt) {
+      await rm(partial, { force: true });
+      return {
+        kind: 'changing',
+        reason:
+          `the file changed during the download (size ${before.size} → ${after.size}, modified ${before.modifiedAt ?? '?'} → ${after.modifiedAt ?? '?'}): ` +
+          'it is probably still being written; nothing was imported and the run is retried later',
+      };
+    }
+    const received = (await stat(partial)).size;
+    if (received !== after.size) {
+      throw new Error(`incomplete download: received ${received} of ${after.size} bytes; nothing was imported`);
+    }
+    await rename(partial, complete);
+    return { kind: 'fetched', path: complete, file: { size: received, sha256: await sha256Of(complete), modifiedAt: after.modifiedAt } };
+  } catch (error) {
+    await rm(partial, { force: true });
+    if (error instanceof FtpStepError) throw error;
+    if (signal?.aborted) throw new Error('the run was interrupted (the service is stopping); nothing was imported');
+    throw new Error(`the download of ${endpoint.remotePath} failed: ${errorText(error)}; nothing was imported`);
+  } finally {
+    signal?.removeEventListener('abort', abort);
+    client.close();
+  }
+}
+
+async function describeRemote(client: Client, remotePath: string): Promise<{ size: number; modifiedAt: string | null }> {
+  let size: number;
+  try {
+    size = await client.size(remotePath);
+  } catch (error) {
+    if (error instanceof FTPError) throw new FtpStepError('file', `no readable file at ${remotePath} (server said: ${errorText(error)}): check the path, and run "check connection" for details`);
+    throw error;
+  }
+  let modifiedAt: string | null = null;
+  try {
+    modifiedAt = (await client.lastMod(remotePath)).toISOString();
+  } catch (error) {
+    if (!(error instanceof FTPError)) throw error; // MDTM unsupported: the size comparison still guards
+  }
+  return { size, modifiedAt };
+}
+
+async function sha256Of(path: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}

@@ -1,0 +1,183 @@
+import { Inject, Injectable, Logger, NotFoundException, type BeforeApplicationShutdown } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { mkdir, rm } from 'node:fs/promises';
+import { join, posix } from 'node:path';
+import { deterministicId, EVENT_STORE, type EventStore } from '@dirsync/event-store';
+import { InvalidImportOptionsError, RequestImportService } from '@dirsync/extraction';
+import { ImportLog } from '@dirsync/import-log';
+import type { ImportState } from '@dirsync/domain';
+import { SecretBox, SecretDecryptionError } from '@dirsync/secrets';
+import { describeEndpoint, type FtpEndpoint } from '../ftp/endpoint';
+import { FtpStepError } from '../ftp/ftp-connect';
+import { passwordAad, type RunRecord, type RunTrigger, type SourceRunFinished, type SourceState } from '../model/source';
+import { SourceRepository } from '../model/source-repository';
+import { SOURCES_OPTIONS, type ResolvedSourcesOptions } from '../sources.options';
+import { fetchFile } from './fetch-file';
+
+export interface StartedRun {
+  run: RunRecord;
+  /** True when a run of the source was already going: that run is returned, no second one starts. */
+  joined: boolean;
+  /** Resolves with the finished run. */
+  done: Promise<RunRecord>;
+}
+
+type Finish = Omit<SourceRunFinished, 'sourceId' | 'runId' | 'finishedAt'>;
+
+/** The endpoint of a saved source, with its password opened (in memory only). */
+export function endpointOf(state: SourceState, secrets: SecretBox): FtpEndpoint {
+  const { host, port, tls, user, sealedPassword, remotePath, caCertificate } = state.settings;
+  return { host, port, tls, user, remotePath, caCertificate, password: sealedPassword ? secrets.open(sealedPassword, passwordAad(state.id)) : '' };
+}
+
+/**
+ * Runs sources: fetch the file safely, skip it when it is the file of the last completed import,
+ * else hand it to the pipeline and wait for the import's end. One run per source at a time in
+ * this process (a trigger during a run joins it); every run reconnects.
+ */
+@Injectable()
+export class SourceRunner implements BeforeApplicationShutdown {
+  private readonly logger = new Logger('SourceRunner');
+  private readonly running = new Map<string, { run: RunRecord; done: Promise<RunRecord> }>();
+  private readonly retries = new Map<string, NodeJS.Timeout>();
+  private readonly stopping = new AbortController();
+  private readonly imports: ImportLog;
+  private readonly downloadDir: string;
+
+  constructor(
+    private readonly sources: SourceRepository,
+    private readonly secrets: SecretBox,
+    private readonly requestImport: RequestImportService,
+    @Inject(EVENT_STORE) store: EventStore,
+    @Inject(SOURCES_OPTIONS) private readonly options: ResolvedSourcesOptions,
+  ) {
+    this.imports = new ImportLog(store);
+    this.downloadDir = join(options.dataDir, 'sources', 'downloads');
+  }
+
+  /** The run in progress for the source, if any. */
+  current(sourceId: string): RunRecord | undefined {
+    return this.running.get(sourceId)?.run;
+  }
+
+  async start(sourceId: string, trigger: RunTrigger): Promise<StartedRun> {
+    const loaded = await this.sources.load(sourceId);
+    if (!loaded || loaded.state.removed) throw new NotFoundException(`no source with id ${sourceId}`);
+    if (this.stopping.signal.aborted) throw new Error('the service is stopping');
+    // Check and claim in one synchronous step: no await between them, so two triggers cannot both start.
+    const existing = this.running.get(sourceId);
+    if (existing) return { ...existing, joined: true };
+    const run: RunRecord = { runId: randomUUID(), trigger, startedAt: new Date().toISOString(), status: 'running' };
+    let settle!: (run: RunRecord) => void;
+    const done = new Promise<RunRecord>((resolve) => (settle = resolve));
+    this.running.set(sourceId, { run, done });
+    this.cancelRetry(sourceId);
+    try {
+      await this.sources.append(sourceId, [
+        { id: deterministicId('source-run', run.runId, 'started'), type: 'SourceRunStarted', data: { sourceId, runId: run.runId, trigger, startedAt: run.startedAt } },
+      ]);
+    } catch (error) {
+      this.running.delete(sourceId);
+      settle({ ...run, status: 'finished', outcome: 'failed', reason: `could not record the run: ${(error as Error).message}` });
+      throw error;
+    }
+    void this.execute(loaded.state, run).then((finished) => {
+      this.running.delete(sourceId);
+      settle(finished);
+      if (finished.outcome === 'retry-later') this.scheduleRetry(sourceId);
+    });
+    return { run, joined: false, done };
+  }
+
+  private async execute(state: SourceState, run: RunRecord): Promise<RunRecord> {
+    let finish: Finish;
+    try {
+      finish = await this.fetchAndImport(state, run);
+    } catch (error) {
+      finish = { outcome: 'failed', reason: failureReason(error) };
+    }
+    const finished: SourceRunFinished = { sourceId: state.id, runId: run.runId, ...finish, finishedAt: new Date().toISOString() };
+    try {
+      await this.sources.append(state.id, [{ id: deterministicId('source-run', run.runId, 'finished'), type: 'SourceRunFinished', data: finished }]);
+    } catch (error) {
+      this.logger.error(`source ${state.id}: could not record the end of run ${run.runId}: ${(error as Error).message}`);
+    }
+    const { sourceId: _sourceId, ...record } = finished;
+    const level = finish.outcome === 'failed' ? 'warn' : 'log';
+    this.logger[level](`source ${state.id} run ${run.runId}: ${finish.outcome}${finish.reason ? ` (${finish.reason})` : ''}`);
+    return { ...run, ...record, status: 'finished' };
+  }
+
+  private async fetchAndImport(state: SourceState, run: RunRecord): Promise<Finish> {
+    const endpoint = endpointOf(state, this.secrets);
+    await mkdir(this.downloadDir, { recursive: true });
+    this.logger.log(`source ${state.id} run ${run.runId}: fetching ${describeEndpoint(endpoint)}`);
+    const fetched = await fetchFile(endpoint, this.downloadDir, run.runId, this.options.ftpTimeoutMs, this.stopping.signal);
+    if (fetched.kind === 'changing') return { outcome: 'retry-later', reason: fetched.reason };
+    try {
+      const { file } = fetched;
+      if (state.lastImported?.sha256 === file.sha256) {
+        return { outcome: 'unchanged', file, reason: `same content (sha256 ${file.sha256}) as the last completed import ${state.lastImported.importId}: not imported again` };
+      }
+      const importId = await this.requestImport.request({
+        filePath: fetched.path,
+        fileName: posix.basename(endpoint.remotePath),
+        options: state.settings.importOptions,
+        source: { kind: 'ftp', sourceId: state.id },
+        requestedBy: `source:${state.id} (${run.trigger})`,
+      });
+      await rm(fetched.path, { force: true }); // the blob store holds its own copy now
+      const result = await this.waitForImport(importId);
+      if (!result) return { outcome: 'failed', importId, file, reason: `the import did not finish within ${this.options.importTimeoutMs / 60_000} min (or the service stopped); see import ${importId}` };
+      if (result.status === 'failed') {
+        return { outcome: 'failed', importId, file, reason: `the import failed in ${result.failed?.stage}: ${result.failed?.reason}` };
+      }
+      return { outcome: 'imported', importId, file, counts: result.completed?.counts, dryRun: result.completed?.dryRun ?? false };
+    } finally {
+      await rm(fetched.path, { force: true });
+    }
+  }
+
+  /** The finished import, or undefined on timeout or shutdown (the import itself goes on in the pipeline). */
+  private async waitForImport(importId: string): Promise<ImportState | undefined> {
+    // ImportLog.waitUntilSettled polls until the end with no way out; a run must give up on
+    // shutdown and after its timeout, so it polls ImportLog.read itself.
+    const deadline = Date.now() + this.options.importTimeoutMs;
+    while (!this.stopping.signal.aborted && Date.now() < deadline) {
+      const current = await this.imports.read(importId);
+      if (current && (current.state.status === 'completed' || current.state.status === 'failed')) return current.state;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    return undefined;
+  }
+
+  private scheduleRetry(sourceId: string): void {
+    if (this.options.retryDelayMs <= 0 || this.stopping.signal.aborted) return;
+    this.cancelRetry(sourceId);
+    const timer = setTimeout(() => {
+      this.retries.delete(sourceId);
+      this.start(sourceId, 'retry').catch((error) => this.logger.warn(`source ${sourceId}: retry not started: ${(error as Error).message}`));
+    }, this.options.retryDelayMs);
+    timer.unref();
+    this.retries.set(sourceId, timer);
+  }
+
+  private cancelRetry(sourceId: string): void {
+    clearTimeout(this.retries.get(sourceId));
+    this.retries.delete(sourceId);
+  }
+
+  /** Stops runs before the stores close: connections are closed, waits end; each run records its end. */
+  async beforeApplicationShutdown(): Promise<void> {
+    this.stopping.abort();
+    for (const sourceId of [...this.retries.keys()]) this.cancelRetry(sourceId);
+    await Promise.all([...this.running.values()].map(({ done }) => done));
+  }
+}
+
+function failureReason(error: unknown): string {
+  if (error instanceof FtpStepError) return `${error.step}: ${error.message}`;
+  if (error instanceof SecretDecryptionError) return `the stored password cannot be opened (${error.message}): set the password of this source again`;
+  if (error instanceof InvalidImportOptionsError) return `the source's import options are invalid: ${error.problems.join('; ')}`;
+  return error instanceof Error ? error.message : String(error);
+}
