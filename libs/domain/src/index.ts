@@ -6,3 +6,4 @@ export * from './lib/user-decider';
 export * from './lib/username';
 export * from './lib/catalog';
 export * from './lib/import-guards';
+export * from './lib/revert';

@@ -6,3 +6,4 @@ export * from './lib/apply-plan/plan-applier';
 export * from './lib/delete-user/delete-user.service';
 export * from './lib/approve-import/import-decision.service';
 export * from './lib/loading.options';
+export * from './lib/revert-import/revert-import.service';

@@ -49,3 +49,40 @@ describe('audit (CLI)', () => {
     expect((await h.etl('users', '--as-of', 'no-such-import')).code).toBe(2);
   });
 });
+
+describe('revert (CLI)', () => {
+  let h: EtlHarness;
+  beforeEach(() => (h = new EtlHarness()));
+  afterEach(() => h.dispose());
+
+  it('restores what an import changed, disables what it created, and leaves later changes alone as conflicts', async () => {
+    await h.importJson(h.file('a.csv', 'UserIdentifier,UPN,Title,Department\nada,ada,Engineer,R&D\nbob,bob,Analyst,Sales\n'));
+    const second = await h.importJson(h.file('b.csv', 'UserIdentifier,UPN,Title,Department\nada,ada,Lead,Ops\nbob,bob,Analyst,Sales\ncy,cy,Intern,R&D\n'));
+    await h.importJson(h.file('c.csv', 'UserIdentifier,UPN,Title\nada,ada,CTO\n'));
+
+    const reverted = await h.etl('revert', second.summary.importId, '--json');
+    expect(reverted.code).toBe(0);
+    const summary = JSON.parse(reverted.stdout);
+    expect(summary).toMatchObject({ status: 'completed', counts: { updated: 1, disabled: 1 } });
+
+    expect(await h.user('ada')).toMatchObject({ title: 'CTO', department: 'R&D' }); // title was changed later: kept
+    expect(await h.user('cy')).toMatchObject({ status: 'Inactive' }); // created by the reverted import
+    expect(await h.user('bob')).toMatchObject({ title: 'Analyst', status: 'Active' }); // untouched by it
+
+    const report = await h.report(summary.importId);
+    expect(report.find((r) => r.identifier === 'ada')?.warnings).toBe('title was changed after the import; left as it is');
+    const original = JSON.parse((await h.etl('report', second.summary.importId, '--json')).stdout);
+    expect(original.reverted).toMatchObject({ revertId: summary.importId, by: expect.stringMatching(/^cli:/) });
+    expect((await h.etl('revert', second.summary.importId)).code).toBe(2); // at most once
+
+    const replay = JSON.parse((await h.etl('replay', '--json')).stdout);
+    expect(replay.identical).toBe(true);
+  });
+
+  it('refuses to revert a dry run', async () => {
+    const dry = await h.importJson(h.file('a.csv', 'UserIdentifier,UPN\nada,ada\n'), '--dry-run');
+    const refused = await h.etl('revert', dry.summary.importId);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/dry run/);
+  });
+});

@@ -6,6 +6,7 @@ import { approveCommand, rejectCommand } from './commands/decide.command';
 import { importCommand } from './commands/import.command';
 import { replayCommand } from './commands/replay.command';
 import { resumeCommand } from './commands/resume.command';
+import { revertCommand } from './commands/revert.command';
 import { reportCommand } from './commands/report.command';
 import { usersCommand } from './commands/users.command';
 import { UsageError } from './usage-error';
@@ -66,6 +67,15 @@ export async function runCli(argv: string[], output: Output = processOutput): Pr
     .option('--reason <text>', 'why, for the audit trail')
     .action(async (importId: string, flags) => {
       exitCode = await rejectCommand(importId, flags, output);
+    });
+
+  program
+    .command('revert')
+    .description('undo an applied import with compensating events (later changes are kept and reported as conflicts)')
+    .argument('<importId>')
+    .option('--json', 'print one JSON summary on stdout')
+    .action(async (importId: string, flags) => {
+      exitCode = await revertCommand(importId, flags, output);
     });
 
   program

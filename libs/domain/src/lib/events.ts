@@ -31,7 +31,7 @@ export interface UserUpdated extends Cause {
   changes: FieldChanges;
   warnings?: string[];
 }
-export type DisableReason = 'status-in-file' | 'missing-from-file' | 'admin';
+export type DisableReason = 'status-in-file' | 'missing-from-file' | 'admin' | 'revert';
 export interface UserDisabled extends Cause {
   userId: string;
   reason: DisableReason;

@@ -109,6 +109,22 @@ export interface ImportRejected {
   reason?: string;
 }
 
+/** Recorded on the reverted import's stream first, so an import is reverted at most once. */
+export interface ImportReverted {
+  importId: string;
+  revertId: string;
+  by: string;
+  at: string;
+}
+
+/** Opens a revert's own stream (`import-<revertId>`): its report is read like an import's. */
+export interface RevertRequested {
+  importId: string;
+  revertOf: string;
+  requestedBy: string;
+  requestedAt: string;
+}
+
 export interface ImportCompleted {
   importId: string;
   counts: ImportCounts;
@@ -134,6 +150,8 @@ export type ImportEvent =
   | { type: 'ImportAwaitingApproval'; data: ImportAwaitingApproval }
   | { type: 'ImportApproved'; data: ImportApproved }
   | { type: 'ImportRejected'; data: ImportRejected }
+  | { type: 'ImportReverted'; data: ImportReverted }
+  | { type: 'RevertRequested'; data: RevertRequested }
   | { type: 'ImportCompleted'; data: ImportCompleted }
   | { type: 'ImportFailed'; data: ImportFailed };
 export type ImportEventType = ImportEvent['type'];
@@ -152,6 +170,7 @@ export interface ImportState {
   rejected?: ImportRejected;
   completed?: ImportCompleted;
   failed?: ImportFailed;
+  reverted?: ImportReverted;
 }
 
 export function evolveImport(state: ImportState | undefined, event: ImportEvent): ImportState {
@@ -174,6 +193,10 @@ export function evolveImport(state: ImportState | undefined, event: ImportEvent)
       return { ...current, status: 'completed', completed: event.data };
     case 'ImportFailed':
       return { ...current, status: 'failed', failed: event.data };
+    case 'ImportReverted':
+      return { ...current, reverted: event.data };
+    case 'RevertRequested':
+      return { ...current, status: 'requested' };
     case 'ImportRowsRejected':
     case 'ImportRowsPlanned':
       return current;

@@ -54,6 +54,7 @@ export function openReadModelDb(file: string): ReadModelDb {
       source_key TEXT NOT NULL,
       plan_number INTEGER NOT NULL DEFAULT 0,
       decision TEXT,
+      reverted TEXT,
       requested_by TEXT NOT NULL,
       requested_at TEXT NOT NULL,
       encoding TEXT,

@@ -26,7 +26,7 @@ export class ImportReportProjection implements Projection {
       total_rows = coalesce(@totalRows, total_rows), valid_rows = coalesce(@validRows, valid_rows),
       warnings = coalesce(@warnings, warnings), counts = coalesce(@counts, counts),
       failure = coalesce(@failure, failure), completed_at = coalesce(@completedAt, completed_at),
-      decision = coalesce(@decision, decision)
+      decision = coalesce(@decision, decision), reverted = coalesce(@reverted, reverted)
       WHERE id = @id`);
     this.startPlan = db.prepare(`UPDATE imports SET plan_number = @planNumber WHERE id = @importId AND plan_number < @planNumber`);
     this.dropOlderPlans = db.prepare(`DELETE FROM import_rows WHERE import_id = @importId AND plan_number BETWEEN 1 AND @planNumber - 1`);
@@ -39,7 +39,7 @@ export class ImportReportProjection implements Projection {
     const update = (fields: Partial<Record<string, unknown>>) =>
       this.updateImport.run({
         id: event.data.importId,
-        status: null, encoding: null, totalRows: null, validRows: null, warnings: null, counts: null, failure: null, completedAt: null, decision: null,
+        status: null, encoding: null, totalRows: null, validRows: null, warnings: null, counts: null, failure: null, completedAt: null, decision: null, reverted: null,
         ...fields,
       });
     switch (event.type) {
@@ -52,6 +52,18 @@ export class ImportReportProjection implements Projection {
         });
         return;
       }
+      case 'RevertRequested': {
+        const d = event.data;
+        const source = { kind: 'revert', importId: d.revertOf };
+        this.insertImport.run({
+          id: d.importId, fileName: `revert of ${d.revertOf}`, sha256: '', size: 0, format: 'revert', options: '{}',
+          source: JSON.stringify(source), sourceKey: 'revert', requestedBy: d.requestedBy, requestedAt: d.requestedAt, dryRun: 0,
+        });
+        return;
+      }
+      case 'ImportReverted':
+        update({ reverted: JSON.stringify({ revertId: event.data.revertId, by: event.data.by, at: event.data.at }) });
+        return;
       case 'ImportRowsRejected':
         for (const row of event.data.rows) {
           this.addRow(event.data.importId, {

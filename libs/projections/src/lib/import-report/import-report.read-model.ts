@@ -23,6 +23,8 @@ export interface ImportSummary {
   /** Why it awaits approval, or who approved or rejected it and when. */
   decision: { reasons?: string[]; approvedBy?: string; approvedAt?: string; rejectedBy?: string; rejectedAt?: string; reason?: string | null } | null;
   completedAt: string | null;
+  /** The revert that undid this import, if any. */
+  reverted: { revertId: string; by: string; at: string } | null;
 }
 
 export interface ImportRowReport {
@@ -40,7 +42,7 @@ interface ImportRecord {
   id: string; status: ImportStatus; file_name: string; sha256: string; size: number; format: string; options: string;
   source: string; requested_by: string; requested_at: string; encoding: string | null; total_rows: number | null;
   valid_rows: number | null; warnings: string; counts: string | null; dry_run: number; failure: string | null;
-  decision: string | null; completed_at: string | null;
+  decision: string | null; reverted: string | null; completed_at: string | null;
 }
 interface RowRecord {
   row: number | null; key: string | null; email: string | null; user_id: string | null; outcome: RowOutcome;
@@ -137,6 +139,7 @@ function toSummary(r: ImportRecord): ImportSummary {
     failure: r.failure ? JSON.parse(r.failure) : null,
     decision: r.decision ? JSON.parse(r.decision) : null,
     completedAt: r.completed_at,
+    reverted: r.reverted ? JSON.parse(r.reverted) : null,
   };
 }
 
