@@ -10,11 +10,13 @@ import {
 } from '@nestjs/common';
 import { EVENT_STORE, type EventStore } from './event-store.port';
 import { InMemoryEventStore } from './in-memory/in-memory-event-store';
+import { KurrentDbEventStore } from './kurrentdb/kurrentdb-event-store';
 import { SqliteEventStore } from './sqlite/sqlite-event-store';
 
 export type EventStoreOptions =
   | { kind: 'sqlite'; file: string; pollIntervalMs?: number }
-  | { kind: 'memory' };
+  | { kind: 'memory' }
+  | { kind: 'kurrentdb'; connectionString: string; namespace?: string };
 
 export interface EventStoreAsyncOptions {
   imports?: ModuleMetadata['imports'];
@@ -31,7 +33,23 @@ export function createEventStore(options: EventStoreOptions): EventStore {
       return new SqliteEventStore(options.file, { pollIntervalMs: options.pollIntervalMs });
     case 'memory':
       return new InMemoryEventStore();
+    case 'kurrentdb':
+      return new KurrentDbEventStore(options.connectionString, { namespace: options.namespace });
   }
+}
+
+/** Builds the store; a server store must answer, or startup fails with a clear message naming it. */
+export async function openEventStore(options: EventStoreOptions): Promise<EventStore> {
+  const store = createEventStore(options);
+  if (store instanceof KurrentDbEventStore) {
+    try {
+      await store.verifyConnection();
+    } catch (error) {
+      await store.close();
+      throw error;
+    }
+  }
+  return store;
 }
 
 /** Closes the store when the application shuts down, after its consumers stopped. */
@@ -68,7 +86,7 @@ export class EventStoreModule {
       imports,
       providers: [
         optionsProvider,
-        { provide: EVENT_STORE, useFactory: createEventStore, inject: [EVENT_STORE_OPTIONS] },
+        { provide: EVENT_STORE, useFactory: openEventStore, inject: [EVENT_STORE_OPTIONS] },
         EventStoreCloser,
       ],
       exports: [EVENT_STORE],

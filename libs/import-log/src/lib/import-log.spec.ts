@@ -64,3 +64,23 @@ describe('StageWorker', () => {
     expect(seen).toEqual(['i1', 'i2']);
   });
 });
+
+describe('StageWorker as a competing consumer', () => {
+  it('handles each import once when two workers of one stage share the store', async () => {
+    const store = new InMemoryEventStore();
+    const log = new ImportLog(store);
+    for (const id of ['i1', 'i2', 'i3']) await log.append(id, -1, [requested(id)]);
+    const handled: string[] = [];
+    const work = async (id: string) => {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      handled.push(id);
+    };
+    // Two processes of one stage: both see every import, and the lease lets one handle each.
+    const one = new StageWorker(store, 'race', ['ImportRequested'], work, true);
+    const two = new StageWorker(store, 'race', ['ImportRequested'], work, true);
+    await Promise.all([one.start(), two.start()]);
+    await Promise.all([one.whenCaughtUp(), two.whenCaughtUp()]);
+    await Promise.all([one.stop(), two.stop()]);
+    expect(handled.sort()).toEqual(['i1', 'i2', 'i3']);
+  });
+});

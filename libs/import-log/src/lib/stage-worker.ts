@@ -1,5 +1,10 @@
 import { Logger } from '@nestjs/common';
-import type { EventStore, Subscription } from '@dirsync/event-store';
+import { hostname } from 'node:os';
+import { randomUUID } from 'node:crypto';
+import { EventStoreLeases, type EventStore, type Subscription } from '@dirsync/event-store';
+
+const LEASE_TTL_MS = 60_000;
+const LEASE_RENEW_MS = 20_000;
 
 /**
  * Runs one pipeline stage as a consumer of the log: every event of `eventTypes` (from any import)
@@ -17,9 +22,18 @@ export class StageWorker {
     private readonly stage: string,
     private readonly eventTypes: string[],
     private readonly handle: (importId: string) => Promise<void>,
+    /**
+     * Competing consumers (several processes of one stage, e.g. on KurrentDB): each import is
+     * handled under a lease, so one process works on it while the others wait or find it done.
+     */
+    private readonly competing = false,
   ) {
     this.logger = new Logger(`StageWorker:${stage}`);
+    this.leases = competing ? new EventStoreLeases(store) : undefined;
   }
+
+  private readonly leases: EventStoreLeases | undefined;
+  private readonly owner = `${hostname()}:${process.pid}:${randomUUID()}`;
 
   async start(): Promise<void> {
     const checkpointName = `stage-${this.stage}`;
@@ -28,7 +42,8 @@ export class StageWorker {
     this.caughtUp = new Promise((resolve) => (markCaughtUp = resolve));
     this.subscription = this.store.subscribe(
       async (event) => {
-        await this.handle((event.data as { importId: string }).importId);
+        const importId = (event.data as { importId: string }).importId;
+        await (this.leases ? this.handleOnce(importId, this.leases) : this.handle(importId));
         await this.store.storeCheckpoint(checkpointName, event.position);
       },
       {
@@ -38,6 +53,33 @@ export class StageWorker {
         onError: (error) => this.logger.error(`stage ${this.stage} stopped: ${error.message}`),
       },
     );
+  }
+
+  /** Handles the import under a lease; a process that finds it done by another moves on. */
+  private async handleOnce(importId: string, leases: EventStoreLeases): Promise<void> {
+    const name = `${this.stage}-${importId}`;
+    for (;;) {
+      const claim = await leases.claim(name, this.owner, LEASE_TTL_MS);
+      if (!claim.acquired && claim.done) return;
+      if (!claim.acquired) {
+        await delay(Math.max(50, Math.min(claim.expiresAt - Date.now(), 250)));
+        continue;
+      }
+      const renewing = setInterval(
+        () => void leases.renew(name, this.owner, LEASE_TTL_MS).catch((e: Error) => this.logger.warn(`lease ${name}: ${e.message}`)),
+        LEASE_RENEW_MS,
+      );
+      try {
+        await this.handle(importId);
+        await leases.release(name, this.owner, { done: true });
+        return;
+      } catch (error) {
+        await leases.release(name, this.owner, { done: false }).catch(() => undefined);
+        throw error;
+      } finally {
+        clearInterval(renewing);
+      }
+    }
   }
 
   /** Resolves once the backlog that existed at start has been handled. */
@@ -50,3 +92,5 @@ export class StageWorker {
     this.subscription = undefined;
   }
 }
+
+const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

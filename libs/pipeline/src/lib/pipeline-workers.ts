@@ -19,11 +19,13 @@ export class PipelineWorkers implements OnApplicationBootstrap, BeforeApplicatio
 
   async onApplicationBootstrap(): Promise<void> {
     const { stages } = this.options;
+    // With a server store several processes may run one stage; on the embedded store there is one per data dir.
+    const competing = !!process.env.KURRENTDB_CONNECTION_STRING;
     if (stages.transformation) {
-      this.workers.push(new StageWorker(this.store, 'transformation', ['ImportRequested'], (id) => this.transformation.transform(id)));
+      this.workers.push(new StageWorker(this.store, 'transformation', ['ImportRequested'], (id) => this.transformation.transform(id), competing));
     }
     if (stages.loading) {
-      this.workers.push(new StageWorker(this.store, 'loading', ['ImportTransformed', 'ImportApproved'], (id) => this.loading.load(id)));
+      this.workers.push(new StageWorker(this.store, 'loading', ['ImportTransformed', 'ImportApproved'], (id) => this.loading.load(id), competing));
     }
     await Promise.all(this.workers.map((worker) => worker.start()));
   }

@@ -1,7 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { join } from 'node:path';
 import { BlobStoreModule } from '@dirsync/blob-store';
-import { EventStoreModule } from '@dirsync/event-store';
+import { EventStoreModule, type EventStoreOptions } from '@dirsync/event-store';
 import { ExtractionModule } from '@dirsync/extraction';
 import { LoadingModule } from '@dirsync/loading';
 import { ProjectionsModule } from '@dirsync/projections';
@@ -9,6 +9,14 @@ import { TransformationModule } from '@dirsync/transformation';
 import { ImportRunner } from './import-runner.service';
 import { PipelineWorkers } from './pipeline-workers';
 import { PIPELINE_OPTIONS, type PipelineOptions } from './pipeline.options';
+
+/** KurrentDB when KURRENTDB_CONNECTION_STRING is set (deployments beyond one machine), else the embedded SQLite store. */
+export function eventStoreOptions(dataDir: string, env: NodeJS.ProcessEnv = process.env): EventStoreOptions {
+  const connectionString = env.KURRENTDB_CONNECTION_STRING;
+  if (!connectionString) return { kind: 'sqlite', file: join(dataDir, 'events.sqlite') };
+  // A namespace prefixes every stream, so several deployments (or test runs) can share one server.
+  return { kind: 'kurrentdb', connectionString, namespace: env.KURRENTDB_NAMESPACE || undefined };
+}
 
 /**
  * Everything a process of the pipeline needs: the stores under the data dir, the stages, and the
@@ -22,7 +30,7 @@ export class PipelineModule {
       module: PipelineModule,
       global: true,
       imports: [
-        EventStoreModule.forRoot({ kind: 'sqlite', file: join(dataDir, 'events.sqlite') }),
+        EventStoreModule.forRoot(eventStoreOptions(dataDir)),
         BlobStoreModule.forRoot({ rootDir: join(dataDir, 'blobs') }),
         ProjectionsModule.forRoot({ file: join(dataDir, 'readmodels.sqlite'), live: options.stages.projections }),
         ExtractionModule.forRoot({ defaultLanguage }),
