@@ -27,19 +27,21 @@ export class ImportLog {
     return result.nextRevision;
   }
 
-  /** Resolves with the import's state once the pipeline is done with it: finished, or waiting for approval. */
-  waitUntilSettled(importId: string, pollIntervalMs = 50): Promise<ImportState> {
-    return new Promise((resolve, reject) => {
-      const check = async (): Promise<void> => {
-        try {
-          const current = await this.read(importId);
-          if (current && isSettled(current.state)) return resolve(current.state);
-          setTimeout(check, pollIntervalMs);
-        } catch (error) {
-          reject(error);
-        }
-      };
-      void check();
-    });
+  /**
+   * Resolves with the import's state once the pipeline is done with it: finished, or waiting for
+   * approval. Polls only the events appended since the last look, so a large import's row chunks
+   * are read once.
+   */
+  async waitUntilSettled(importId: string, pollIntervalMs = 50): Promise<ImportState> {
+    let state: ImportState | undefined;
+    let next = 0;
+    for (;;) {
+      for await (const event of this.store.readStream(importStream(importId), { fromRevision: next })) {
+        state = evolveImport(state, { type: event.type, data: event.data } as ImportEvent);
+        next = event.revision + 1;
+      }
+      if (state && isSettled(state)) return state;
+      await new Promise((resolve) => setTimeout(resolve, pollIntervalMs));
+    }
   }
 }
