@@ -86,14 +86,14 @@ describe('parseUserCsv', () => {
   });
 
   it('strips a UTF-8 BOM so the first header is recognised', async () => {
-    const path = files.write('bom.csv', Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('UserIdentifier,FirstName\njdoe,José\n')]));
+    const path = files.write('bom.csv', Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('identifier,FirstName\njdoe,José\n')]));
     const { summary, records } = await parse(path);
     expect(summary).toMatchObject({ encoding: 'utf-8', matchBy: 'identifier', warnings: [] });
     expect(records[0].profile).toEqual({ identifier: 'jdoe', firstName: 'José' });
   });
 
   it('reads UTF-16LE with BOM (as Excel "Unicode text" saves it, tab-separated)', async () => {
-    const text = 'UserIdentifier\tFirstName\tLastName\njdoe\tZoë\t王\n';
+    const text = 'identifier\tFirstName\tLastName\njdoe\tZoë\t王\n';
     const path = files.write('utf16.txt', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]));
     const { summary, records } = await parse(path);
     expect(summary).toMatchObject({ encoding: 'utf-16le', delimiter: '\t' });
@@ -101,7 +101,7 @@ describe('parseUserCsv', () => {
   });
 
   it('reads windows-1252 (no BOM, not UTF-8): é € ’ decode correctly', async () => {
-    const path = files.write('cp1252.csv', iconv.encode('UserIdentifier;FirstName;Title\njdoe;José;Chief € Officer’s aide\n', 'win1252'));
+    const path = files.write('cp1252.csv', iconv.encode('identifier;FirstName;Title\njdoe;José;Chief € Officer’s aide\n', 'win1252'));
     const { summary, records } = await parse(path);
     expect(summary.encoding).toBe('windows-1252');
     expect(records[0].profile).toEqual({ identifier: 'jdoe', firstName: 'José', title: 'Chief € Officer’s aide' });
@@ -122,7 +122,7 @@ describe('parseUserCsv', () => {
   });
 
   it('rejects the file for two columns of one field, before any row reaches the sink', async () => {
-    const { error, sink } = await fileRejection(files.write('dup.csv', 'UserIdentifier,EmailId,E-mail\nu,a@x.com,b@x.com\n'));
+    const { error, sink } = await fileRejection(files.write('dup.csv', 'identifier,EmailId,E-mail\nu,a@x.com,b@x.com\n'));
     expect(error.problems).toEqual([{ row: 1, message: "columns 'EmailId' and 'E-mail' both map to email; keep only one" }]);
     expect(sink.records).toEqual([]);
   });
@@ -141,12 +141,12 @@ describe('parseUserCsv', () => {
   });
 
   it('appends the domain to identifiers without one', async () => {
-    const { records } = await parse(files.write('domain.csv', 'UserIdentifier\njdoe\nann@other.org\n'), { domain: 'example.com' });
+    const { records } = await parse(files.write('domain.csv', 'identifier\njdoe\nann@other.org\n'), { domain: 'example.com' });
     expect(records.map((r) => r.profile.identifier)).toEqual(['jdoe@example.com', 'ann@other.org']);
   });
 
   it('leaves blank cells out of the record, and a blank key rejects the row', async () => {
-    const { records, rejected } = await parse(files.write('blank.csv', 'UserIdentifier,FirstName,LastName,Status\njdoe,, ,\n ,Ann,Lee,Active\n'));
+    const { records, rejected } = await parse(files.write('blank.csv', 'identifier,FirstName,LastName,Status\njdoe,, ,\n ,Ann,Lee,Active\n'));
     expect(records).toEqual([{ row: 2, profile: { identifier: 'jdoe' } }]);
     expect(rejected).toEqual([{ row: 3, reasons: [{ field: 'identifier', message: 'identifier is blank; it is needed to match the user' }] }]);
   });
@@ -197,7 +197,7 @@ describe('parseUserCsv', () => {
   it('streams a 200,000-row file', async () => {
     const path = files.path('big.csv');
     const out = createWriteStream(path);
-    out.write('UserIdentifier,EmailId,FirstName,LastName,Status,SecurityRole1\n');
+    out.write('identifier,EmailId,FirstName,LastName,Status,SecurityRole1\n');
     for (let i = 0; i < 200_000; i++) {
       const email = i % 1000 === 999 ? 'broken@' : `user${i}@example.com`;
       if (!out.write(`user${i},${email},First${i},"Last, ${i}",Active,Role${i % 7}\n`)) await once(out, 'drain');
@@ -209,4 +209,17 @@ describe('parseUserCsv', () => {
     expect(summary).toMatchObject({ totalRows: 200_000, validRows: 199_800, rejectedRows: 200 });
     expect([valid, rejected]).toEqual([199_800, 200]);
   }, 60_000);
+});
+
+describe('parseUserCsv and the Infor format', () => {
+  const files = tempFiles();
+  afterAll(() => files.cleanup());
+
+  it('refuses a file with UserIdentifier but no UPN, naming it, before any row reaches the sink', async () => {
+    const records: unknown[] = [];
+    const error = await parseUserCsv(files.write('infor.csv', 'UserIdentifier,EmailId\na,a@x.com\n'), { fileName: 'infor.csv' }, { record: (r) => void records.push(r), reject: () => undefined }).catch((e) => e);
+    expect(error).toBeInstanceOf(FileRejectedError);
+    expect(error.message).toContain('which requires UPN');
+    expect(records).toEqual([]);
+  });
 });

@@ -56,7 +56,7 @@ describe('resolveHeader', () => {
   });
 
   it('refuses two columns for the same field, naming both', () => {
-    expect(resolveHeader(['EmailId', 'e-mail', 'UserIdentifier']).problems).toEqual([
+    expect(resolveHeader(['EmailId', 'e-mail', 'UserIdentifier', 'UPN']).problems).toEqual([
       "columns 'EmailId' and 'e-mail' both map to email; keep only one",
     ]);
     expect(resolveHeader(['email', 'SecurityRole1', 'Security Role 1']).problems).toEqual([
@@ -97,5 +97,22 @@ describe('resolveHeader', () => {
     expect(resolveHeader(['email', 'Rol'], { mapping: { Rol: 'role' } }).problems).toEqual([
       "the custom mapping sends column 'Rol' to 'role', which is not a known field",
     ]);
+  });
+});
+
+describe('the Infor format', () => {
+  it('requires UPN in a file that names UserIdentifier, and names what is missing', () => {
+    expect(resolveHeader(['UserIdentifier', 'EmailId']).problems).toEqual([
+      'the file follows the Infor format (it names UserIdentifier or UPN), which requires UPN: it is missing',
+    ]);
+    expect(resolveHeader(['UPN', 'EmailId'], { matchBy: 'email' }).problems).toEqual([
+      'the file follows the Infor format (it names UserIdentifier or UPN), which requires UserIdentifier: it is missing',
+    ]);
+    expect(resolveHeader(['UserIdentifier', 'UPN', 'EmailId']).problems).toEqual([]);
+  });
+
+  it('does not apply to other formats, nor to a column the custom mapping renames', () => {
+    expect(resolveHeader(['email', 'first name', 'identifier']).problems).toEqual([]);
+    expect(resolveHeader(['UserIdentifier', 'Mail'], { mapping: { UserIdentifier: 'identifier', Mail: 'email' } }).problems).toEqual([]);
   });
 });

@@ -107,9 +107,25 @@ export function resolveHeader(headers: string[], options: HeaderOptions = {}): H
 
   const matchBy = options.matchBy ?? (seen.has('identifier') ? 'identifier' : 'email');
   if (!seen.has(matchBy)) problems.push(missingKeyMessage(matchBy, options.matchBy !== undefined, words));
+  const inforMissing = INFOR_REQUIRED.filter((field) => !seen.has(field) && field !== matchBy);
+  if (usesInforNames(headers, custom) && inforMissing.length > 0) {
+    const names = inforMissing.map((field) => acceptedHeaders(field)[0]);
+    problems.push(`the file follows the Infor format (it names UserIdentifier or UPN), which requires ${names.join(' and ')}: ${names.length > 1 ? 'they are' : 'it is'} missing`);
+  }
 
   if (problems.length > 0) return { problems };
   return { layout: { matchBy, targets, columns, warnings }, problems: [] };
+}
+
+/** Infor's identity columns: a file that names either follows the Infor format, which requires both. */
+const INFOR_IDENTITY_HEADERS = new Set(['useridentifier', 'upn']);
+const INFOR_REQUIRED = ['identifier', 'upn'] as const;
+
+function usesInforNames(headers: string[], custom: Map<string, unknown>): boolean {
+  return headers.some((header) => {
+    const normalized = normalizeHeader(header.trim());
+    return !custom.has(normalized) && INFOR_IDENTITY_HEADERS.has(normalized);
+  });
 }
 
 /** The target a header (or a custom mapping's value) stands for; undefined when unknown. */

@@ -11,28 +11,28 @@ function read(headers: string[], cells: string[], domain?: string): RowValues {
 
 describe('readRowValues', () => {
   it('trims values and leaves blank cells absent', () => {
-    const values = read(['UserIdentifier', 'FirstName', 'LastName', 'Title'], [' jdoe ', '', '  ', 'CFO']);
+    const values = read(['identifier', 'FirstName', 'LastName', 'Title'], [' jdoe ', '', '  ', 'CFO']);
     expect(toUserRecord(values, 2)).toEqual({ row: 2, profile: { identifier: 'jdoe', title: 'CFO' } });
   });
 
   it('appends @domain to identifiers without one, keeping the key as written', () => {
-    expect(read(['UserIdentifier'], ['jdoe'], 'example.com')).toMatchObject({ identifier: 'jdoe@example.com', key: 'jdoe' });
-    expect(read(['UserIdentifier'], ['jdoe'], '@example.com').identifier).toBe('jdoe@example.com');
-    expect(read(['UserIdentifier'], ['jdoe@other.org'], 'example.com').identifier).toBe('jdoe@other.org');
+    expect(read(['identifier'], ['jdoe'], 'example.com')).toMatchObject({ identifier: 'jdoe@example.com', key: 'jdoe' });
+    expect(read(['identifier'], ['jdoe'], '@example.com').identifier).toBe('jdoe@example.com');
+    expect(read(['identifier'], ['jdoe@other.org'], 'example.com').identifier).toBe('jdoe@other.org');
   });
 
   it('collects security roles in column order, skipping blanks and duplicates', () => {
-    const values = read(['UserIdentifier', 'SecurityRole1', 'SecurityRole2', 'SecurityRole3', 'SecurityRole4'], ['u', 'B', '', 'A', 'B']);
+    const values = read(['identifier', 'SecurityRole1', 'SecurityRole2', 'SecurityRole3', 'SecurityRole4'], ['u', 'B', '', 'A', 'B']);
     expect(values.securityRoles).toEqual(['B', 'A']);
   });
 
   it('collects generic properties under their names as written, skipping blanks', () => {
-    const values = read(['UserIdentifier', 'GenericProperty_LandmarkActorId', 'GenericProperty_LN User'], ['u', 'LA-1', '']);
+    const values = read(['identifier', 'GenericProperty_LandmarkActorId', 'GenericProperty_LN User'], ['u', 'LA-1', '']);
     expect(values.genericProperties).toEqual({ LandmarkActorId: 'LA-1' });
   });
 
   it('clears the reused object between rows', () => {
-    const layout = resolveHeader(['UserIdentifier', 'Title', 'SecurityRole1']).layout;
+    const layout = resolveHeader(['identifier', 'Title', 'SecurityRole1']).layout;
     if (!layout) throw new Error('bad header');
     const values = {} as RowValues;
     readRowValues(['a', 'CFO', 'R'], layout, undefined, values);

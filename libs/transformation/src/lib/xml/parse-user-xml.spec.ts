@@ -75,12 +75,12 @@ describe('parseUserXml', () => {
   it('reads security roles and generic properties nested, flat, or both', async () => {
     const path = writeUsers(
       'roles.xml',
-      '<UserIdentifier>a</UserIdentifier><SecurityRoles><SecurityRole>Admin</SecurityRole><SecurityRole> Reader </SecurityRole><SecurityRole>Admin</SecurityRole></SecurityRoles>' +
+      '<identifier>a</identifier><SecurityRoles><SecurityRole>Admin</SecurityRole><SecurityRole> Reader </SecurityRole><SecurityRole>Admin</SecurityRole></SecurityRoles>' +
         '<GenericProperties><GenericProperty name="CostCenter">CC-1</GenericProperty><GenericProperty name="LN User">lna</GenericProperty></GenericProperties>',
-      '<UserIdentifier>b</UserIdentifier><SecurityRole1>Admin</SecurityRole1><SecurityRole2>Reader</SecurityRole2><GenericProperty_CostCenter>CC-2</GenericProperty_CostCenter>',
-      '<UserIdentifier>c</UserIdentifier><SecurityRole1>Flat</SecurityRole1><SecurityRoles><SecurityRole>Nested</SecurityRole></SecurityRoles>' +
+      '<identifier>b</identifier><SecurityRole1>Admin</SecurityRole1><SecurityRole2>Reader</SecurityRole2><GenericProperty_CostCenter>CC-2</GenericProperty_CostCenter>',
+      '<identifier>c</identifier><SecurityRole1>Flat</SecurityRole1><SecurityRoles><SecurityRole>Nested</SecurityRole></SecurityRoles>' +
         '<GenericProperty_Site>HQ</GenericProperty_Site><GenericProperty name="Floor">3</GenericProperty>',
-      '<UserIdentifier>d</UserIdentifier><SecurityRoles><SecurityRole>Only</SecurityRole></SecurityRoles><GenericProperties><GenericProperty name="Empty"/></GenericProperties>',
+      '<identifier>d</identifier><SecurityRoles><SecurityRole>Only</SecurityRole></SecurityRoles><GenericProperties><GenericProperty name="Empty"/></GenericProperties>',
     );
     const { records, rejected } = await parse(path);
     expect(rejected).toEqual([]);
@@ -96,8 +96,8 @@ describe('parseUserXml', () => {
   it('rejects a user whose generic property has no name or is given twice', async () => {
     const path = writeUsers(
       'props.xml',
-      '<UserIdentifier>a</UserIdentifier><GenericProperties><GenericProperty>x</GenericProperty></GenericProperties>',
-      '<UserIdentifier>b</UserIdentifier><GenericProperty_Site>HQ</GenericProperty_Site><GenericProperties><GenericProperty name="site">B2</GenericProperty></GenericProperties>',
+      '<identifier>a</identifier><GenericProperties><GenericProperty>x</GenericProperty></GenericProperties>',
+      '<identifier>b</identifier><GenericProperty_Site>HQ</GenericProperty_Site><GenericProperties><GenericProperty name="site">B2</GenericProperty></GenericProperties>',
     );
     const { rejected } = await parse(path);
     expect(rejected).toEqual([
@@ -243,9 +243,9 @@ describe('parseUserXml', () => {
     it('rejects a bad e-mail by element index and field', async () => {
       const path = writeUsers(
         'email.xml',
-        '<UserIdentifier>a</UserIdentifier><EmailId>a@x.com</EmailId>',
-        '<UserIdentifier>b</UserIdentifier><EmailId>bob@</EmailId><ManagerEmail>nope</ManagerEmail>',
-        '<UserIdentifier>c</UserIdentifier>',
+        '<identifier>a</identifier><EmailId>a@x.com</EmailId>',
+        '<identifier>b</identifier><EmailId>bob@</EmailId><ManagerEmail>nope</ManagerEmail>',
+        '<identifier>c</identifier>',
       );
       const { summary, records, rejected } = await parse(path);
       expect(summary).toMatchObject({ totalRows: 3, validRows: 2, rejectedRows: 1 });
@@ -264,7 +264,7 @@ describe('parseUserXml', () => {
     });
 
     it('rejects a user without the match-key element, like a blank key cell', async () => {
-      const path = writeUsers('nokey.xml', '<UserIdentifier>a</UserIdentifier>', '<EmailId>b@x.com</EmailId>', '<UserIdentifier>  </UserIdentifier>', '');
+      const path = writeUsers('nokey.xml', '<identifier>a</identifier>', '<EmailId>b@x.com</EmailId>', '<identifier>  </identifier>', '');
       const { summary, rejected } = await parse(path);
       expect(summary).toMatchObject({ matchBy: 'identifier', totalRows: 4, validRows: 1, rejectedRows: 3 });
       const blank = [{ field: 'identifier', message: 'identifier is blank; it is needed to match the user' }];
@@ -357,5 +357,12 @@ describe('parseUserXml', () => {
       const forced = await parse(files.write('forced.xml', iconv.encode(`<?xml version="1.0" encoding="UTF-8"?>${body}`, 'win1252')), { encoding: 'windows-1252' });
       expect(forced.records[0].profile).toEqual(expected);
     });
+  });
+});
+
+describe('parseUserXml and the Infor format', () => {
+  it('refuses users named by <UserIdentifier> without <UPN>, naming it, before any row reaches the sink', async () => {
+    const error = await fileRejection(writeUsers('infor.xml', '<UserIdentifier>a</UserIdentifier><EmailId>a@x.com</EmailId>'));
+    expect(error.message).toContain('which requires UPN');
   });
 });
