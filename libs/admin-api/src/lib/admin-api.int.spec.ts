@@ -212,6 +212,13 @@ describe('admin REST API: rules, safety and audit endpoints', () => {
     expect(asOf.items.find((u: { identifier: string }) => u.identifier === 'alan.turing@example.com')).toMatchObject({ deleted: false, status: 'Active' });
     expect((await fetch(`${base}/users?asOf=nope`)).status).toBe(404);
 
+    const created = await json(upload('UserIdentifier,UPN\nrevert.me@example.com,revert.me@example.com\n', 'one.csv'));
+    const revert = await post(`/imports/${created.id}/revert`);
+    expect(revert.status).toBe(200);
+    expect(await json(revert)).toMatchObject({ format: 'revert', status: 'completed', counts: { disabled: 1 } });
+    expect((await json(fetch(`${base}/users?search=revert.me`))).items[0].status).toBe('Inactive');
+    expect((await post(`/imports/${created.id}/revert`)).status).toBe(409);
+
     const replay = await json(post('/admin/replay'));
     expect(replay).toMatchObject({ identical: true });
     expect(replay.after).toEqual(replay.before);

@@ -7,6 +7,7 @@ import { AdminController } from './admin/admin.controller';
 import { CatalogController } from './catalog/catalog.controller';
 import { HealthController } from './health/health.controller';
 import { ImportsController } from './imports/imports.controller';
+import { RevertController } from './imports/revert.controller';
 import { SamplesController } from './samples/samples.controller';
 import { UsersController } from './users/users.controller';
 
@@ -30,7 +31,7 @@ export class AdminApiModule {
           limits: { fileSize: options.maxUploadBytes, files: 1 },
         }),
       ],
-      controllers: [ImportsController, UsersController, CatalogController, SamplesController, AdminController, HealthController],
+      controllers: [ImportsController, RevertController, UsersController, CatalogController, SamplesController, AdminController, HealthController],
     };
   }
 }
