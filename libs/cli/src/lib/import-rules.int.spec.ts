@@ -11,6 +11,13 @@ describe('import rules (CLI, real files)', () => {
   const header = 'UserIdentifier,UPN,EmailId,FirstName,LastName,UserName,Status,Language,ManagerEmail';
   const csv = (...rows: string[]) => `${header}\n${rows.join('\n')}\n`;
 
+  it('refuses an Infor file without UPN, naming the missing header, and applies nothing (exit 1)', async () => {
+    const { code, summary } = await h.importJson(h.file('infor.csv', 'UserIdentifier,EmailId,FirstName\nada,ada@x.com,Ada\n'));
+    expect(code).toBe(1);
+    expect(summary.failure.reason).toMatch(/infor\.csv was rejected: row 1: .*requires UPN/);
+    expect(await h.events()).toEqual([]);
+  });
+
   it('rejects an e-mail already used by another user, and by an earlier row of the file, naming them', async () => {
     await h.importJson(h.file('first.csv', csv('ada,ada,ada@x.com,Ada,L,,,,')));
     const { summary } = await h.importJson(h.file('second.csv', csv('bob,bob,ADA@x.com,Bob,B,,,,', 'cy,cy,cy@x.com,Cy,C,,,,', 'dee,dee,cy@x.com,Dee,D,,,,')));
