@@ -1,5 +1,7 @@
 import { readFileSync } from 'node:fs';
 import iconv from 'iconv-lite';
+import { createEventStore } from '@dirsync/event-store';
+import { DeleteUserService } from '@dirsync/loading';
 import { EtlHarness, samplePath } from './testing/etl-harness';
 
 /** Every import rule of the two seed products, shown through the CLI on real files. */
@@ -154,8 +156,6 @@ describe('import rules (CLI, real files)', () => {
 
   it('restores a deleted user only with --activate-deleted', async () => {
     await h.importJson(h.file('a.csv', csv('a,a,a@x.com,A,A,,,,')));
-    const { DeleteUserService } = await import('@dirsync/loading');
-    const { createEventStore } = await import('@dirsync/event-store');
     const store = createEventStore({ kind: 'sqlite', file: `${h.dataDir}/events.sqlite` });
     await new DeleteUserService(store).delete((await h.user('a')).id, 'test');
     await store.close();

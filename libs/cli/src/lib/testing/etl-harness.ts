@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { parse } from 'csv-parse/sync';
 import { createEventStore, type RecordedEvent } from '@dirsync/event-store';
 import { runCli } from '../cli';
 
@@ -57,7 +58,6 @@ export class EtlHarness {
 
   /** The per-row report as objects keyed by the CSV header. */
   async report(importId: string): Promise<Record<string, string>[]> {
-    const { parse } = await import('csv-parse/sync');
     return parse((await this.etl('report', importId, '--csv')).stdout, { columns: true });
   }
 

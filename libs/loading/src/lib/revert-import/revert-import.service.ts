@@ -57,7 +57,7 @@ export class RevertImportService {
     const at = new Date().toISOString();
     // Claimed on the original's stream first, at its exact revision: two reverts cannot both start.
     await this.log.append(importId, original.revision, [{ name: 'reverted', type: 'ImportReverted', data: { importId, revertId, by, at } }]);
-    let revision = await this.log.append(revertId, -1, [
+    const revision = await this.log.append(revertId, -1, [
       { name: 'revert-requested', type: 'RevertRequested', data: { importId: revertId, revertOf: importId, requestedBy: by, requestedAt: at } },
     ]);
 
@@ -81,7 +81,7 @@ export class RevertImportService {
       events.push({ name: `revert-rows-${i}`, type: 'ImportRowsPlanned', data: { importId: revertId, planNumber: 1, rows: results.slice(i, i + RESULTS_PER_CHUNK) } });
     }
     events.push({ name: 'completed', type: 'ImportCompleted', data: { importId: revertId, counts, dryRun: false, completedAt: new Date().toISOString() } });
-    revision = await this.log.append(revertId, revision, events);
+    await this.log.append(revertId, revision, events);
     return revertId;
   }
 
