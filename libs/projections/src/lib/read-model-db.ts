@@ -14,6 +14,8 @@ export function openReadModelDb(file: string): ReadModelDb {
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
   db.pragma('busy_timeout = 5000');
+  // 64 MiB of page cache: the directory's indexes outgrow SQLite's 2 MiB default at a few hundred thousand users.
+  db.pragma('cache_size = -65536');
   db.exec(`
     CREATE TABLE IF NOT EXISTS projection_checkpoints (
       name TEXT PRIMARY KEY,

@@ -5,7 +5,7 @@ import { join, posix } from 'node:path';
 import { deterministicId, EVENT_STORE, type EventStore } from '@dirsync/event-store';
 import { InvalidImportOptionsError, RequestImportService } from '@dirsync/extraction';
 import { ImportLog } from '@dirsync/import-log';
-import type { ImportState } from '@dirsync/domain';
+import { isSettled, type ImportState } from '@dirsync/domain';
 import { SecretBox, SecretDecryptionError } from '@dirsync/secrets';
 import { describeEndpoint, type FtpEndpoint } from '../ftp/endpoint';
 import { FtpStepError } from '../ftp/ftp-connect';
@@ -132,6 +132,9 @@ export class SourceRunner implements BeforeApplicationShutdown {
       if (result.status === 'failed') {
         return { outcome: 'failed', importId, file, reason: `the import failed in ${result.failed?.stage}: ${result.failed?.reason}` };
       }
+      if (result.status === 'awaiting-approval') {
+        return { outcome: 'failed', importId, file, reason: `the import awaits an administrator's approval: ${result.awaiting?.reasons.join('; ')}` };
+      }
       return { outcome: 'imported', importId, file, counts: result.completed?.counts, dryRun: result.completed?.dryRun ?? false };
     } finally {
       await rm(fetched.path, { force: true });
@@ -145,7 +148,7 @@ export class SourceRunner implements BeforeApplicationShutdown {
     const deadline = Date.now() + this.options.importTimeoutMs;
     while (!this.stopping.signal.aborted && Date.now() < deadline) {
       const current = await this.imports.read(importId);
-      if (current && (current.state.status === 'completed' || current.state.status === 'failed')) return current.state;
+      if (current && isSettled(current.state)) return current.state;
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
     return undefined;
@@ -171,9 +174,16 @@ export class SourceRunner implements BeforeApplicationShutdown {
   async beforeApplicationShutdown(): Promise<void> {
     this.stopping.abort();
     for (const sourceId of [...this.retries.keys()]) this.cancelRetry(sourceId);
-    await Promise.all([...this.running.values()].map(({ done }) => done));
+    // Aborted runs end quickly; a stuck one must not hold the process (the import itself is safe to resume).
+    let timer: NodeJS.Timeout | undefined;
+    const bound = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), SHUTDOWN_WAIT_MS)));
+    const finished = await Promise.race([Promise.all([...this.running.values()].map(({ done }) => done)), bound]);
+    clearTimeout(timer);
+    if (finished === 'timeout') this.logger.warn(`stopping with runs still open after ${SHUTDOWN_WAIT_MS / 1000} s: ${[...this.running.keys()].join(', ')}`);
   }
 }
+
+const SHUTDOWN_WAIT_MS = 10_000;
 
 function failureReason(error: unknown): string {
   if (error instanceof FtpStepError) return `${error.step}: ${error.message}`;

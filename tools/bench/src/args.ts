@@ -1,0 +1,63 @@
+import { parseArgs } from 'node:util';
+import { SCENARIOS, type ScenarioId } from './scenarios/types';
+
+/** Names of scenarios/what-if.ts, kept here so the parent does not load the pipeline. */
+const WHAT_IF_NAMES = ['poll', 'sqlite'];
+
+export interface BenchArgs {
+  rows: number[];
+  out: string;
+  keep: boolean;
+  seed: number;
+  scenarios: ScenarioId[];
+  /** Also run a profiled initial import per size (CPU profile, call counters), on a fresh data dir. */
+  profile: boolean;
+  /** Where temp files go (default: the OS temp dir). */
+  tmp?: string;
+  /** Per scenario: a child still running after this long is killed and reported. */
+  timeoutMs?: number;
+  /** Proposed fixes applied inside the children, to estimate their gain (scenarios/what-if.ts). */
+  whatIf: string[];
+}
+
+export const USAGE = `npm run bench -- [--rows 100000,1000000] [--out bench/results.json] [--keep] [--seed 42]
+                  [--scenarios parse,initial,reimport,changed,missing,replay] [--profile] [--tmp <dir>]
+                  [--timeout-min <minutes per scenario>] [--what-if poll,sqlite]`;
+
+export class BenchUsageError extends Error {}
+
+export function parseBenchArgs(argv: string[]): BenchArgs {
+  const { values } = parseArgs({
+    args: argv,
+    strict: true,
+    options: {
+      rows: { type: 'string', default: '100000,1000000' },
+      out: { type: 'string', default: 'bench/results.json' },
+      keep: { type: 'boolean', default: false },
+      seed: { type: 'string', default: '42' },
+      scenarios: { type: 'string', default: SCENARIOS.join(',') },
+      profile: { type: 'boolean', default: false },
+      tmp: { type: 'string' },
+      'timeout-min': { type: 'string' },
+      'what-if': { type: 'string', default: '' },
+      help: { type: 'boolean', default: false },
+    },
+  });
+  if (values.help) throw new BenchUsageError(USAGE);
+  const rows = values.rows.split(',').map((part) => Number(part.trim().replace(/_/g, '')));
+  if (rows.some((n) => !Number.isInteger(n) || n < 1)) throw new BenchUsageError(`--rows must be positive whole numbers, got "${values.rows}"`);
+  const seed = Number(values.seed);
+  if (!Number.isInteger(seed)) throw new BenchUsageError(`--seed must be a whole number, got "${values.seed}"`);
+  const scenarios = values.scenarios.split(',').map((s) => s.trim()) as ScenarioId[];
+  const unknown = scenarios.filter((s) => !SCENARIOS.includes(s));
+  if (unknown.length > 0) throw new BenchUsageError(`unknown scenario ${unknown.join(', ')}; choose from ${SCENARIOS.join(', ')}`);
+  const timeoutMin = values['timeout-min'] === undefined ? undefined : Number(values['timeout-min']);
+  if (timeoutMin !== undefined && !(timeoutMin > 0)) throw new BenchUsageError(`--timeout-min must be a positive number, got "${values['timeout-min']}"`);
+  const whatIf = values['what-if'].split(',').map((s) => s.trim()).filter(Boolean);
+  const unknownWhatIf = whatIf.filter((name) => !WHAT_IF_NAMES.includes(name));
+  if (unknownWhatIf.length > 0) throw new BenchUsageError(`unknown --what-if ${unknownWhatIf.join(', ')}; choose from ${WHAT_IF_NAMES.join(', ')}`);
+  return {
+    rows, out: values.out, keep: values.keep, seed, scenarios, profile: values.profile, tmp: values.tmp,
+    timeoutMs: timeoutMin === undefined ? undefined : timeoutMin * 60_000, whatIf,
+  };
+}

@@ -1,0 +1,125 @@
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import type { BenchArgs } from './args';
+import { writeUsersCsv, type WriteResult } from './generate/write-users-csv';
+import type { Variant } from './generate/users';
+import { summarizeCpuProfile } from './profile/cpu-profile';
+import { evaluate, failed, type ProfiledRun, type ScenarioResult, type SizeResult } from './report/results';
+import { runScenarioInChild } from './run-child';
+import { SCENARIO_LABELS, type ScenarioId, type ScenarioSpec } from './scenarios/types';
+
+/** Later scenarios work on the log the initial import wrote, in the same data dir. */
+const NEEDS_INITIAL: ScenarioId[] = ['reimport', 'changed', 'missing', 'replay'];
+
+const FILES: Record<'base' | 'changed' | 'missing', Variant> = {
+  base: {},
+  changed: { changeOnePercent: true },
+  // The changed file minus 1 % of its rows: after the changed import, its only effect is the disables.
+  missing: { changeOnePercent: true, dropOnePercent: true },
+};
+
+/** Runs every chosen scenario for one file size, each in its own process, on a temp data dir. */
+export async function benchSize(rows: number, args: BenchArgs, log: (line: string) => void): Promise<SizeResult> {
+  const workDir = mkdtempSync(join(args.tmp ?? tmpdir(), `dirsync-bench-${rows}-`));
+  log(`${rows} rows: working in ${workDir}`);
+  const files = new Map<keyof typeof FILES, WriteResult>();
+  let generateMs = 0;
+  const file = async (name: keyof typeof FILES): Promise<string> => {
+    let written = files.get(name);
+    if (!written) {
+      const start = performance.now();
+      written = await writeUsersCsv(join(workDir, `users-${rows}-${name}.csv`), rows, args.seed, FILES[name]);
+      generateMs += performance.now() - start;
+      files.set(name, written);
+      log(`  generated ${name}: ${written.rows} rows, ${(written.bytes / 1024 ** 2).toFixed(1)} MiB`);
+    }
+    return written.file;
+  };
+
+  const result: SizeResult = { rows, fileBytes: 0, generateMs: 0, scenarios: [] };
+  try {
+    const dataDir = join(workDir, 'data');
+    const wanted = new Set(args.scenarios);
+    if (NEEDS_INITIAL.some((s) => wanted.has(s))) wanted.add('initial');
+    wanted.add('parse'); // every ratio is to the parse of the same size
+
+    const floor: { parseMs?: number } = {};
+    let initialOk = false;
+    const run = async (scenario: ScenarioId, spec: ScenarioSpec): Promise<ScenarioResult> => {
+      log(`  ${SCENARIO_LABELS[scenario]}…`);
+      let outcome: ScenarioResult;
+      try {
+        outcome = evaluate(scenario, await runScenarioInChild(spec, { timeoutMs: args.timeoutMs, whatIf: args.whatIf }), floor.parseMs);
+        log(`    ${(outcome.wallMs / 1000).toFixed(2)} s, peak RSS ${outcome.peakRssMb.toFixed(0)} MB${outcome.status ? `, ${outcome.status}` : ''}${outcome.counts ? ` ${JSON.stringify(outcome.counts)}` : ''}`);
+      } catch (error) {
+        outcome = failed(scenario, error as Error);
+        log(`    failed: ${(error as Error).message}`);
+      }
+      result.scenarios.push(outcome);
+      return outcome;
+    };
+    const imported = (path: string, disableMissing = false): ScenarioSpec => ({ kind: 'import', file: path, dataDir, disableMissing, instrument: false });
+
+    const parse = await run('parse', { kind: 'parse', file: await file('base') });
+    floor.parseMs = parse.error ? undefined : parse.wallMs;
+    if (wanted.has('initial')) initialOk = !(await run('initial', imported(await file('base')))).error;
+    if (initialOk) {
+      if (wanted.has('reimport')) await run('reimport', imported(await file('base')));
+      if (wanted.has('changed')) await run('changed', imported(await file('changed')));
+      if (wanted.has('missing')) await run('missing', imported(await file('missing'), true));
+      if (wanted.has('replay')) await run('replay', { kind: 'replay', dataDir, instrument: false });
+    }
+    if (args.profile) result.profiles = await profileRuns(rows, workDir, { base: await file('base'), changed: await file('changed') }, args, log);
+    result.fileBytes = files.get('base')?.bytes ?? 0;
+    result.generateMs = generateMs;
+    return result;
+  } finally {
+    if (args.keep) log(`  kept ${workDir}`);
+    else rmSync(workDir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * The initial import, the 1 %-changed import and the rebuild again, on a fresh data dir, each with
+ * a CPU profile and call counters (slower than unprofiled runs: not in the table).
+ */
+async function profileRuns(
+  rows: number,
+  workDir: string,
+  files: { base: string; changed: string },
+  args: BenchArgs,
+  log: (line: string) => void,
+): Promise<ProfiledRun[]> {
+  const dataDir = join(workDir, 'data-profile');
+  const specs: [ScenarioId, ScenarioSpec][] = [
+    ['initial', { kind: 'import', file: files.base, dataDir, disableMissing: false, instrument: true }],
+    ['changed', { kind: 'import', file: files.changed, dataDir, disableMissing: false, instrument: true }],
+    ['replay', { kind: 'replay', dataDir, instrument: true }],
+  ];
+  const runs: ProfiledRun[] = [];
+  for (const [scenario, spec] of specs) {
+    const profileDir = join(workDir, `profile-${scenario}`);
+    mkdirSync(profileDir, { recursive: true });
+    log(`  profiled ${SCENARIO_LABELS[scenario]}…`);
+    try {
+      const measurement = await runScenarioInChild(spec, { cpuProfileDir: profileDir, timeoutMs: args.timeoutMs, whatIf: args.whatIf });
+      const written = readdirSync(profileDir).find((name) => name.endsWith('.cpuprofile'));
+      if (!written) {
+        runs.push({ scenario, measurement });
+        continue;
+      }
+      // Next to the results, so it outlives the temp dir (bench/ is not committed).
+      const kept = resolve(dirname(args.out), `${scenario}-${rows}.cpuprofile`);
+      mkdirSync(dirname(kept), { recursive: true });
+      copyFileSync(join(profileDir, written), kept);
+      log(`    ${(measurement.wallMs / 1000).toFixed(2)} s; CPU profile ${kept}`);
+      runs.push({ scenario, measurement, cpu: summarizeCpuProfile(kept), cpuProfileFile: kept });
+    } catch (error) {
+      log(`    failed: ${(error as Error).message}`);
+      if (scenario === 'initial') break;
+    }
+  }
+  return runs;
+}

@@ -1,0 +1,52 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { BenchUsageError, parseBenchArgs } from './args';
+import { benchSize } from './bench';
+import { machineInfo } from './machine';
+import { formatPhases, formatProfiles, formatTable, TARGETS, type SizeResult } from './report/results';
+
+/**
+ * `npm run bench`: generates user files, runs each scenario in a fresh process on the embedded
+ * store, prints a table (stdout) and writes the figures as JSON. It reports missed targets; it
+ * does not fail on them (it is a measurement, not a test).
+ */
+async function main(argv: string[]): Promise<number> {
+  let args;
+  try {
+    args = parseBenchArgs(argv);
+  } catch (error) {
+    process.stderr.write(`${(error as Error).message}\n`);
+    return error instanceof BenchUsageError ? 2 : 1;
+  }
+  const started = new Date();
+  const machine = machineInfo();
+  const log = (line: string) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
+  log(`${machine.cpuModel}, ${machine.cores} cores, ${machine.ramGiB} GiB, Node ${machine.node}, load ${machine.loadAverage.join(' ')}`);
+
+  const sizes: SizeResult[] = [];
+  if (args.whatIf.length > 0) log(`what-if: ${args.whatIf.join(', ')} (proposed fixes applied in the children: not the pipeline as it is)`);
+  for (const rows of args.rows) sizes.push({ ...(await benchSize(rows, args, log)), ...(args.whatIf.length > 0 ? { whatIf: args.whatIf } : {}) });
+
+  const out = resolve(args.out);
+  mkdirSync(dirname(out), { recursive: true });
+  writeFileSync(out, `${JSON.stringify({ startedAt: started.toISOString(), machine, seed: args.seed, whatIf: args.whatIf, targets: TARGETS, sizes }, null, 2)}\n`);
+
+  const sections = [
+    ...(args.whatIf.length > 0 ? [`WHAT-IF RUN (${args.whatIf.join(', ')}): proposed fixes applied inside the children; these are not the pipeline's figures.`] : []),
+    `Machine: ${machine.cpuModel}, ${machine.cores} cores, ${machine.ramGiB} GiB RAM, Node ${machine.node} (${machine.os}); load at start ${machine.loadAverage.join(' ')}`,
+    formatTable(sizes),
+    `Phases (from each import's event timestamps):\n${formatPhases(sizes)}`,
+    ...sizes.map(formatProfiles).filter(Boolean),
+    `Figures written to ${out}`,
+  ];
+  process.stdout.write(`${sections.join('\n\n')}\n`);
+  return 0;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => (process.exitCode = code),
+  (error: Error) => {
+    process.stderr.write(`${error.stack ?? error.message}\n`);
+    process.exitCode = 1;
+  },
+);

@@ -1,0 +1,140 @@
+import type { ProfileSummary } from '../profile/cpu-profile';
+import { SCENARIO_LABELS, type ScenarioId, type ScenarioMeasurement } from '../scenarios/types';
+
+export interface ScenarioResult extends ScenarioMeasurement {
+  scenario: ScenarioId;
+  rowsPerSec?: number;
+  eventsPerSec?: number;
+  /** Wall time over the bare parse's wall time, same file size. */
+  ratioToParse?: number;
+  targets: TargetCheck[];
+  error?: string;
+}
+
+export interface TargetCheck {
+  target: string;
+  pass: boolean;
+}
+
+export interface SizeResult {
+  rows: number;
+  fileBytes: number;
+  generateMs: number;
+  scenarios: ScenarioResult[];
+  profiles?: ProfiledRun[];
+  whatIf?: string[];
+}
+
+export interface ProfiledRun {
+  scenario: ScenarioId;
+  measurement: ScenarioMeasurement;
+  cpu?: ProfileSummary;
+  cpuProfileFile?: string;
+}
+
+/** DESIGN.md, "Non-functional targets". */
+export const TARGETS = {
+  initialRatio: 6,
+  changedRatio: 2,
+  peakRssMb: 512,
+  replayEventsPerSec: 100_000,
+};
+
+/** Adds the derived figures (rates, ratio to the parse) and the target checks to what a child measured. */
+export function evaluate(scenario: ScenarioId, measured: ScenarioMeasurement, parseMs: number | undefined): ScenarioResult {
+  const seconds = measured.wallMs / 1000;
+  const result: ScenarioResult = {
+    scenario,
+    ...measured,
+    rowsPerSec: measured.rows !== undefined && seconds > 0 ? measured.rows / seconds : undefined,
+    eventsPerSec: measured.events > 0 && seconds > 0 ? measured.events / seconds : undefined,
+    ratioToParse: parseMs ? measured.wallMs / parseMs : undefined,
+    targets: [],
+  };
+  if (scenario === 'initial' && result.ratioToParse !== undefined) {
+    result.targets.push({ target: `≤ ${TARGETS.initialRatio}× parse`, pass: result.ratioToParse <= TARGETS.initialRatio });
+  }
+  if (scenario === 'changed' && result.ratioToParse !== undefined) {
+    result.targets.push({ target: `≤ ${TARGETS.changedRatio}× parse`, pass: result.ratioToParse <= TARGETS.changedRatio });
+  }
+  if (scenario === 'replay') {
+    result.targets.push({ target: `≥ ${TARGETS.replayEventsPerSec / 1000}k ev/s`, pass: (result.eventsPerSec ?? 0) >= TARGETS.replayEventsPerSec });
+  }
+  result.targets.push({ target: `RSS < ${TARGETS.peakRssMb} MB`, pass: measured.peakRssMb < TARGETS.peakRssMb });
+  return result;
+}
+
+export function failed(scenario: ScenarioId, error: Error): ScenarioResult {
+  return { scenario, wallMs: NaN, events: 0, peakRssMb: NaN, targets: [], error: error.message.split('\n')[0] };
+}
+
+const fixed = (n: number | undefined, digits = 0) => (n === undefined || Number.isNaN(n) ? '–' : n.toFixed(digits));
+const thousands = (n: number | undefined) => (n === undefined || Number.isNaN(n) ? '–' : Math.round(n).toLocaleString('en-US'));
+
+/** The table printed on stdout: one line per size and scenario, targets as pass/FAIL. */
+export function formatTable(sizes: SizeResult[]): string {
+  const header = ['rows', 'scenario', 'wall s', 'rows/s', 'events', 'events/s', 'peak RSS MB', '× parse', 'targets'];
+  const lines: string[][] = [];
+  for (const size of sizes) {
+    for (const r of size.scenarios) {
+      const targets = r.error ? `ERROR: ${r.error}` : r.targets.map((t) => `${t.target}: ${t.pass ? 'pass' : 'FAIL'}`).join('; ');
+      lines.push([
+        thousands(size.rows),
+        SCENARIO_LABELS[r.scenario] + (r.status && r.status !== 'completed' ? ` (${r.status})` : ''),
+        fixed(r.wallMs / 1000, 2),
+        thousands(r.rowsPerSec),
+        r.events ? thousands(r.events) : '–',
+        thousands(r.eventsPerSec),
+        fixed(r.peakRssMb),
+        r.scenario === 'parse' ? '1.0' : fixed(r.ratioToParse, 1),
+        targets,
+      ]);
+    }
+  }
+  return aligned([header, ...lines], [false, false, true, true, true, true, true, true, false]);
+}
+
+/** Where each import's time went (from its events' timestamps), one line per size and scenario. */
+export function formatPhases(sizes: SizeResult[]): string {
+  const out: string[] = [];
+  for (const size of sizes) {
+    for (const r of size.scenarios) {
+      if (!r.phases) continue;
+      const total = r.wallMs;
+      const parts = Object.entries(r.phases).map(([name, ms]) => `${name} ${(ms / 1000).toFixed(2)} s (${((ms / total) * 100).toFixed(0)} %)`);
+      out.push(`${thousands(size.rows)} ${SCENARIO_LABELS[r.scenario]}: ${parts.join(' | ')}`);
+    }
+  }
+  return out.join('\n');
+}
+
+export function formatProfiles(size: SizeResult): string {
+  return (size.profiles ?? []).map((run) => formatProfile(size.rows, run)).join('\n\n');
+}
+
+function formatProfile(rows: number, run: ProfiledRun): string {
+  const m = run.measurement;
+  const lines = [`Profiled ${SCENARIO_LABELS[run.scenario]}, ${thousands(rows)} rows: wall ${(m.wallMs / 1000).toFixed(2)} s with the profiler on, peak RSS ${fixed(m.peakRssMb)} MB`];
+  if (m.phases) lines.push(`  phases: ${Object.entries(m.phases).map(([name, ms]) => `${name} ${(ms / 1000).toFixed(2)} s`).join(' | ')}`);
+  if (run.cpu) {
+    lines.push(`  CPU by activity (of ${(run.cpu.totalMs / 1000).toFixed(1)} s sampled):`);
+    for (const c of run.cpu.categories) lines.push(`    ${c.percent.toFixed(1).padStart(5)} %  ${(c.ms / 1000).toFixed(2).padStart(7)} s  ${c.name}`);
+    lines.push('  Top functions by self time:');
+    for (const f of run.cpu.topSelf) lines.push(`    ${f.percent.toFixed(1).padStart(5)} %  ${(f.ms / 1000).toFixed(2).padStart(7)} s  ${f.fn}`);
+  }
+  if (m.instrumentation) {
+    lines.push('  Call counters:');
+    for (const [name, c] of Object.entries(m.instrumentation)) {
+      lines.push(`    ${name}: ${thousands(c.calls)} calls${c.items ? `, ${thousands(c.items)} items` : ''}${c.ms ? `, ${(c.ms / 1000).toFixed(2)} s` : ''}`);
+    }
+  }
+  if (run.cpuProfileFile) lines.push(`  CPU profile: ${run.cpuProfileFile} (open in Chrome DevTools)`);
+  return lines.join('\n');
+}
+
+function aligned(rows: string[][], right: boolean[]): string {
+  const widths = rows[0].map((_, column) => Math.max(...rows.map((row) => row[column].length)));
+  const render = (row: string[]) =>
+    row.map((cell, column) => (column === row.length - 1 ? cell : right[column] ? cell.padStart(widths[column]) : cell.padEnd(widths[column]))).join('  ');
+  return [render(rows[0]), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.slice(1).map(render)].join('\n');
+}
