@@ -2,13 +2,7 @@ import type { EventStore, RecordedEvent } from '@dirsync/event-store';
 import type { ReadModelDb } from '../read-model-db';
 import type { Projection } from './projection';
 
-/** Rows per transaction; an event counts for the rows it carries (a row-results chunk holds hundreds). */
-const BATCH_WEIGHT = 5_000;
-
-const weightOf = (event: RecordedEvent): number => {
-  const rows = (event.data as { rows?: unknown[] }).rows;
-  return Array.isArray(rows) ? Math.max(1, rows.length) : 1;
-};
+const BATCH_SIZE = 2_000;
 
 /**
  * Keeps the read models up to date with the log. Each batch of events is applied to every
@@ -100,11 +94,8 @@ export class ProjectionRunner {
     for (;;) {
       const from = this.position();
       const batch: RecordedEvent[] = [];
-      let weight = 0;
-      for await (const event of this.store.readAll({ fromPosition: from, filter: { streamPrefixes: prefixes }, maxCount: BATCH_WEIGHT })) {
+      for await (const event of this.store.readAll({ fromPosition: from, filter: { streamPrefixes: prefixes }, maxCount: BATCH_SIZE })) {
         batch.push(event);
-        weight += weightOf(event);
-        if (weight >= BATCH_WEIGHT) break;
       }
       if (batch.length === 0) {
         this.advanceTo(head);
