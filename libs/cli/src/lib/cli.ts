@@ -1,5 +1,5 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { ENCODINGS, FORMATS, MATCH_KEYS } from '@dirsync/domain';
+import { delimiterNamed, ENCODINGS, FORMATS, MATCH_KEYS, type Delimiter } from '@dirsync/domain';
 import { InvalidImportOptionsError } from '@dirsync/extraction';
 import { processOutput, type Output } from './cli-context';
 import { approveCommand, rejectCommand } from './commands/decide.command';
@@ -13,10 +13,8 @@ import { UsageError } from './usage-error';
 
 export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
 
-const DELIMITERS: Record<string, ',' | ';' | '\t'> = { ',': ',', comma: ',', ';': ';', semicolon: ';', '\t': '\t', tab: '\t' };
-
-function parseDelimiter(value: string): ',' | ';' | '\t' {
-  const delimiter = DELIMITERS[value.toLowerCase()];
+function parseDelimiter(value: string): Delimiter {
+  const delimiter = delimiterNamed(value);
   if (!delimiter) throw new InvalidArgumentError('use comma, semicolon or tab');
   return delimiter;
 }

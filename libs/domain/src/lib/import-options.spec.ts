@@ -1,4 +1,4 @@
-import { DEFAULT_IMPORT_OPTIONS, optionProblems } from './import-options';
+import { DEFAULT_IMPORT_OPTIONS, delimiterNamed, optionProblems } from './import-options';
 
 describe('optionProblems', () => {
   it('accepts the defaults', () => expect(optionProblems(DEFAULT_IMPORT_OPTIONS)).toEqual([]));
@@ -17,5 +17,12 @@ describe('option values', () => {
       'default language "english" is not a language tag such as en, es or pt-BR',
     ]);
     expect(optionProblems({ ...DEFAULT_IMPORT_OPTIONS, domain: 'corp.example.com', defaultLanguage: 'pt-BR' })).toEqual([]);
+  });
+});
+
+describe('delimiterNamed', () => {
+  it('takes names and characters, and refuses others', () => {
+    expect(['comma', 'Semicolon', 'TAB', ',', ';', '\t'].map(delimiterNamed)).toEqual([',', ';', '\t', ',', ';', '\t']);
+    expect(delimiterNamed('pipe')).toBeUndefined();
   });
 });

@@ -17,7 +17,7 @@ export interface ImportOptions {
   dryRun: boolean;
   format?: (typeof FORMATS)[number];
   encoding?: (typeof ENCODINGS)[number];
-  delimiter?: ',' | ';' | '\t';
+  delimiter?: Delimiter;
   /** Custom column names: header in the file -> canonical field (or one of its aliases). */
   mapping?: Record<string, string>;
 }
@@ -33,6 +33,12 @@ export const DEFAULT_IMPORT_OPTIONS: ImportOptions = {
 
 export const ENCODINGS = ['utf-8', 'utf-16le', 'utf-16be', 'windows-1252'] as const;
 export const FORMATS = ['csv', 'xml'] as const;
+
+export type Delimiter = ',' | ';' | '\t';
+const DELIMITER_NAMES: Record<string, Delimiter> = { ',': ',', comma: ',', ';': ';', semicolon: ';', '\t': '\t', tab: '\t' };
+
+/** A delimiter given by name or as the character itself (`comma`, `semicolon`, `tab`, `,`, `;`, a tab); undefined when unknown. */
+export const delimiterNamed = (value: string): Delimiter | undefined => DELIMITER_NAMES[value.toLowerCase()];
 
 /** A language tag such as `en`, `es` or `pt-BR`. */
 export const isLanguageTag = (value: string): boolean => /^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/i.test(value);

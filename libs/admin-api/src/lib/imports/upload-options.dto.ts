@@ -1,12 +1,10 @@
 import { BadRequestException } from '@nestjs/common';
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsObject, IsOptional, IsString } from 'class-validator';
-import { ENCODINGS, FORMATS, MATCH_KEYS, type ImportOptions, type MatchBy } from '@dirsync/domain';
+import { delimiterNamed, ENCODINGS, FORMATS, MATCH_KEYS, type ImportOptions, type MatchBy } from '@dirsync/domain';
 
 /** Multipart fields arrive as strings: "true"/"false" become booleans, anything else is refused. */
 const toBoolean = ({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value);
-
-const DELIMITERS: Record<string, ',' | ';' | '\t'> = { ',': ',', comma: ',', ';': ';', semicolon: ';', '\t': '\t', tab: '\t' };
 
 /** The mapping field is a JSON object of "header in the file": "field" pairs. */
 const toMapping = ({ value }: { value: unknown }) => {
@@ -61,7 +59,7 @@ export class UploadOptionsDto {
   encoding?: ImportOptions['encoding'];
 
   @IsOptional()
-  @Transform(({ value }) => (typeof value === 'string' ? (DELIMITERS[value.toLowerCase()] ?? value) : value))
+  @Transform(({ value }) => (typeof value === 'string' ? (delimiterNamed(value) ?? value) : value))
   @IsIn([',', ';', '\t'])
   delimiter?: ImportOptions['delimiter'];
 
