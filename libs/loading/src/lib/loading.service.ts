@@ -83,7 +83,7 @@ export class LoadingService {
     }
     const dryRun = requested.options.dryRun;
     if (!dryRun && state.status !== 'approved') {
-      const reasons = this.guard(requested, transformed, planned);
+      const reasons = await this.guard(requested, transformed, planned);
       if (reasons.length > 0) {
         await this.awaitApproval(importId, revision, planned, reasons);
         return;
@@ -96,7 +96,9 @@ export class LoadingService {
     this.logger.log(`import ${importId} completed: ${JSON.stringify(planned.counts)}`);
   }
 
-  private guard(requested: ImportRequested, transformed: ImportTransformed, planned: ImportPlanned): string[] {
+  private async guard(requested: ImportRequested, transformed: ImportTransformed, planned: ImportPlanned): Promise<string[]> {
+    // Resumed after a crash, the read models may lag: the source's last import must be in them.
+    await this.projections.catchUp();
     const previous = this.reports.lastCompleted(requested.source, requested.importId);
     return guardReasons(
       {
