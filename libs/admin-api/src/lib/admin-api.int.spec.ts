@@ -3,6 +3,7 @@ import type { INestApplication } from '@nestjs/common';
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { TokenService } from '@dirsync/auth';
 import { loadSettings } from '@dirsync/pipeline';
 import { AdminAppModule, configureAdminApi } from './admin-app.module';
 
@@ -12,6 +13,12 @@ const sample = resolve(__dirname, '../../../../samples/users.csv');
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Json = any;
 const json = async (response: Response | Promise<Response>): Promise<Json> => (await response).json();
+
+/** Every endpoint but health needs a token: the tests' apps seed this one as ETL_ADMIN_TOKEN. */
+const ADMIN_TOKEN = 'test-admin-token-0123456789';
+process.env.ETL_ADMIN_TOKEN = ADMIN_TOKEN;
+const fetch = (input: string, init: RequestInit = {}) =>
+  globalThis.fetch(input, { ...init, headers: { authorization: `Bearer ${ADMIN_TOKEN}`, ...(init.headers as Record<string, string>) } });
 
 /** The composed server on a random loopback port, with real HTTP requests. */
 describe('admin REST API', () => {
@@ -222,5 +229,51 @@ describe('admin REST API: rules, safety and audit endpoints', () => {
     const replay = await json(post('/admin/replay'));
     expect(replay).toMatchObject({ identical: true });
     expect(replay.after).toEqual(replay.before);
+  });
+});
+
+describe('admin REST API: authentication', () => {
+  let app: INestApplication;
+  let dataDir: string;
+  let base: string;
+
+  beforeAll(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'etl-api3-'));
+    const settings = loadSettings({ ETL_DATA_DIR: dataDir });
+    app = configureAdminApi(
+      await NestFactory.create(AdminAppModule.forRoot({ settings, stages: { transformation: true, loading: true, projections: true } }), { logger: false }),
+    );
+    await app.listen(0, '127.0.0.1');
+    base = `${await app.getUrl()}/api`.replace('[::1]', '127.0.0.1');
+  });
+  afterAll(async () => {
+    await app.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  const as = (token: string | undefined, path: string, init: RequestInit = {}) =>
+    globalThis.fetch(`${base}${path}`, { ...init, headers: token ? { authorization: `Bearer ${token}` } : {} });
+
+  it('keeps health public and asks every other endpoint for a bearer token (401)', async () => {
+    expect((await as(undefined, '/health')).status).toBe(200);
+    for (const path of ['/users', '/imports', '/catalog', '/samples/users.csv', '/sources']) {
+      const response = await as(undefined, path);
+      expect([path, response.status]).toEqual([path, 401]);
+      expect(response.headers.get('www-authenticate')).toMatch(/^Bearer/);
+    }
+    expect((await as('dsk_not-a-real-token', '/users')).status).toBe(401);
+    expect((await as(undefined, '/admin/replay', { method: 'POST' })).status).toBe(401);
+  });
+
+  it('lets a viewer read but not change anything (403), and an admin do both', async () => {
+    const tokens = app.get(TokenService);
+    const viewer = (await tokens.create('viewer', 'dashboard')).token;
+    const admin = (await tokens.create('admin', 'ops')).token;
+    expect((await as(viewer, '/users')).status).toBe(200);
+    expect((await as(viewer, '/admin/replay', { method: 'POST' })).status).toBe(403);
+    expect((await as(viewer, '/imports', { method: 'POST' })).status).toBe(403);
+    expect((await as(viewer, '/users/x', { method: 'DELETE' })).status).toBe(403);
+    expect((await as(admin, '/admin/replay', { method: 'POST' })).status).toBe(200);
+    expect((await as(ADMIN_TOKEN, '/users')).status).toBe(200); // seeded from ETL_ADMIN_TOKEN
   });
 });

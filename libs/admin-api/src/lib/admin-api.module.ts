@@ -6,16 +6,17 @@ import { diskStorage } from 'multer';
 import { AdminController } from './admin/admin.controller';
 import { CatalogController } from './catalog/catalog.controller';
 import { HealthController } from './health/health.controller';
+import { APP_GUARD } from '@nestjs/core';
+import { AuthModule } from '@dirsync/auth';
+import { ADMIN_API_OPTIONS, type AdminApiOptions } from './admin-api.options';
+import { BearerTokenGuard } from './auth/bearer-token.guard';
+import { TokenSeeder } from './auth/token-seeder';
 import { ImportsController } from './imports/imports.controller';
 import { RevertController } from './imports/revert.controller';
 import { SamplesController } from './samples/samples.controller';
 import { UsersController } from './users/users.controller';
 
-export interface AdminApiOptions {
-  /** Where uploads are streamed before they enter the blob store. */
-  uploadDir: string;
-  maxUploadBytes: number;
-}
+export type { AdminApiOptions };
 
 /** The admin REST API under /api (the app sets the prefix). */
 @Module({})
@@ -25,11 +26,18 @@ export class AdminApiModule {
     return {
       module: AdminApiModule,
       imports: [
+        AuthModule,
         MulterModule.register({
           // Uploads go to disk under a random name: the client's file name is never a path.
           storage: diskStorage({ destination: options.uploadDir, filename: (_req, _file, done) => done(null, randomUUID()) }),
           limits: { fileSize: options.maxUploadBytes, files: 1 },
         }),
+      ],
+      providers: [
+        { provide: ADMIN_API_OPTIONS, useValue: options },
+        // Global: every controller of the app, the FTP sources' too, needs a token unless @Public().
+        { provide: APP_GUARD, useClass: BearerTokenGuard },
+        TokenSeeder,
       ],
       controllers: [ImportsController, RevertController, UsersController, CatalogController, SamplesController, AdminController, HealthController],
     };

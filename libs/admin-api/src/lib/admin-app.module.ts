@@ -14,7 +14,11 @@ export class AdminAppModule {
       module: AdminAppModule,
       imports: [
         PipelineModule.forRoot(options),
-        AdminApiModule.forRoot({ uploadDir: join(options.settings.dataDir, 'uploads'), maxUploadBytes: MAX_UPLOAD_BYTES }),
+        AdminApiModule.forRoot({
+          uploadDir: join(options.settings.dataDir, 'uploads'),
+          maxUploadBytes: MAX_UPLOAD_BYTES,
+          adminToken: process.env.ETL_ADMIN_TOKEN || undefined,
+        }),
         SourcesModule.forRoot({ dataDir: options.settings.dataDir, env: process.env }),
       ],
     };

@@ -86,3 +86,22 @@ describe('revert (CLI)', () => {
     expect(refused.stderr).toMatch(/dry run/);
   });
 });
+
+describe('tokens (CLI)', () => {
+  let h: EtlHarness;
+  beforeEach(() => (h = new EtlHarness()));
+  afterEach(() => h.dispose());
+
+  it('prints a new token and nothing else, and keeps only its hash', async () => {
+    const created = await h.etl('tokens', 'create', '--role', 'viewer', '--label', 'dashboard');
+    expect(created.code).toBe(0);
+    const token = created.stdout.trim();
+    expect(created.stdout).toMatch(/^dsk_[A-Za-z0-9_-]{43}\n$/);
+    const stored = await h.events('tokens');
+    expect(stored).toHaveLength(1);
+    expect(JSON.stringify(stored[0].data)).not.toContain(token);
+    expect(stored[0].data).toMatchObject({ role: 'viewer', label: 'dashboard' });
+    expect((await h.etl('tokens', 'create', '--role', 'root')).code).toBe(2);
+    expect((await h.etl('tokens', 'create')).code).toBe(2);
+  });
+});

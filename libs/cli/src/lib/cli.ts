@@ -1,4 +1,5 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { ROLES } from '@dirsync/auth';
 import { delimiterNamed, ENCODINGS, FORMATS, MATCH_KEYS, type Delimiter } from '@dirsync/domain';
 import { InvalidImportOptionsError } from '@dirsync/extraction';
 import { processOutput, type Output } from './cli-context';
@@ -7,6 +8,7 @@ import { importCommand } from './commands/import.command';
 import { replayCommand } from './commands/replay.command';
 import { resumeCommand } from './commands/resume.command';
 import { revertCommand } from './commands/revert.command';
+import { createTokenCommand } from './commands/tokens.command';
 import { reportCommand } from './commands/report.command';
 import { usersCommand } from './commands/users.command';
 import { UsageError } from './usage-error';
@@ -74,6 +76,17 @@ export async function runCli(argv: string[], output: Output = processOutput): Pr
     .option('--json', 'print one JSON summary on stdout')
     .action(async (importId: string, flags) => {
       exitCode = await revertCommand(importId, flags, output);
+    });
+
+  program
+    .command('tokens')
+    .description('API tokens for the admin REST API')
+    .command('create')
+    .description('create a token and print it (once: only its hash is kept)')
+    .addOption(new Option('--role <role>', 'admin (everything) or viewer (read only)').choices(ROLES).makeOptionMandatory())
+    .option('--label <text>', 'what the token is for')
+    .action(async (flags) => {
+      exitCode = await createTokenCommand(flags, output);
     });
 
   program

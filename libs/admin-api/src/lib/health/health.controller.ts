@@ -1,8 +1,10 @@
 import { Controller, Get, Inject } from '@nestjs/common';
 import { EVENT_STORE, type EventStore } from '@dirsync/event-store';
 import { ProjectionRunner } from '@dirsync/projections';
+import { Public } from '../auth/public.decorator';
 
 /** Deliberately public: says whether the store answers and how far the read models lag the log. */
+@Public()
 @Controller('health')
 export class HealthController {
   constructor(

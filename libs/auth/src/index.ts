@@ -1,0 +1,2 @@
+export * from './lib/token.service';
+export * from './lib/auth.module';

@@ -1,0 +1,73 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { deterministicId, EVENT_STORE, type EventStore } from '@dirsync/event-store';
+
+export const ROLES = ['admin', 'viewer'] as const;
+export type Role = (typeof ROLES)[number];
+
+export const TOKENS_STREAM = 'tokens';
+
+/** Only the token's SHA-256 is ever stored; the token itself is shown once, when created. */
+export interface TokenCreated {
+  tokenId: string;
+  role: Role;
+  sha256: string;
+  label: string;
+  createdAt: string;
+}
+
+export interface Caller {
+  tokenId: string;
+  role: Role;
+  label: string;
+}
+
+const hashOf = (token: string): Buffer => createHash('sha256').update(token, 'utf8').digest();
+
+/** Bearer API tokens with roles, kept in the `tokens` stream of the event log. */
+@Injectable()
+export class TokenService {
+  private known: TokenCreated[] = [];
+  private revision = -1;
+
+  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+
+  /** Creates a token and returns it: the only time it is visible. */
+  async create(role: Role, label: string): Promise<{ token: string; tokenId: string }> {
+    const token = `dsk_${randomBytes(32).toString('base64url')}`;
+    const tokenId = await this.record(token, role, label);
+    return { token, tokenId };
+  }
+
+  /** Makes sure a token given by configuration (ETL_ADMIN_TOKEN) exists; appending it twice writes it once. */
+  async seed(token: string, role: Role, label: string): Promise<void> {
+    if (token.length < 16) throw new Error(`the ${label} token must be at least 16 characters`);
+    await this.record(token, role, label);
+  }
+
+  /** Who presents this token, or undefined. Every known hash is compared in constant time. */
+  async verify(token: string): Promise<Caller | undefined> {
+    await this.refresh();
+    const presented = hashOf(token);
+    let match: TokenCreated | undefined;
+    for (const entry of this.known) {
+      if (timingSafeEqual(presented, Buffer.from(entry.sha256, 'hex'))) match = entry;
+    }
+    return match ? { tokenId: match.tokenId, role: match.role, label: match.label } : undefined;
+  }
+
+  private async record(token: string, role: Role, label: string): Promise<string> {
+    const sha256 = hashOf(token).toString('hex');
+    const tokenId = deterministicId('token', sha256);
+    const data: TokenCreated = { tokenId, role, sha256, label, createdAt: new Date().toISOString() };
+    await this.store.append(TOKENS_STREAM, [{ id: tokenId, type: 'TokenCreated', data }], 'any');
+    return tokenId;
+  }
+
+  private async refresh(): Promise<void> {
+    for await (const event of this.store.readStream(TOKENS_STREAM, { fromRevision: this.revision + 1 })) {
+      if (event.type === 'TokenCreated') this.known.push(event.data as TokenCreated);
+      this.revision = event.revision;
+    }
+  }
+}
