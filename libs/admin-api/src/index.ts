@@ -1,2 +1,3 @@
 export * from './lib/admin-api.module';
 export * from './lib/admin-app.module';
+export * from './lib/errors/problem-details.filter';

@@ -232,19 +232,21 @@ describe('admin REST API: rules, safety and audit endpoints', () => {
   });
 });
 
-describe('admin REST API: authentication', () => {
+describe('admin REST API: authentication, errors and limits', () => {
   let app: INestApplication;
   let dataDir: string;
   let base: string;
 
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'etl-api3-'));
+    process.env.ETL_MAX_UPLOAD_BYTES = '4096';
     const settings = loadSettings({ ETL_DATA_DIR: dataDir });
     app = configureAdminApi(
       await NestFactory.create(AdminAppModule.forRoot({ settings, stages: { transformation: true, loading: true, projections: true } }), { logger: false }),
     );
     await app.listen(0, '127.0.0.1');
     base = `${await app.getUrl()}/api`.replace('[::1]', '127.0.0.1');
+    delete process.env.ETL_MAX_UPLOAD_BYTES;
   });
   afterAll(async () => {
     await app.close();
@@ -275,5 +277,30 @@ describe('admin REST API: authentication', () => {
     expect((await as(viewer, '/users/x', { method: 'DELETE' })).status).toBe(403);
     expect((await as(admin, '/admin/replay', { method: 'POST' })).status).toBe(200);
     expect((await as(ADMIN_TOKEN, '/users')).status).toBe(200); // seeded from ETL_ADMIN_TOKEN
+  });
+
+  it('answers errors as application/problem+json with a stable type', async () => {
+    const unauthorized = await as(undefined, '/users');
+    expect(unauthorized.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    expect(await unauthorized.json()).toEqual({
+      type: 'https://dirsync.dev/problems/unauthorized',
+      title: 'Unauthorized',
+      status: 401,
+      detail: 'a bearer token is required (Authorization: Bearer <token>)',
+    });
+    const missing = await as(ADMIN_TOKEN, '/imports/nope');
+    expect(await missing.json()).toMatchObject({ type: 'https://dirsync.dev/problems/not-found', status: 404, detail: 'no import with id nope' });
+    const invalid = await as(ADMIN_TOKEN, '/users?status=Sleeping');
+    expect(await invalid.json()).toMatchObject({ type: 'https://dirsync.dev/problems/validation', status: 400 });
+  });
+
+  it('refuses an upload over ETL_MAX_UPLOAD_BYTES with 413 and leaves nothing on disk', async () => {
+    const form = new FormData();
+    form.append('file', new Blob([`UserIdentifier,UPN\n${'x,x\n'.repeat(2000)}`]), 'big.csv');
+    const response = await globalThis.fetch(`${base}/imports?wait=true`, { method: 'POST', body: form, headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
+    expect(response.status).toBe(413);
+    expect(await response.json()).toMatchObject({ type: 'https://dirsync.dev/problems/payload-too-large', status: 413 });
+    expect(readdirSync(join(dataDir, 'uploads'))).toEqual([]);
+    expect(await json(as(ADMIN_TOKEN, '/imports'))).toMatchObject({ total: 0 });
   });
 });
