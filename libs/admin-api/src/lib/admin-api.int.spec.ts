@@ -14,9 +14,8 @@ const sample = resolve(__dirname, '../../../../samples/users.csv');
 type Json = any;
 const json = async (response: Response | Promise<Response>): Promise<Json> => (await response).json();
 
-/** Every endpoint but health needs a token: the tests' apps seed this one as ETL_ADMIN_TOKEN. */
+/** Every endpoint but health needs a token: the tests' apps seed this one as ETL_ADMIN_TOKEN (in their settings). */
 const ADMIN_TOKEN = 'test-admin-token-0123456789';
-process.env.ETL_ADMIN_TOKEN = ADMIN_TOKEN;
 const fetch = (input: string, init: RequestInit = {}) =>
   globalThis.fetch(input, { ...init, headers: { authorization: `Bearer ${ADMIN_TOKEN}`, ...(init.headers as Record<string, string>) } });
 
@@ -28,7 +27,7 @@ describe('admin REST API', () => {
 
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'etl-api-'));
-    const settings = loadSettings({ ETL_DATA_DIR: dataDir });
+    const settings = loadSettings({ ETL_DATA_DIR: dataDir, ETL_ADMIN_TOKEN: ADMIN_TOKEN });
     app = configureAdminApi(
       await NestFactory.create(AdminAppModule.forRoot({ settings, stages: { transformation: true, loading: true, projections: true } }), { logger: false }),
     );
@@ -123,7 +122,7 @@ describe('admin REST API: rules, safety and audit endpoints', () => {
 
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'etl-api2-'));
-    const settings = loadSettings({ ETL_DATA_DIR: dataDir, ETL_GUARD_MAX_DISABLES: '2' });
+    const settings = loadSettings({ ETL_DATA_DIR: dataDir, ETL_ADMIN_TOKEN: ADMIN_TOKEN, ETL_GUARD_MAX_DISABLES: '2' });
     app = configureAdminApi(
       await NestFactory.create(AdminAppModule.forRoot({ settings, stages: { transformation: true, loading: true, projections: true } }), { logger: false }),
     );
@@ -239,14 +238,12 @@ describe('admin REST API: authentication, errors and limits', () => {
 
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'etl-api3-'));
-    process.env.ETL_MAX_UPLOAD_BYTES = '4096';
-    const settings = loadSettings({ ETL_DATA_DIR: dataDir });
+    const settings = loadSettings({ ETL_DATA_DIR: dataDir, ETL_ADMIN_TOKEN: ADMIN_TOKEN, ETL_MAX_UPLOAD_BYTES: '4096' });
     app = configureAdminApi(
       await NestFactory.create(AdminAppModule.forRoot({ settings, stages: { transformation: true, loading: true, projections: true } }), { logger: false }),
     );
     await app.listen(0, '127.0.0.1');
     base = `${await app.getUrl()}/api`.replace('[::1]', '127.0.0.1');
-    delete process.env.ETL_MAX_UPLOAD_BYTES;
   });
   afterAll(async () => {
     await app.close();

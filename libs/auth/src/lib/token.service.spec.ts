@@ -22,4 +22,19 @@ describe('TokenService', () => {
     expect(await new TokenService(store).verify('a-long-admin-token-value')).toMatchObject({ role: 'admin' });
     await expect(new TokenService(store).seed('short', 'admin', 'ETL_ADMIN_TOKEN')).rejects.toThrow(/at least 16/);
   });
+
+  it('refuses a revoked token from then on, and lists tokens without their secrets', async () => {
+    const store = new InMemoryEventStore();
+    const tokens = new TokenService(store);
+    const { token, tokenId } = await tokens.create('admin', 'ops');
+    expect(await tokens.revoke(tokenId)).toBe(true);
+    expect(await tokens.revoke(tokenId)).toBe(true);
+    expect(await tokens.revoke('nope')).toBe(false);
+    expect(await new TokenService(store).verify(token)).toBeUndefined();
+    expect(await tokens.verify(token)).toBeUndefined();
+    const listed = await tokens.list();
+    expect(listed).toEqual([{ tokenId, role: 'admin', label: 'ops', createdAt: expect.any(String), revokedAt: expect.any(String) }]);
+    expect(JSON.stringify(listed)).not.toContain(token);
+    expect(await store.streamRevision('tokens')).toBe(1);
+  });
 });

@@ -16,6 +16,21 @@ export interface TokenCreated {
   createdAt: string;
 }
 
+/** A revoked token is refused from then on (its TokenCreated stays in the log). */
+export interface TokenRevoked {
+  tokenId: string;
+  revokedAt: string;
+}
+
+/** What `tokens list` shows: never the token or its hash. */
+export interface TokenInfo {
+  tokenId: string;
+  role: Role;
+  label: string;
+  createdAt: string;
+  revokedAt: string | null;
+}
+
 export interface Caller {
   tokenId: string;
   role: Role;
@@ -28,6 +43,7 @@ const hashOf = (token: string): Buffer => createHash('sha256').update(token, 'ut
 @Injectable()
 export class TokenService {
   private known: TokenCreated[] = [];
+  private revoked = new Map<string, string>();
   private revision = -1;
 
   constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
@@ -53,7 +69,25 @@ export class TokenService {
     for (const entry of this.known) {
       if (timingSafeEqual(presented, Buffer.from(entry.sha256, 'hex'))) match = entry;
     }
-    return match ? { tokenId: match.tokenId, role: match.role, label: match.label } : undefined;
+    if (!match || this.revoked.has(match.tokenId)) return undefined;
+    return { tokenId: match.tokenId, role: match.role, label: match.label };
+  }
+
+  /** Every token ever created, oldest first, with its revocation if any. */
+  async list(): Promise<TokenInfo[]> {
+    await this.refresh();
+    return this.known.map(({ tokenId, role, label, createdAt }) => ({ tokenId, role, label, createdAt, revokedAt: this.revoked.get(tokenId) ?? null }));
+  }
+
+  /** Refuses the token from now on; false when there is no such token. Revoking twice records it once. */
+  async revoke(tokenId: string): Promise<boolean> {
+    await this.refresh();
+    if (!this.known.some((entry) => entry.tokenId === tokenId)) return false;
+    if (this.revoked.has(tokenId)) return true;
+    const data: TokenRevoked = { tokenId, revokedAt: new Date().toISOString() };
+    await this.store.append(TOKENS_STREAM, [{ id: deterministicId('token-revoked', tokenId), type: 'TokenRevoked', data }], 'any');
+    await this.refresh();
+    return true;
   }
 
   private async record(token: string, role: Role, label: string): Promise<string> {
@@ -67,6 +101,7 @@ export class TokenService {
   private async refresh(): Promise<void> {
     for await (const event of this.store.readStream(TOKENS_STREAM, { fromRevision: this.revision + 1 })) {
       if (event.type === 'TokenCreated') this.known.push(event.data as TokenCreated);
+      if (event.type === 'TokenRevoked') this.revoked.set((event.data as TokenRevoked).tokenId, (event.data as TokenRevoked).revokedAt);
       this.revision = event.revision;
     }
   }

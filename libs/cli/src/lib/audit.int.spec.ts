@@ -104,4 +104,17 @@ describe('tokens (CLI)', () => {
     expect((await h.etl('tokens', 'create', '--role', 'root')).code).toBe(2);
     expect((await h.etl('tokens', 'create')).code).toBe(2);
   });
+
+  it('lists tokens without their secrets and revokes one', async () => {
+    const token = (await h.etl('tokens', 'create', '--role', 'admin', '--label', 'ops')).stdout.trim();
+    const listed = await h.etl('tokens', 'list', '--json');
+    expect(listed.code).toBe(0);
+    const [entry] = JSON.parse(listed.stdout);
+    expect(entry).toEqual({ tokenId: expect.any(String), role: 'admin', label: 'ops', createdAt: expect.any(String), revokedAt: null });
+    expect(listed.stdout).not.toContain(token);
+    expect((await h.etl('tokens', 'revoke', entry.tokenId)).code).toBe(0);
+    expect(JSON.parse((await h.etl('tokens', 'list', '--json')).stdout)[0].revokedAt).toEqual(expect.any(String));
+    expect((await h.etl('tokens', 'revoke', 'nope')).code).toBe(1);
+    expect((await h.events('tokens')).map((e) => e.type)).toEqual(['TokenCreated', 'TokenRevoked']);
+  });
 });

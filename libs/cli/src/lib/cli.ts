@@ -8,7 +8,7 @@ import { importCommand } from './commands/import.command';
 import { replayCommand } from './commands/replay.command';
 import { resumeCommand } from './commands/resume.command';
 import { revertCommand } from './commands/revert.command';
-import { createTokenCommand } from './commands/tokens.command';
+import { createTokenCommand, listTokensCommand, revokeTokenCommand } from './commands/tokens.command';
 import { reportCommand } from './commands/report.command';
 import { usersCommand } from './commands/users.command';
 import { UsageError } from './usage-error';
@@ -78,15 +78,28 @@ export async function runCli(argv: string[], output: Output = processOutput): Pr
       exitCode = await revertCommand(importId, flags, output);
     });
 
-  program
-    .command('tokens')
-    .description('API tokens for the admin REST API')
+  const tokens = program.command('tokens').description('API tokens for the admin REST API');
+  tokens
     .command('create')
     .description('create a token and print it (once: only its hash is kept)')
     .addOption(new Option('--role <role>', 'admin (everything) or viewer (read only)').choices(ROLES).makeOptionMandatory())
     .option('--label <text>', 'what the token is for')
     .action(async (flags) => {
       exitCode = await createTokenCommand(flags, output);
+    });
+  tokens
+    .command('list')
+    .description('list the tokens (id, role, label, created, revoked), never the tokens themselves')
+    .option('--json', 'as JSON')
+    .action(async (flags) => {
+      exitCode = await listTokensCommand(flags, output);
+    });
+  tokens
+    .command('revoke')
+    .description('refuse a token from now on')
+    .argument('<tokenId>')
+    .action(async (tokenId: string) => {
+      exitCode = await revokeTokenCommand(tokenId, output);
     });
 
   program

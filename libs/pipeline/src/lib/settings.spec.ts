@@ -4,7 +4,25 @@ import { InvalidSettingsError, loadSettings } from './settings';
 
 describe('loadSettings', () => {
   it('defaults to ./data, port 3000 and English', () => {
-    expect(loadSettings({})).toEqual({ dataDir: resolve('./data'), port: 3000, defaultLanguage: 'en', guards: DEFAULT_GUARD_THRESHOLDS });
+    expect(loadSettings({})).toEqual({
+      dataDir: resolve('./data'),
+      port: 3000,
+      defaultLanguage: 'en',
+      guards: DEFAULT_GUARD_THRESHOLDS,
+      api: {
+        adminToken: undefined,
+        maxUploadBytes: 100 * 1024 * 1024,
+        uploadRateLimit: 30,
+        authFailureLimit: 10,
+        rateWindowMs: 60_000,
+        requestTimeoutMs: 60_000,
+        httpRequestTimeoutMs: 600_000,
+        httpHeadersTimeoutMs: 60_000,
+        readyMaxLag: 10_000,
+        logLevel: 'log',
+        trustProxy: false,
+      },
+    });
   });
   it('reads ETL_DATA_DIR, PORT and ETL_DEFAULT_LANGUAGE', () => {
     expect(loadSettings({ ETL_DATA_DIR: '/srv/etl', PORT: '8080', ETL_DEFAULT_LANGUAGE: 'pt-BR' })).toMatchObject({
@@ -23,5 +41,41 @@ describe('loadSettings', () => {
   it('refuses a port that is not a number and a malformed language', () => {
     expect(() => loadSettings({ PORT: 'http' })).toThrow(InvalidSettingsError);
     expect(() => loadSettings({ ETL_DEFAULT_LANGUAGE: 'English' })).toThrow(/language tag/);
+  });
+
+  it('reads and checks the admin API settings', () => {
+    expect(
+      loadSettings({
+        ETL_ADMIN_TOKEN: 'a-long-admin-token-value',
+        ETL_MAX_UPLOAD_BYTES: '1024',
+        ETL_UPLOAD_RATE_LIMIT: '2',
+        ETL_AUTH_FAILURE_LIMIT: '3',
+        ETL_RATE_WINDOW_MS: '1000',
+        ETL_REQUEST_TIMEOUT_MS: '5000',
+        ETL_HTTP_REQUEST_TIMEOUT_MS: '9000',
+        ETL_HTTP_HEADERS_TIMEOUT_MS: '8000',
+        ETL_READY_MAX_LAG: '0',
+        ETL_LOG_LEVEL: 'debug',
+        ETL_TRUST_PROXY: '1',
+      }).api,
+    ).toEqual({
+      adminToken: 'a-long-admin-token-value',
+      maxUploadBytes: 1024,
+      uploadRateLimit: 2,
+      authFailureLimit: 3,
+      rateWindowMs: 1000,
+      requestTimeoutMs: 5000,
+      httpRequestTimeoutMs: 9000,
+      httpHeadersTimeoutMs: 8000,
+      readyMaxLag: 0,
+      logLevel: 'debug',
+      trustProxy: 1,
+    });
+    expect(() => loadSettings({ ETL_ADMIN_TOKEN: 'short' })).toThrow(/ETL_ADMIN_TOKEN must be at least 16/);
+    expect(() => loadSettings({ ETL_MAX_UPLOAD_BYTES: '100MB' })).toThrow(/ETL_MAX_UPLOAD_BYTES must be a positive whole number/);
+    expect(() => loadSettings({ ETL_MAX_UPLOAD_BYTES: '0' })).toThrow(InvalidSettingsError);
+    expect(() => loadSettings({ ETL_LOG_LEVEL: 'loud' })).toThrow(/ETL_LOG_LEVEL must be one of/);
+    expect(() => loadSettings({ ETL_HTTP_HEADERS_TIMEOUT_MS: '700000' })).toThrow(/HEADERS_TIMEOUT/);
+    expect(() => loadSettings({ ETL_TRUST_PROXY: 'yes' })).toThrow(/ETL_TRUST_PROXY/);
   });
 });

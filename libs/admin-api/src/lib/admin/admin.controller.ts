@@ -1,6 +1,9 @@
 import { Controller, HttpCode, Inject, Post } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { LongRunning } from '../limits/long-running.decorator';
 import { ProjectionRunner, READ_MODEL_DB, replayAndCompare, type ReadModelDb, type ReplayReport } from '@dirsync/projections';
 
+@ApiTags('operations')
 @Controller('admin')
 export class AdminController {
   constructor(
@@ -11,6 +14,9 @@ export class AdminController {
   /** Rebuilds every read model from the log: the number of events, and each read model's checksum before and after. */
   @Post('replay')
   @HttpCode(200)
+  @LongRunning()
+  @ApiOperation({ summary: 'Rebuild every read model from the log (admin)' })
+  @ApiOkResponse({ description: '{ events, identical, before, after }: checksums of each read model' })
   replay(): Promise<ReplayReport> {
     return replayAndCompare(this.projections, this.db);
   }

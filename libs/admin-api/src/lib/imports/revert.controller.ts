@@ -1,6 +1,7 @@
 import { ConflictException, Controller, HttpCode, NotFoundException, Param, Post } from '@nestjs/common';
 import { RevertError, RevertImportService } from '@dirsync/loading';
 import { ImportReportReadModel, ProjectionRunner, type ImportSummary } from '@dirsync/projections';
+import { LongRunning } from '../limits/long-running.decorator';
 
 @Controller('imports')
 export class RevertController {
@@ -15,6 +16,7 @@ export class RevertController {
    * of format "revert"): each user restored, and each field a later event changed, left alone as a conflict.
    */
   @Post(':id/revert')
+  @LongRunning()
   @HttpCode(200)
   async revert(@Param('id') id: string): Promise<ImportSummary> {
     let revertId: string;

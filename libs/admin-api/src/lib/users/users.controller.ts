@@ -1,9 +1,15 @@
 import { BadRequestException, ConflictException, Controller, DefaultValuePipe, Delete, Get, Inject, NotFoundException, Param, ParseIntPipe, Query } from '@nestjs/common';
 import { DeleteUserService, UserNotFoundError } from '@dirsync/loading';
 import { USER_STATUSES, userStream, type UserStatus } from '@dirsync/domain';
+import { ApiNotFoundResponse, ApiConflictResponse, ApiOkResponse, ApiOperation, ApiParam, ApiQuery } from '@nestjs/swagger';
+import { ApiTags } from '@nestjs/swagger';
+import { ProblemDto } from '../openapi/problem.dto';
 import { EVENT_STORE, type EventStore } from '@dirsync/event-store';
 import { AsOfError, directoryAsOf, DirectoryReadModel, ProjectionRunner, type DirectoryUser, type UserPage, type UserQuery } from '@dirsync/projections';
 
+const ID = () => ApiParam({ name: 'id', description: 'the user id' });
+
+@ApiTags('users')
 @Controller('users')
 export class UsersController {
   constructor(
@@ -15,6 +21,16 @@ export class UsersController {
 
   /** The directory, now or `asOf` an import: filter by status, search text (identifier, e-mail, username, names), deleted users with includeDeleted=true, page with offset/limit. */
   @Get()
+  @ApiOperation({ summary: 'The directory (now or as of an import), filtered and paged' })
+  @ApiQuery({ name: 'status', required: false, enum: USER_STATUSES })
+  @ApiQuery({ name: 'search', required: false, description: 'text in the identifier, e-mail, username or names (case-insensitive)' })
+  @ApiQuery({ name: 'includeDeleted', required: false, enum: ['true', 'false'], description: 'include deleted users (default false)' })
+  @ApiQuery({ name: 'asOf', required: false, description: 'an import id: the directory exactly as it stood when that import completed' })
+  @ApiQuery({ name: 'offset', required: false, type: Number, description: 'users to skip (default 0)' })
+  @ApiQuery({ name: 'limit', required: false, type: Number, description: 'page size (default 50)' })
+  @ApiOkResponse({ description: '{ total, offset, limit, items: users }' })
+  @ApiNotFoundResponse({ type: ProblemDto, description: 'asOf names no import' })
+  @ApiConflictResponse({ type: ProblemDto, description: 'asOf names an import that did not complete' })
   async list(
     @Query('status') status: string | undefined,
     @Query('search') search: string | undefined,
@@ -48,6 +64,10 @@ export class UsersController {
   }
 
   @Get(':id')
+  @ApiOperation({ summary: 'One user' })
+  @ID()
+  @ApiOkResponse({ description: 'the user' })
+  @ApiNotFoundResponse({ type: ProblemDto, description: 'no such user' })
   async get(@Param('id') id: string): Promise<DirectoryUser> {
     await this.projections.catchUp();
     const user = this.directory.getById(id);
@@ -57,6 +77,10 @@ export class UsersController {
 
   /** Marks the user deleted (kept in the directory and its history; an import restores it only with "activate deleted"). */
   @Delete(':id')
+  @ApiOperation({ summary: 'Mark a user deleted (admin); kept in the directory and its history' })
+  @ID()
+  @ApiOkResponse({ description: 'the user, deleted: true' })
+  @ApiNotFoundResponse({ type: ProblemDto, description: 'no such user' })
   async delete(@Param('id') id: string): Promise<DirectoryUser> {
     try {
       const position = await this.deletion.delete(id, 'api');
@@ -70,6 +94,10 @@ export class UsersController {
 
   /** Every event of the user, oldest first: what changed, when, and which import and row caused it. */
   @Get(':id/history')
+  @ApiOperation({ summary: 'Every event of the user, oldest first' })
+  @ID()
+  @ApiOkResponse({ description: '{ userId, events: [{ revision, type, recordedAt, data }] }' })
+  @ApiNotFoundResponse({ type: ProblemDto, description: 'no such user' })
   async history(@Param('id') id: string) {
     const events = [];
     for await (const event of this.store.readStream(userStream(id))) {

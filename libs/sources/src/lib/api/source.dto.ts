@@ -1,3 +1,4 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
   IsBoolean,
@@ -102,63 +103,97 @@ const IfPresent = () => ValidateIf((_object, value) => value !== undefined);
 
 /** The import options a source's runs use; unset fields take the defaults. */
 export class SourceImportOptionsDto {
+  @ApiPropertyOptional({ enum: MATCH_KEYS, description: 'how rows find existing users' })
   @IfPresent() @IsIn(MATCH_KEYS) matchBy?: MatchBy;
+  @ApiPropertyOptional({ type: Boolean, description: 'update users that exist (default true)' })
   @IfPresent() @IsBoolean() updateExisting?: boolean;
+  @ApiPropertyOptional({ type: Boolean, description: 'restore deleted users the file names' })
   @IfPresent() @IsBoolean() activateDeleted?: boolean;
+  @ApiPropertyOptional({ type: Boolean, description: 'disable users the file does not name' })
   @IfPresent() @IsBoolean() disableMissing?: boolean;
+  @ApiPropertyOptional({ type: Boolean, description: 'create new users as Draft' })
   @IfPresent() @IsBoolean() createDraft?: boolean;
+  @ApiPropertyOptional({ type: String, maxLength: 253, description: 'domain appended to identifiers without one' })
   @IfPresent() @IsString() @MaxLength(253) domain?: string;
+  @ApiPropertyOptional({ type: String, maxLength: 35, description: 'language of users without one' })
   @IfPresent() @IsString() @MaxLength(35) defaultLanguage?: string;
+  @ApiPropertyOptional({ enum: FORMATS, description: 'file format (default: from the content)' })
   @IfPresent() @IsIn(FORMATS) format?: ImportOptions['format'];
+  @ApiPropertyOptional({ enum: ENCODINGS, description: 'text encoding (default: detected)' })
   @IfPresent() @IsIn(ENCODINGS) encoding?: ImportOptions['encoding'];
+  @ApiPropertyOptional({ enum: [',', ';', '\t'], description: 'CSV delimiter (default: detected)' })
   @IfPresent() @IsIn([',', ';', '\t']) delimiter?: ImportOptions['delimiter'];
+  @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'string' }, description: '"header in the file": "field" pairs' })
   @IfPresent() @IsObject() mapping?: Record<string, string>;
+  @ApiPropertyOptional({ type: Boolean, description: 'runs only plan, change nothing' })
   @IfPresent() @IsBoolean() dryRun?: boolean;
 }
 
 /** What reaches the file: the fields a check needs (an unsaved check sends just these). */
 export class FtpEndpointDto {
+  @ApiProperty({ type: String, description: 'host name or IP address, without scheme or port', example: 'ftp.example.com' })
   @IsHost() host!: string;
 
   /** Default: 990 for implicit TLS, else 21. */
+  @ApiPropertyOptional({ type: Number, minimum: 1, maximum: 65535, description: 'default: 990 for implicit TLS, else 21' })
   @IfPresent() @IsInt() @Min(1) @Max(65535) port?: number;
 
   @IsIn(TLS_MODES, { message: `tls must be one of ${TLS_MODES.join(', ')} ("explicit" is FTPS with AUTH TLS, usually on port 21)` })
+  @ApiProperty({ enum: TLS_MODES, description: 'explicit (FTPS with AUTH TLS), implicit (FTPS on 990) or none' })
   tls!: TlsMode;
 
+  @ApiProperty({ type: String, minLength: 1, maxLength: 255 })
   @IsString() @MinLength(1) @MaxLength(255) @noControlCharacters('user') user!: string;
 
   /** Write-only: stored sealed, never returned. */
+  @ApiPropertyOptional({ type: String, maxLength: 1024, writeOnly: true, description: 'write-only: stored encrypted, never returned' })
   @IfPresent() @IsString() @MaxLength(1024) @noControlCharacters('password') password?: string;
 
+  @ApiProperty({ type: String, maxLength: 1024, description: 'absolute path of the file on the server', example: '/imports/users.csv' })
   @IsString() @MaxLength(1024) @IsRemoteFilePath() @noControlCharacters('remotePath') remotePath!: string;
 
+  @ApiPropertyOptional({ type: String, nullable: true, description: 'PEM of the CA or server certificate to trust (null clears)' })
   @IsOptional() @IsString() @MaxLength(65536) @IsPemCertificate() caCertificate?: string | null;
 }
 
 export class CreateSourceDto extends FtpEndpointDto {
+  @ApiProperty({ type: String, minLength: 1, maxLength: 200 })
   @IsString() @MinLength(1) @MaxLength(200) @noControlCharacters('name') name!: string;
 
+  @ApiPropertyOptional({ type: () => SourceImportOptionsDto })
   @IfPresent() @IsObject() @ValidateNested() @Type(() => SourceImportOptionsDto) importOptions?: SourceImportOptionsDto;
 
+  @ApiPropertyOptional({ type: String, nullable: true, description: 'cron expression, e.g. "0 6 * * *" (null: no schedule)' })
   @IsOptional() @IsCron() schedule?: string | null;
 
   /** Whether the schedule fires (default true). Manual runs work either way. */
+  @ApiPropertyOptional({ type: Boolean, description: 'whether the schedule fires (default true)' })
   @IfPresent() @IsBoolean() enabled?: boolean;
 }
 
 /** Every field optional: what is absent is kept (the password too). null clears caCertificate or schedule. */
 export class UpdateSourceDto {
+  @ApiPropertyOptional({ type: String, minLength: 1, maxLength: 200 })
   @IfPresent() @IsString() @MinLength(1) @MaxLength(200) @noControlCharacters('name') name?: string;
+  @ApiPropertyOptional({ type: String, description: 'host name or IP address, without scheme or port', example: 'ftp.example.com' })
   @IfPresent() @IsHost() host?: string;
+  @ApiPropertyOptional({ type: Number, minimum: 1, maximum: 65535, description: 'default: 990 for implicit TLS, else 21' })
   @IfPresent() @IsInt() @Min(1) @Max(65535) port?: number;
+  @ApiPropertyOptional({ enum: TLS_MODES, description: 'explicit (FTPS with AUTH TLS), implicit (FTPS on 990) or none' })
   @IfPresent() @IsIn(TLS_MODES, { message: `tls must be one of ${TLS_MODES.join(', ')}` }) tls?: TlsMode;
+  @ApiPropertyOptional({ type: String, minLength: 1, maxLength: 255 })
   @IfPresent() @IsString() @MinLength(1) @MaxLength(255) @noControlCharacters('user') user?: string;
+  @ApiPropertyOptional({ type: String, maxLength: 1024, writeOnly: true, description: 'write-only: stored encrypted, never returned' })
   @IfPresent() @IsString() @MaxLength(1024) @noControlCharacters('password') password?: string;
+  @ApiPropertyOptional({ type: String, maxLength: 1024, description: 'absolute path of the file on the server', example: '/imports/users.csv' })
   @IfPresent() @IsString() @MaxLength(1024) @IsRemoteFilePath() @noControlCharacters('remotePath') remotePath?: string;
+  @ApiPropertyOptional({ type: String, nullable: true, description: 'PEM of the CA or server certificate to trust (null clears)' })
   @IsOptional() @IsString() @MaxLength(65536) @IsPemCertificate() caCertificate?: string | null;
+  @ApiPropertyOptional({ type: () => SourceImportOptionsDto })
   @IfPresent() @IsObject() @ValidateNested() @Type(() => SourceImportOptionsDto) importOptions?: SourceImportOptionsDto;
+  @ApiPropertyOptional({ type: String, nullable: true, description: 'cron expression, e.g. "0 6 * * *" (null: no schedule)' })
   @IsOptional() @IsCron() schedule?: string | null;
+  @ApiPropertyOptional({ type: Boolean, description: 'whether the schedule fires (default true)' })
   @IfPresent() @IsBoolean() enabled?: boolean;
 }
 

@@ -14,6 +14,7 @@ import {
   UsePipes,
   ValidationPipe,
 } from '@nestjs/common';
+import { ApiAcceptedResponse, ApiBody, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiParam, ApiQuery, ApiTags, ApiCreatedResponse } from '@nestjs/swagger';
 import { SourcesService } from '../sources.service';
 import { CreateSourceDto, FtpEndpointDto, UpdateSourceDto } from './source.dto';
 
@@ -21,45 +22,74 @@ import { CreateSourceDto, FtpEndpointDto, UpdateSourceDto } from './source.dto';
  * FTP/FTPS sources under /api/sources. The password is write-only. Validation is set here too,
  * not only by the app, so unknown fields are refused even where no global pipe is configured.
  */
+const ID = () => ApiParam({ name: 'id', format: 'uuid', description: 'the source id' });
+const MISSING = () => ApiNotFoundResponse({ description: 'no such source (problem+json)' });
+
+@ApiTags('sources')
 @Controller('sources')
 @UsePipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }))
 export class SourcesController {
   constructor(private readonly sources: SourcesService) {}
 
   @Post()
+  @ApiOperation({ summary: 'Create an FTP/FTPS source (admin); the password is write-only' })
+  @ApiBody({ type: CreateSourceDto })
+  @ApiCreatedResponse({ description: 'the source, without its password (hasPassword)' })
   create(@Body() dto: CreateSourceDto) {
     return this.sources.create(dto);
   }
 
   @Get()
+  @ApiOperation({ summary: 'List the sources' })
+  @ApiOkResponse({ description: 'the sources, without passwords' })
   list() {
     return this.sources.list();
   }
 
   /** Check an unsaved configuration (same fields as a source); nothing is stored. */
   @Post('check')
+  @ApiOperation({ summary: 'Check an unsaved configuration (admin): connectivity, TLS, login, file' })
+  @ApiBody({ type: FtpEndpointDto })
+  @ApiOkResponse({ description: 'one result per step: connect, tls, login, file (size, modified time)' })
   @HttpCode(200)
   checkUnsaved(@Body() dto: FtpEndpointDto) {
     return this.sources.checkUnsaved(dto);
   }
 
   @Get(':id')
+  @ApiOperation({ summary: 'One source' })
+  @ID()
+  @ApiOkResponse({ description: 'the source, without its password' })
+  @MISSING()
   get(@Param('id', ParseUUIDPipe) id: string) {
     return this.sources.get(id);
   }
 
   @Patch(':id')
+  @ApiOperation({ summary: 'Change a source (admin); absent fields are kept, null clears caCertificate or schedule' })
+  @ID()
+  @ApiBody({ type: UpdateSourceDto })
+  @ApiOkResponse({ description: 'the source' })
+  @MISSING()
   update(@Param('id', ParseUUIDPipe) id: string, @Body() dto: UpdateSourceDto) {
     return this.sources.update(id, dto);
   }
 
   @Delete(':id')
+  @ApiOperation({ summary: 'Delete a source (admin)' })
+  @ID()
+  @ApiNoContentResponse({ description: 'deleted' })
+  @MISSING()
   @HttpCode(204)
   remove(@Param('id', ParseUUIDPipe) id: string) {
     return this.sources.remove(id);
   }
 
   @Post(':id/check')
+  @ApiOperation({ summary: 'Check a saved source (admin)' })
+  @ID()
+  @ApiOkResponse({ description: 'one result per step: connect, tls, login, file' })
+  @MISSING()
   @HttpCode(200)
   check(@Param('id', ParseUUIDPipe) id: string) {
     return this.sources.check(id);
@@ -67,12 +97,23 @@ export class SourcesController {
 
   /** Starts a run now (202, or the running one); `?wait=true` answers once it finished. */
   @Post(':id/run')
+  @ApiOperation({ summary: 'Run a source now (admin): fetch its file and import it' })
+  @ID()
+  @ApiQuery({ name: 'wait', required: false, enum: ['true', 'false'], description: 'true: answer once the run finished (exempt from the request timeout)' })
+  @ApiAcceptedResponse({ description: 'the run (or the one already running)' })
+  @MISSING()
   @HttpCode(202)
   run(@Param('id', ParseUUIDPipe) id: string, @Query('wait') wait?: string) {
     return this.sources.run(id, wait === 'true');
   }
 
   @Get(':id/runs')
+  @ApiOperation({ summary: "A source's runs, newest first (paged)" })
+  @ID()
+  @ApiQuery({ name: 'offset', required: false, type: Number, description: 'runs to skip (default 0)' })
+  @ApiQuery({ name: 'limit', required: false, type: Number, description: 'page size (default 50, at most 500)' })
+  @ApiOkResponse({ description: '{ total, items: runs }' })
+  @MISSING()
   runs(
     @Param('id', ParseUUIDPipe) id: string,
     @Query('offset', new DefaultValuePipe(0), ParseIntPipe) offset: number,
