@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import {
+  CATALOG_STREAM,
   guardReasons,
   importStream,
   isSettled,
@@ -127,7 +128,7 @@ export class LoadingService {
     planNumber: number,
   ): Promise<{ planned: ImportPlanned; revision: number }> {
     const { importId } = requested;
-    const basedOnPosition = await this.store.headPosition();
+    const basedOnPosition = await this.directoryPosition(importId);
     await this.projections.waitFor(basedOnPosition);
     const output = await this.planner.plan({
       importId,
@@ -150,6 +151,22 @@ export class LoadingService {
     };
     revision = await this.log.append(importId, revision, [{ name: `planned-${planNumber}`, type: 'ImportPlanned', data: planned }]);
     return { planned, revision };
+  }
+
+  /**
+   * The last event the directory is made of (user and catalog streams), and no earlier than this
+   * import's transformation. Unlike the log's head it does not move when this import's own row
+   * results are appended, so a plan made again after a crash records the same position.
+   */
+  private async directoryPosition(importId: string): Promise<number> {
+    let position = 0;
+    for await (const event of this.store.readStream(importStream(importId))) {
+      if (event.type === 'ImportTransformed') position = event.position;
+    }
+    for await (const event of this.store.readAll({ fromPosition: position, filter: { streamPrefixes: [USER_STREAM_PREFIX, CATALOG_STREAM] } })) {
+      position = event.position;
+    }
+    return position;
   }
 
   /** Has anyone but this import written a user event since the plan was made? */
