@@ -1,11 +1,8 @@
-import { NestFactory } from '@nestjs/core';
 import type { INestApplication } from '@nestjs/common';
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { TokenService } from '@dirsync/auth';
-import { loadSettings } from '@dirsync/pipeline';
-import { AdminAppModule, configureAdminApi } from './admin-app.module';
+import { startTestServer, type TestServer } from './testing/test-server';
 
 const sample = resolve(__dirname, '../../../../samples/users.csv');
 
@@ -21,23 +18,16 @@ const fetch = (input: string, init: RequestInit = {}) =>
 
 /** The composed server on a random loopback port, with real HTTP requests. */
 describe('admin REST API', () => {
+  let server: TestServer;
   let app: INestApplication;
   let dataDir: string;
   let base: string;
 
   beforeAll(async () => {
-    dataDir = mkdtempSync(join(tmpdir(), 'etl-api-'));
-    const settings = loadSettings({ ETL_DATA_DIR: dataDir, ETL_ADMIN_TOKEN: ADMIN_TOKEN });
-    app = configureAdminApi(
-      await NestFactory.create(AdminAppModule.forRoot({ settings, stages: { transformation: true, loading: true, projections: true } }), { logger: false }),
-    );
-    await app.listen(0, '127.0.0.1');
-    base = `${await app.getUrl()}/api`.replace('[::1]', '127.0.0.1');
+    server = await startTestServer({ ETL_ADMIN_TOKEN: ADMIN_TOKEN });
+    ({ app, dataDir, base } = server);
   });
-  afterAll(async () => {
-    await app.close();
-    rmSync(dataDir, { recursive: true, force: true });
-  });
+  afterAll(() => server.stop());
 
   function upload(content: Buffer | string, fields: Record<string, string> = {}, query = '?wait=true') {
     const form = new FormData();
@@ -116,23 +106,16 @@ describe('admin REST API', () => {
 });
 
 describe('admin REST API: rules, safety and audit endpoints', () => {
+  let server: TestServer;
   let app: INestApplication;
   let dataDir: string;
   let base: string;
 
   beforeAll(async () => {
-    dataDir = mkdtempSync(join(tmpdir(), 'etl-api2-'));
-    const settings = loadSettings({ ETL_DATA_DIR: dataDir, ETL_ADMIN_TOKEN: ADMIN_TOKEN, ETL_GUARD_MAX_DISABLES: '2' });
-    app = configureAdminApi(
-      await NestFactory.create(AdminAppModule.forRoot({ settings, stages: { transformation: true, loading: true, projections: true } }), { logger: false }),
-    );
-    await app.listen(0, '127.0.0.1');
-    base = `${await app.getUrl()}/api`.replace('[::1]', '127.0.0.1');
+    server = await startTestServer({ ETL_ADMIN_TOKEN: ADMIN_TOKEN, ETL_GUARD_MAX_DISABLES: '2' });
+    ({ app, dataDir, base } = server);
   });
-  afterAll(async () => {
-    await app.close();
-    rmSync(dataDir, { recursive: true, force: true });
-  });
+  afterAll(() => server.stop());
 
   function upload(content: Buffer | string, name: string, fields: Record<string, string> = {}) {
     const form = new FormData();
@@ -232,23 +215,16 @@ describe('admin REST API: rules, safety and audit endpoints', () => {
 });
 
 describe('admin REST API: authentication, errors and limits', () => {
+  let server: TestServer;
   let app: INestApplication;
   let dataDir: string;
   let base: string;
 
   beforeAll(async () => {
-    dataDir = mkdtempSync(join(tmpdir(), 'etl-api3-'));
-    const settings = loadSettings({ ETL_DATA_DIR: dataDir, ETL_ADMIN_TOKEN: ADMIN_TOKEN, ETL_MAX_UPLOAD_BYTES: '4096' });
-    app = configureAdminApi(
-      await NestFactory.create(AdminAppModule.forRoot({ settings, stages: { transformation: true, loading: true, projections: true } }), { logger: false }),
-    );
-    await app.listen(0, '127.0.0.1');
-    base = `${await app.getUrl()}/api`.replace('[::1]', '127.0.0.1');
+    server = await startTestServer({ ETL_ADMIN_TOKEN: ADMIN_TOKEN, ETL_MAX_UPLOAD_BYTES: '4096' });
+    ({ app, dataDir, base } = server);
   });
-  afterAll(async () => {
-    await app.close();
-    rmSync(dataDir, { recursive: true, force: true });
-  });
+  afterAll(() => server.stop());
 
   const as = (token: string | undefined, path: string, init: RequestInit = {}) =>
     globalThis.fetch(`${base}${path}`, { ...init, headers: token ? { authorization: `Bearer ${token}` } : {} });
