@@ -19,13 +19,12 @@ const fetch = (input: string, init: RequestInit = {}) =>
 /** The composed server on a random loopback port, with real HTTP requests. */
 describe('admin REST API', () => {
   let server: TestServer;
-  let app: INestApplication;
   let dataDir: string;
   let base: string;
 
   beforeAll(async () => {
     server = await startTestServer({ ETL_ADMIN_TOKEN: ADMIN_TOKEN });
-    ({ app, dataDir, base } = server);
+    ({ dataDir, base } = server);
   });
   afterAll(() => server.stop());
 
@@ -107,13 +106,11 @@ describe('admin REST API', () => {
 
 describe('admin REST API: rules, safety and audit endpoints', () => {
   let server: TestServer;
-  let app: INestApplication;
-  let dataDir: string;
   let base: string;
 
   beforeAll(async () => {
     server = await startTestServer({ ETL_ADMIN_TOKEN: ADMIN_TOKEN, ETL_GUARD_MAX_DISABLES: '2' });
-    ({ app, dataDir, base } = server);
+    ({ base } = server);
   });
   afterAll(() => server.stop());
 
