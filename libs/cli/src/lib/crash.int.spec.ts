@@ -5,7 +5,7 @@ import type { RecordedEvent } from '@dirsync/event-store';
 import { EtlHarness, repoRoot } from './testing/etl-harness';
 
 /**
- * Crash safety: a real `etl import` process is killed with SIGKILL at random points; `etl resume`
+ * Crash safety: a real `etl import` process is killed with SIGKILL at random points of its life; `etl resume`
  * (or, when the kill came before the import was even recorded, importing again) must end with
  * exactly the events and directory of an uninterrupted run.
  */
@@ -66,11 +66,19 @@ describe('kill -9 during an import, then resume', () => {
     const expectedUsers = normalizedUsers(await h.users());
     const referenceDir = h.dataDir;
 
+    // How long a whole `etl import` process lives here, so the kills land while it runs.
+    const timing = new EtlHarness();
+    const started = Date.now();
+    expect(await importKilledAfter(file, timing.dataDir, 600_000)).toBe(false);
+    const lifetime = Date.now() - started;
+    timing.dispose();
+    process.env.ETL_DATA_DIR = referenceDir;
+
     const killedAt: number[] = [];
     for (let attempt = 0; attempt < KILLS; attempt++) {
       const crash = new EtlHarness();
       try {
-        const delay = 150 + Math.floor(Math.random() * 2_500);
+        const delay = Math.floor(lifetime * (0.1 + Math.random() * 0.8));
         const killed = await importKilledAfter(file, crash.dataDir, delay);
         if (killed) killedAt.push(delay);
         const resumed = await crash.etl('resume', '--json');
