@@ -189,6 +189,15 @@ export function eventStoreContract(name: string, create: () => Promise<EventStor
         await expect(store.append('user-1', [stored, fresh])).rejects.toThrow(PartialDuplicateAppendError);
         expect(await store.streamRevision('user-1')).toBe(0);
       });
+
+      it('recognises a retry whose expected revision still holds ("any")', async () => {
+        const events = newEvents(2);
+        const original = await store.append('user-1', events, 'any');
+        const head = await store.headPosition();
+
+        expect(await store.append('user-1', events, 'any')).toEqual(original);
+        expect(await store.headPosition()).toBe(head);
+      });
     });
 
     describe('appendBatch', () => {

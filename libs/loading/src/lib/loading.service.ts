@@ -20,11 +20,13 @@ import { CatalogReadModel, DirectoryReadModel, ImportReportReadModel, Projection
 import { PlanApplier } from './apply-plan/plan-applier';
 import { LOADING_OPTIONS, type LoadingOptions } from './loading.options';
 import { ImportPlanner } from './plan-import/import-planner';
-import type { PlanLine } from './plan-import/plan-line';
 
-/** Row results per ImportRowsPlanned event, and events per append, keep each append well under 1 MiB. */
-const RESULTS_PER_CHUNK = 500;
-const CHUNKS_PER_APPEND = 4;
+/**
+ * Row results per ImportRowsPlanned event: small events (tens of KB) keep any page of the log that
+ * a reader holds small; several go in one append (the KurrentDB adapter splits above 1 MiB).
+ */
+const RESULTS_PER_CHUNK = 100;
+const CHUNKS_PER_APPEND = 20;
 
 type Named = ImportEvent & { name: string };
 
@@ -139,7 +141,7 @@ export class LoadingService {
       rejectedBeforePlanning: transformed.rejectedRows,
       rejectedKeys: await this.rejectedKeys(importId),
     });
-    revision = await this.recordResults(importId, revision, output.plan.sha256, planNumber);
+    revision = await this.recordResults(importId, revision, output.results.sha256, planNumber);
     const planned: ImportPlanned = {
       importId,
       planNumber,
@@ -188,7 +190,7 @@ export class LoadingService {
   }
 
   /** Copies the plan's row results into the import's stream, so the report needs only the log. */
-  private async recordResults(importId: string, revision: number, planSha256: string, planNumber: number): Promise<number> {
+  private async recordResults(importId: string, revision: number, resultsSha256: string, planNumber: number): Promise<number> {
     let chunk: RowResult[] = [];
     let pending: Named[] = [];
     let chunkIndex = 0;
@@ -202,8 +204,8 @@ export class LoadingService {
       revision = await this.log.append(importId, revision, pending);
       pending = [];
     };
-    for await (const line of readNdjson<PlanLine>(this.blobs.openRead(planSha256))) {
-      chunk.push(line.result);
+    for await (const result of readNdjson<RowResult>(this.blobs.openRead(resultsSha256))) {
+      chunk.push(result);
       if (chunk.length >= RESULTS_PER_CHUNK) flushChunk();
       if (pending.length >= CHUNKS_PER_APPEND) await flushAppend();
     }

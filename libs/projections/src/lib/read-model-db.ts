@@ -40,10 +40,12 @@ export function openReadModelDb(file: string): ReadModelDb {
       -- Stable listing order: the first key the user has, then the id (keyset pages need a total order).
       sort_key TEXT NOT NULL DEFAULT ''
     );
-    CREATE INDEX IF NOT EXISTS users_sorted ON users(sort_key, id);
-    CREATE INDEX IF NOT EXISTS users_identifier ON users(identifier_key);
-    CREATE INDEX IF NOT EXISTS users_email ON users(email_key);
-    CREATE INDEX IF NOT EXISTS users_username ON users(username_key);
+    -- Indexes of earlier versions, replaced by those of SECONDARY_INDEXES.
+    DROP INDEX IF EXISTS users_sorted;
+    DROP INDEX IF EXISTS users_identifier;
+    DROP INDEX IF EXISTS users_email;
+    DROP INDEX IF EXISTS users_username;
+    DROP INDEX IF EXISTS import_rows_by_import;
     CREATE TABLE IF NOT EXISTS imports (
       id TEXT PRIMARY KEY,
       status TEXT NOT NULL,
@@ -84,7 +86,6 @@ export function openReadModelDb(file: string): ReadModelDb {
       -- 0: rejected by transformation; n: from plan n (a re-plan replaces the earlier plan's rows).
       plan_number INTEGER NOT NULL DEFAULT 0
     );
-    CREATE INDEX IF NOT EXISTS import_rows_by_import ON import_rows(import_id, ord, seq);
     CREATE TABLE IF NOT EXISTS catalog (
       kind TEXT NOT NULL,
       key TEXT NOT NULL,
@@ -94,7 +95,26 @@ export function openReadModelDb(file: string): ReadModelDb {
       PRIMARY KEY (kind, key)
     );
   `);
+  createSecondaryIndexes(db);
   return db;
+}
+
+/** Indexes no projection needs while it applies events; a rebuild drops them and creates them once at the end. */
+const SECONDARY_INDEXES: Record<string, string> = {
+  users_by_sort_key: 'users(sort_key, id)',
+  // Look-ups by key return live users before deleted ones: the index gives that order, no sort.
+  users_by_identifier: 'users(identifier_key, deleted, id)',
+  users_by_email: 'users(email_key, deleted, id)',
+  users_by_username: 'users(username_key, deleted, id)',
+  import_rows_by_ord: 'import_rows(import_id, ord, seq)',
+};
+
+export function createSecondaryIndexes(db: ReadModelDb): void {
+  for (const [name, on] of Object.entries(SECONDARY_INDEXES)) db.exec(`CREATE INDEX IF NOT EXISTS ${name} ON ${on}`);
+}
+
+export function dropSecondaryIndexes(db: ReadModelDb): void {
+  for (const name of Object.keys(SECONDARY_INDEXES)) db.exec(`DROP INDEX IF EXISTS ${name}`);
 }
 
 /** Lower-cased, trimmed form used to compare identifiers, e-mails and usernames. */

@@ -25,18 +25,23 @@ export function assertValidAppend(streamId: string, events: readonly NewEvent[])
   }
 }
 
+/** Whether a stream whose last revision is `current` (undefined: missing) satisfies `expected`. */
+export function satisfiesExpectedRevision(expected: ExpectedRevision, current: number | undefined): boolean {
+  return (
+    expected === 'any' ||
+    (expected === 'no-stream' && current === undefined) ||
+    (expected === 'stream-exists' && current !== undefined) ||
+    (typeof expected === 'number' && expected === current)
+  );
+}
+
 /** Throws unless a stream whose last revision is `current` (undefined: missing) satisfies `expected`. */
 export function assertExpectedRevision(
   streamId: string,
   expected: ExpectedRevision,
   current: number | undefined,
 ): void {
-  const satisfied =
-    expected === 'any' ||
-    (expected === 'no-stream' && current === undefined) ||
-    (expected === 'stream-exists' && current !== undefined) ||
-    (typeof expected === 'number' && expected === current);
-  if (!satisfied) throw new WrongExpectedRevisionError(streamId, expected, current);
+  if (!satisfiesExpectedRevision(expected, current)) throw new WrongExpectedRevisionError(streamId, expected, current);
 }
 
 /**

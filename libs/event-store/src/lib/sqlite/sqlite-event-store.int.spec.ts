@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DuplicateEventIdError, EventStoreUnavailableError, WrongExpectedRevisionError } from '../errors';
+import { DuplicateEventIdError, EventStoreUnavailableError, PartialDuplicateAppendError, WrongExpectedRevisionError } from '../errors';
 import { eventStoreContract } from '../event-store.contract';
 import type { EventStore, NewEvent, RecordedEvent } from '../event-store.port';
 import { SqliteEventStore, type SqliteEventStoreOptions } from './sqlite-event-store';
@@ -124,6 +124,22 @@ describe('SqliteEventStore', () => {
     await store.append('a', [event('1')]);
 
     await expect(store.append('b', [event('1')])).rejects.toThrow(DuplicateEventIdError);
+  });
+
+  it('rejects an id stored in another stream even when the expected revision holds, and keeps nothing of the append', async () => {
+    const store = open();
+    await store.append('a', [event('1')]);
+
+    await expect(store.append('b', [event('2'), event('1')], 'no-stream')).rejects.toThrow(DuplicateEventIdError);
+    expect(await store.streamRevision('b')).toBeUndefined();
+  });
+
+  it('rejects a stored id after a new one as a partial retry, and keeps neither', async () => {
+    const store = open();
+    await store.append('a', [event('1')]);
+
+    await expect(store.append('a', [event('2'), event('1')], 0)).rejects.toThrow(PartialDuplicateAppendError);
+    expect((await readAll(store)).map((e) => e.id)).toEqual(['1']);
   });
 
   it('appends 20,000 events in one batch', async () => {

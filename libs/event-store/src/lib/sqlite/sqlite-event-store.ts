@@ -22,6 +22,7 @@ import {
   assertExpectedRevision,
   assertValidAppend,
   findIdempotentRetry,
+  satisfiesExpectedRevision,
   type StoredEventRef,
 } from '../internal/append-rules';
 import { CatchUpSubscription } from '../internal/catch-up-subscription';
@@ -30,7 +31,7 @@ import { normalizeFilter } from '../internal/log-filter';
 export interface SqliteEventStoreOptions {
   /** How often subscriptions look for events appended by other processes. Default 100 ms. */
   pollIntervalMs?: number;
-  /** Rows fetched per query by reads and subscriptions. Default 1,000. */
+  /** Rows fetched per query by reads and subscriptions. Default 500 (a page is held in memory at once). */
   pageSize?: number;
   /** How long a write waits for another process's write lock. Default 5,000 ms. */
   busyTimeoutMs?: number;
@@ -96,7 +97,7 @@ export class SqliteEventStore implements EventStore {
     readonly file: string,
     options: SqliteEventStoreOptions = {},
   ) {
-    this.pageSize = options.pageSize ?? 1000;
+    this.pageSize = options.pageSize ?? 500;
     this.pollIntervalMs = options.pollIntervalMs ?? 100;
     try {
       if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
@@ -219,32 +220,64 @@ export class SqliteEventStore implements EventStore {
     this.db.close();
   }
 
-  /** Runs inside the batch transaction; throwing rolls the batch back. */
+  /**
+   * Runs inside the batch transaction; throwing rolls the batch back. An append whose expected
+   * revision holds is inserted straight away: the unique index on ids tells when one of its events
+   * is already stored, and only then are its ids looked up (a retry, or a reused id).
+   */
   private appendOne({ streamId, events, expectedRevision = 'any' }: AppendRequest, recordedAt: string): AppendResult {
     assertValidAppend(streamId, events);
-    const retried = findIdempotentRetry(
-      streamId,
-      events,
-      events.map((event) => this.selectById.get(event.id)),
-    );
-    if (retried) return { streamId, nextRevision: retried.revision, position: retried.position };
-
+    // The first append to a new stream needs no look-up either: the unique (stream, revision)
+    // index refuses a revision 0 that already exists, and then the stream is read as usual.
+    if (expectedRevision === 'no-stream' && events.length > 0) {
+      const created = this.insertEvents(streamId, events, undefined, recordedAt);
+      if (created) return created;
+    }
     const head = this.selectStreamHead.get(streamId);
-    assertExpectedRevision(streamId, expectedRevision, head?.revision);
+    if (!satisfiesExpectedRevision(expectedRevision, head?.revision)) {
+      const retried = findIdempotentRetry(streamId, events, events.map((event) => this.selectById.get(event.id)));
+      if (retried) return { streamId, nextRevision: retried.revision, position: retried.position };
+      assertExpectedRevision(streamId, expectedRevision, head?.revision); // throws
+    }
+    if (events.length === 0) return { streamId, nextRevision: head?.revision ?? -1, position: head?.position ?? START };
+    return this.insertEvents(streamId, events, head, recordedAt) as AppendResult;
+  }
+
+  /**
+   * Inserts the events after `head` (undefined: as a new stream). Returns undefined only when a
+   * new stream turns out to exist already; an id already stored is resolved as a retry or thrown.
+   */
+  private insertEvents(
+    streamId: string,
+    events: readonly NewEvent[],
+    head: { revision: number } | undefined,
+    recordedAt: string,
+  ): AppendResult | undefined {
     let revision = head?.revision ?? -1;
-    let position = head?.position ?? START;
-    for (const event of events) {
+    let position = START;
+    for (const [index, event] of events.entries()) {
       revision++;
-      const inserted = this.insertEvent.run(
-        event.id,
-        streamId,
-        revision,
-        event.type,
-        JSON.stringify(event.data ?? null),
-        event.metadata === undefined ? null : JSON.stringify(event.metadata),
-        recordedAt,
-      );
-      position = Number(inserted.lastInsertRowid);
+      try {
+        const inserted = this.insertEvent.run(
+          event.id,
+          streamId,
+          revision,
+          event.type,
+          JSON.stringify(event.data ?? null),
+          event.metadata === undefined ? null : JSON.stringify(event.metadata),
+          recordedAt,
+        );
+        position = Number(inserted.lastInsertRowid);
+      } catch (error) {
+        // Revisions are contiguous from 0: a taken revision can only be the first one tried.
+        if (head === undefined && index === 0 && isTaken(error, 'events.stream_id, events.revision')) return undefined;
+        if (!isTaken(error, 'events.id')) throw error;
+        // The events before `index` were new (this append just inserted them), the rest are looked up.
+        const stored = events.map((other, i) => (i < index ? undefined : this.selectById.get(other.id)));
+        const retried = findIdempotentRetry(streamId, events, stored); // throws unless all were stored
+        if (!retried) throw error;
+        return { streamId, nextRevision: retried.revision, position: retried.position };
+      }
     }
     return { streamId, nextRevision: revision, position };
   }
@@ -300,6 +333,12 @@ function unavailable(error: unknown): EventStoreUnavailableError | undefined {
     return new EventStoreUnavailableError(`SQLite event store unavailable: ${(error as Error).message}`, { cause: error });
   }
   return undefined;
+}
+
+/** The insert hit a unique index on these columns ("events.id", or stream and revision). */
+function isTaken(error: unknown, columns: string): boolean {
+  const { code, message } = error as { code?: unknown; message?: unknown };
+  return code === 'SQLITE_CONSTRAINT_UNIQUE' && typeof message === 'string' && message.endsWith(columns);
 }
 
 function toRecorded(row: EventRow): RecordedEvent {

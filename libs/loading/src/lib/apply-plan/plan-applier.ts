@@ -1,10 +1,10 @@
 import type { BlobStore } from '@dirsync/blob-store';
 import type { AppendRequest, EventStore } from '@dirsync/event-store';
 import { readNdjson } from '@dirsync/blob-store';
-import type { PlanLine } from '../plan-import/plan-line';
+import type { PlanAppends } from '../plan-import/plan-line';
 
 /** Events per transaction: large enough to amortize the commit, small enough to keep memory flat. */
-const EVENTS_PER_BATCH = 5_000;
+const EVENTS_PER_BATCH = 20_000;
 
 /**
  * Phase two: appends the plan's events in batches. Every append carries the ids and revision fixed
@@ -28,7 +28,7 @@ export class PlanApplier {
       batch = [];
       batchEvents = 0;
     };
-    for await (const line of readNdjson<PlanLine>(this.blobs.openRead(planSha256))) {
+    for await (const line of readNdjson<PlanAppends>(this.blobs.openRead(planSha256))) {
       for (const append of line.appends) {
         batch.push(append);
         batchEvents += append.events.length;

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BlobStore, readNdjson } from '@dirsync/blob-store';
-import { DEFAULT_IMPORT_OPTIONS, type ImportOptions, type UserRecord } from '@dirsync/domain';
+import { DEFAULT_IMPORT_OPTIONS, type ImportOptions, type RowResult, type UserRecord } from '@dirsync/domain';
 import { InMemoryEventStore } from '@dirsync/event-store';
 import {
   CatalogProjection,
@@ -15,7 +15,6 @@ import {
 } from '@dirsync/projections';
 import { PlanApplier } from '../apply-plan/plan-applier';
 import { ImportPlanner } from './import-planner';
-import type { PlanLine } from './plan-line';
 
 describe('ImportPlanner and PlanApplier', () => {
   let dir: string;
@@ -52,9 +51,9 @@ describe('ImportPlanner and PlanApplier', () => {
       rejectedBeforePlanning: extra.rejectedKeys?.length ?? 0,
       rejectedKeys: extra.rejectedKeys ?? [],
     });
-    const lines: PlanLine[] = [];
-    for await (const line of readNdjson<PlanLine>(blobs.openRead(output.plan.sha256))) lines.push(line);
-    return { output, results: lines.map((l) => l.result) };
+    const results: RowResult[] = [];
+    for await (const result of readNdjson<RowResult>(blobs.openRead(output.results.sha256))) results.push(result);
+    return { output, results };
   }
 
   const row = (n: number, identifier: string, profile: UserRecord['profile'] = {}): UserRecord => ({ row: n, profile: { identifier, ...profile } });

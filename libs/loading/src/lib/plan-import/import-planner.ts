@@ -20,7 +20,7 @@ import type { BlobStore } from '@dirsync/blob-store';
 import { deterministicId, type AppendRequest } from '@dirsync/event-store';
 import { matchKey, type CatalogReadModel, type DirectoryReadModel } from '@dirsync/projections';
 import { readNdjson } from '@dirsync/blob-store';
-import type { PlanLine } from './plan-line';
+import type { PlanAppends, PlanLine } from './plan-line';
 
 export interface PlanInput {
   importId: string;
@@ -37,7 +37,10 @@ export interface PlanInput {
 }
 
 export interface PlanOutput {
+  /** NDJSON of PlanAppends: the appends of every row that changes something, in row order. */
   plan: { sha256: string; size: number };
+  /** NDJSON of RowResult: every row's result, in row order, then the users disabled as missing. */
+  results: { sha256: string; size: number };
   counts: ImportCounts;
   eventCount: number;
 }
@@ -51,13 +54,19 @@ const definitionId = (d: CatalogDefinition): string => `${d.kind}:${catalogKey(d
 /** What this file claims as it goes: keys, e-mails and usernames taken by earlier rows. */
 interface FileClaims {
   keyRows: Map<string, number>;
+  /**
+   * Every e-mail of the file (for manager look-ups "after this file's creations"), with the row
+   * that took it, or 0 while no applied row has. One map for both: at a million rows it is large.
+   */
   emailRows: Map<string, number>;
   usernameRows: Map<string, number>;
   /** Catalog entries this file defines (XML only), by kind and key. */
   defined: Set<string>;
-  /** E-mails of every row of the file, for manager look-ups "after this file's creations". */
-  fileEmails: Set<string>;
+  /** The directory's user with this key; into an empty directory (a first import) no look-up is made. */
+  findUser: (field: MatchBy, value: string | undefined) => UserState | undefined;
 }
+
+const NOBODY = (): undefined => undefined;
 
 /**
  * Phase one of an import: decides every row against the directory as it stands (the read model,
@@ -75,25 +84,23 @@ export class ImportPlanner {
     const counts = emptyCounts();
     counts.rejected = input.rejectedBeforePlanning;
     let eventCount = 0;
-    const writer = this.blobs.writer();
+    const plan = this.blobs.writer();
+    const results = this.blobs.writer();
+    const write = async ({ result, appends }: PlanLine) => {
+      counts[result.outcome] += 1;
+      await results.write(`${JSON.stringify(result)}\n`);
+      if (appends.length === 0) return;
+      eventCount += appends.reduce((n, a) => n + a.events.length, 0);
+      await plan.write(`${JSON.stringify({ appends } satisfies PlanAppends)}\n`);
+    };
     try {
-      for await (const record of this.records(input)) {
-        const line = this.planRow(record, input, claims);
-        counts[line.result.outcome] += 1;
-        eventCount += line.appends.reduce((n, a) => n + a.events.length, 0);
-        await writer.write(`${JSON.stringify(line)}\n`);
-      }
+      for await (const record of this.records(input)) await write(this.planRow(record, input, claims));
       if (input.options.disableMissing) {
-        for (const line of this.disableMissing(input, claims)) {
-          counts.disabled += 1;
-          eventCount += 1;
-          await writer.write(`${JSON.stringify(line)}\n`);
-        }
+        for (const line of this.disableMissing(input, claims)) await write(line);
       }
-      const plan = await writer.commit();
-      return { plan, counts, eventCount };
+      return { plan: await plan.commit(), results: await results.commit(), counts, eventCount };
     } catch (error) {
-      await writer.abort();
+      await Promise.all([plan.abort(), results.abort()]);
       throw error;
     }
   }
@@ -104,24 +111,25 @@ export class ImportPlanner {
 
   /** First pass: the e-mails the file brings, so a manager created later in the file still resolves. */
   private async collectFileClaims(input: PlanInput): Promise<FileClaims> {
-    const fileEmails = new Set<string>();
+    const emailRows = new Map<string, number>();
     for await (const record of this.records(input)) {
       const email = matchKey(record.profile.email);
-      if (email) fileEmails.add(email);
+      if (email) emailRows.set(email, 0);
     }
     const keyRows = new Map<string, number>();
     for (const key of input.rejectedKeys) {
       const normalized = matchKey(this.withDomain(key, input));
       if (normalized) keyRows.set(normalized, 0);
     }
-    return { keyRows, emailRows: new Map(), usernameRows: new Map(), defined: new Set(), fileEmails };
+    const findUser = this.directory.count() === 0 ? NOBODY : (field: MatchBy, value: string | undefined) => this.directory.findBy(field, value);
+    return { keyRows, emailRows, usernameRows: new Map(), defined: new Set(), findUser };
   }
 
   private planRow(original: UserRecord, input: PlanInput, claims: FileClaims): PlanLine {
     const { record, definitions } = this.checkCatalog(original, input, claims);
     const key = record.profile[input.matchBy];
     const normalizedKey = matchKey(key) ?? '';
-    const current = this.directory.findBy(input.matchBy, key);
+    const current = claims.findUser(input.matchBy, key);
     const email = matchKey(record.profile.email);
     const firstRow = claims.keyRows.get(normalizedKey);
     // Row 0 marks a key whose row transformation rejected: that row was not a duplicate of this one.
@@ -133,8 +141,8 @@ export class ImportPlanner {
         current,
         newUserId,
         duplicateOfRow,
-        emailTakenBy: duplicateOfRow === undefined ? this.emailOwner(email, current?.id, claims) : undefined,
-        usernameTakenBy: this.usernameOwner(matchKey(record.profile.username), current?.id, claims),
+        emailTakenBy: duplicateOfRow === undefined ? this.emailOwner(email, current, claims) : undefined,
+        usernameTakenBy: this.usernameOwner(matchKey(record.profile.username), current, claims),
         generatedUsername: current || record.profile.username ? undefined : this.freshUsername(record, claims),
         managerUnknown: this.managerUnknown(record, claims),
       },
@@ -226,21 +234,24 @@ export class ImportPlanner {
   }
 
   /** Who other than the matched user holds this e-mail: a directory user, or an earlier row. */
-  private emailOwner(email: string | null, matchedUserId: string | undefined, claims: FileClaims): string | undefined {
+  private emailOwner(email: string | null, matched: UserState | undefined, claims: FileClaims): string | undefined {
     if (!email) return undefined;
     const earlierRow = claims.emailRows.get(email);
-    if (earlierRow !== undefined) return `row ${earlierRow} of this file`;
-    const owner = this.directory.findBy('email', email);
-    if (owner && owner.id !== matchedUserId) return `user ${owner.identifier ?? owner.username ?? owner.id}`;
+    if (earlierRow) return `row ${earlierRow} of this file`;
+    // The matched user keeping its own address gives it to no one else: no look-up needed.
+    if (matched && matchKey(matched.email) === email) return undefined;
+    const owner = claims.findUser('email', email);
+    if (owner && owner.id !== matched?.id) return `user ${owner.identifier ?? owner.username ?? owner.id}`;
     return undefined;
   }
 
-  private usernameOwner(username: string | null, matchedUserId: string | undefined, claims: FileClaims): string | undefined {
+  private usernameOwner(username: string | null, matched: UserState | undefined, claims: FileClaims): string | undefined {
     if (!username) return undefined;
     const earlierRow = claims.usernameRows.get(username);
     if (earlierRow !== undefined) return `row ${earlierRow} of this file`;
-    const owner = this.directory.findBy('username', username);
-    if (owner && owner.id !== matchedUserId) return `user ${owner.identifier ?? owner.email ?? owner.id}`;
+    if (matched && matchKey(matched.username) === username) return undefined;
+    const owner = claims.findUser('username', username);
+    if (owner && owner.id !== matched?.id) return `user ${owner.identifier ?? owner.email ?? owner.id}`;
     return undefined;
   }
 
@@ -284,13 +295,13 @@ export class ImportPlanner {
   private freshUsername(record: UserRecord, claims: FileClaims): string | undefined {
     const source = record.profile.email ?? record.profile.identifier;
     if (!source) return undefined;
-    return generateUsername(source, (candidate) => claims.usernameRows.has(candidate) || this.directory.findBy('username', candidate) !== undefined);
+    return generateUsername(source, (candidate) => claims.usernameRows.has(candidate) || claims.findUser('username', candidate) !== undefined);
   }
 
   private managerUnknown(record: UserRecord, claims: FileClaims): boolean {
     const manager = matchKey(record.profile.managerEmail);
     if (!manager) return false;
-    return !claims.fileEmails.has(manager) && this.directory.findBy('email', manager) === undefined;
+    return !claims.emailRows.has(manager) && claims.findUser('email', manager) === undefined;
   }
 
   private generatedIn(events: UserEvent[]): string | null {

@@ -2,10 +2,18 @@ import type { RowResult } from '@dirsync/domain';
 import type { AppendRequest } from '@dirsync/event-store';
 
 /**
- * One line of a plan blob: what the import does for one row, and the exact appends that do it
- * (event ids and expected revisions fixed at planning time, so a resumed apply writes the same).
+ * What the import does for one row: its result, and the exact appends that do it (event ids and
+ * expected revisions fixed at planning time, so a resumed apply writes the same).
  */
 export interface PlanLine {
   result: RowResult;
+  appends: AppendRequest[];
+}
+
+/**
+ * One line of a plan blob: the appends of one row that changes something. Row results are kept
+ * in a blob of their own, so applying a plan reads only what it writes.
+ */
+export interface PlanAppends {
   appends: AppendRequest[];
 }

@@ -28,7 +28,7 @@ export class RevertError extends Error {
 }
 
 const EVENTS_PER_BATCH = 2_000;
-const RESULTS_PER_CHUNK = 500;
+const RESULTS_PER_CHUNK = 100;
 
 /**
  * Reverts an applied import with compensating events (the log is never rewritten): each field and

@@ -1,6 +1,7 @@
 import type { MatchBy, UserState, UserStatus } from '@dirsync/domain';
 import { keysetPages, matchKey, type ReadModelDb } from '../read-model-db';
-import { rowToDirectoryUser, rowToUser, type DirectoryUser, type UserRow } from './user-row';
+import type { Statement } from 'better-sqlite3';
+import { rowToDirectoryUser, rowToUser, USER_STATE_COLUMNS, valuesToUser, type DirectoryUser, type UserRow } from './user-row';
 
 export interface UserQuery {
   status?: UserStatus;
@@ -29,23 +30,21 @@ const KEY_COLUMNS: Record<MatchBy, string> = {
 /** Queries over the directory read model, for the planner, the CLI and the API. */
 export class DirectoryReadModel {
   private readonly byId;
-  private readonly byKey: Record<MatchBy, ReturnType<ReadModelDb['prepare']>>;
+  private readonly byKey: Record<MatchBy, Statement<[string], unknown[]>>;
 
   constructor(private readonly db: ReadModelDb) {
     this.byId = db.prepare<[string], UserRow>('SELECT * FROM users WHERE id = ?');
-    this.byKey = {
-      identifier: db.prepare(`SELECT * FROM users WHERE ${KEY_COLUMNS.identifier} = ? ORDER BY deleted, id LIMIT 1`),
-      email: db.prepare(`SELECT * FROM users WHERE ${KEY_COLUMNS.email} = ? ORDER BY deleted, id LIMIT 1`),
-      username: db.prepare(`SELECT * FROM users WHERE ${KEY_COLUMNS.username} = ? ORDER BY deleted, id LIMIT 1`),
-    };
+    const byKey = (field: MatchBy) =>
+      db.prepare<[string], unknown[]>(`SELECT ${USER_STATE_COLUMNS} FROM users WHERE ${KEY_COLUMNS[field]} = ? ORDER BY deleted, id LIMIT 1`).raw();
+    this.byKey = { identifier: byKey('identifier'), email: byKey('email'), username: byKey('username') };
   }
 
   /** The user whose `field` equals `value`, compared case-insensitively; live users before deleted ones. */
   findBy(field: MatchBy, value: string | undefined): UserState | undefined {
     const key = matchKey(value);
     if (key === null) return undefined;
-    const row = this.byKey[field].get(key) as UserRow | undefined;
-    return row ? rowToUser(row) : undefined;
+    const values = this.byKey[field].get(key);
+    return values ? valuesToUser(values) : undefined;
   }
 
   getById(id: string): DirectoryUser | undefined {

@@ -80,7 +80,7 @@ export class ImportReportProjection implements Projection {
         return;
       case 'ImportRowsPlanned': {
         const { importId, planNumber = 1 } = event.data;
-        if (this.startPlan.run({ importId, planNumber }).changes > 0) this.dropOlderPlans.run({ importId, planNumber });
+        if (this.startPlan.run({ importId, planNumber }).changes > 0 && planNumber > 1) this.dropOlderPlans.run({ importId, planNumber });
         for (const row of event.data.rows) this.addRow(importId, row, planNumber);
         return;
       }

@@ -1,5 +1,5 @@
 import { InMemoryEventStore, type EventStore } from '@dirsync/event-store';
-import type { UserEvent } from '@dirsync/domain';
+import { evolveUser, type UserEvent, type UserState } from '@dirsync/domain';
 import { DirectoryProjection } from '../directory/directory.projection';
 import { DirectoryReadModel } from '../directory/directory.read-model';
 import { ImportReportProjection } from '../import-report/import-report.projection';
@@ -41,6 +41,29 @@ describe('ProjectionRunner with the directory', () => {
     expect(directory.findBy('email', 'ADA@CORP.COM')?.id).toBe('u1');
   });
 
+  it('reads a user back by key exactly as its events fold it (absent fields stay absent)', async () => {
+    const events: UserEvent[] = [
+      {
+        type: 'UserCreated',
+        data: { userId: 'u1', profile: { identifier: 'a', email: 'a@corp.com' }, status: 'Active', securityRoles: ['Admin'], genericProperties: { Site: 'Lyon' }, importId: 'i1', row: 2 },
+      },
+      { type: 'UserUpdated', data: { userId: 'u1', changes: { title: { from: undefined, to: 'CTO' } } } },
+    ];
+    await appendUser(store, events[0]);
+    await appendUser(store, events[1], 0);
+    await runner.catchUp();
+    const folded = events.reduce<UserState | undefined>(evolveUser, undefined);
+    expect(directory.findBy('identifier', 'A')).toEqual({ ...folded, revision: 1 });
+  });
+
+  it('finds a live user before a deleted one with the same key', async () => {
+    await appendUser(store, created('u0', 'same', 'old@corp.com'));
+    await appendUser(store, { type: 'UserDeleted', data: { userId: 'u0', by: 'admin' } }, 0);
+    await appendUser(store, created('u9', 'same', 'new@corp.com'));
+    await runner.catchUp();
+    expect(directory.findBy('identifier', 'same')?.id).toBe('u9');
+  });
+
   it('moves the checkpoint in the same transaction as the rows, and applies each event once', async () => {
     await appendUser(store, created('u1', 'a', 'a@corp.com'));
     await runner.catchUp();
@@ -64,5 +87,15 @@ describe('ProjectionRunner with the directory', () => {
     const replayed = await runner.rebuild();
     expect(replayed).toBe(31);
     expect(JSON.stringify([...directory.all()])).toBe(live);
+  });
+
+  it('drops the secondary indexes for a rebuild and has them all again afterwards', async () => {
+    const indexes = () => db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' ORDER BY name").pluck().all();
+    const before = indexes();
+    await appendUser(store, created('u1', 'a', 'a@corp.com'));
+    await runner.catchUp();
+    await runner.rebuild();
+    expect(indexes()).toEqual(before);
+    expect(before).toEqual(expect.arrayContaining(['users_by_identifier', 'users_by_email', 'users_by_username', 'import_rows_by_ord']));
   });
 });

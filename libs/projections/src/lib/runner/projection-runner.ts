@@ -1,8 +1,18 @@
 import type { EventStore, RecordedEvent } from '@dirsync/event-store';
-import type { ReadModelDb } from '../read-model-db';
+import { createSecondaryIndexes, dropSecondaryIndexes, type ReadModelDb } from '../read-model-db';
 import type { Projection } from './projection';
 
-const BATCH_SIZE = 2_000;
+/**
+ * Work per transaction, in events plus the rows that row-result events carry. Each commit writes
+ * every index page the batch touched (random keys touch most of them), so fewer, larger commits
+ * are much cheaper; the row weight keeps a batch of row-result chunks from filling memory.
+ */
+const BATCH_WEIGHT = 20_000;
+
+const weightOf = (event: RecordedEvent): number => {
+  const rows = (event.data as { rows?: unknown })?.rows;
+  return 1 + (Array.isArray(rows) ? rows.length : 0);
+};
 
 /**
  * Keeps the read models up to date with the log. Each batch of events is applied to every
@@ -51,14 +61,10 @@ export class ProjectionRunner {
 
   /** Drops every read model and projects the whole log again. Returns the number of events read. */
   async rebuild(): Promise<number> {
-    await this.running;
-    this.db.transaction(() => {
-      for (const projection of this.projections) {
-        projection.reset();
-        this.setCheckpoint.run(projection.name, 0);
-      }
-    })();
-    return this.catchUp();
+    await this.running?.catch(() => undefined);
+    // Callers of catchUp and waitFor meanwhile wait for the whole rebuild, indexes included.
+    this.running = this.runRebuild().finally(() => (this.running = undefined));
+    return this.running;
   }
 
   /** Follows the log by polling, so events appended by other processes are projected too. */
@@ -85,6 +91,22 @@ export class ProjectionRunner {
     await this.running?.catch(() => undefined);
   }
 
+  private async runRebuild(): Promise<number> {
+    this.db.transaction(() => {
+      // Filled from scratch, the tables are faster to index once at the end than row by row.
+      dropSecondaryIndexes(this.db);
+      for (const projection of this.projections) {
+        projection.reset();
+        this.setCheckpoint.run(projection.name, 0);
+      }
+    })();
+    try {
+      return await this.runCatchUp();
+    } finally {
+      createSecondaryIndexes(this.db);
+    }
+  }
+
   private async runCatchUp(): Promise<number> {
     let applied = 0;
     const prefixes = [...new Set(this.projections.flatMap((p) => p.streamPrefixes))];
@@ -94,8 +116,11 @@ export class ProjectionRunner {
     for (;;) {
       const from = this.position();
       const batch: RecordedEvent[] = [];
-      for await (const event of this.store.readAll({ fromPosition: from, filter: { streamPrefixes: prefixes }, maxCount: BATCH_SIZE })) {
+      let weight = 0;
+      for await (const event of this.store.readAll({ fromPosition: from, filter: { streamPrefixes: prefixes }, maxCount: BATCH_WEIGHT })) {
         batch.push(event);
+        weight += weightOf(event);
+        if (weight >= BATCH_WEIGHT) break;
       }
       if (batch.length === 0) {
         this.advanceTo(head);

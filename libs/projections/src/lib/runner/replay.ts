@@ -26,7 +26,7 @@ export function readModelChecksums(db: ReadModelDb): ReadModelChecksums {
   for (const [name, query] of Object.entries(READ_MODELS)) {
     const hash = createHash('sha256');
     let rows = 0;
-    for (const row of db.prepare(query).all()) {
+    for (const row of db.prepare(query).iterate()) {
       hash.update(JSON.stringify(row)).update('\n');
       rows++;
     }

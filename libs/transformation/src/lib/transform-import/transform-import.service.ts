@@ -5,8 +5,8 @@ import { EVENT_STORE, type EventStore } from '@dirsync/event-store';
 import { ImportLog } from '@dirsync/import-log';
 import { FileRejectedError, parseUserFile, type ParseSummary } from '../../index';
 
-/** Rejected rows per ImportRowsRejected event; keeps every append far below 1 MiB. */
-const REJECTIONS_PER_CHUNK = 500;
+/** Rejected rows per ImportRowsRejected event: small events keep the pages a log reader holds small. */
+const REJECTIONS_PER_CHUNK = 100;
 
 type Named = ImportEvent & { name: string };
 
