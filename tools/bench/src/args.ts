@@ -1,9 +1,6 @@
 import { parseArgs } from 'node:util';
 import { SCENARIOS, type ScenarioId } from './scenarios/types';
 
-/** Names of scenarios/what-if.ts, kept here so the parent does not load the pipeline. */
-const WHAT_IF_NAMES = ['poll', 'sqlite'];
-
 export interface BenchArgs {
   rows: number[];
   out: string;
@@ -16,13 +13,11 @@ export interface BenchArgs {
   tmp?: string;
   /** Per scenario: a child still running after this long is killed and reported. */
   timeoutMs?: number;
-  /** Proposed fixes applied inside the children, to estimate their gain (scenarios/what-if.ts). */
-  whatIf: string[];
 }
 
 export const USAGE = `npm run bench -- [--rows 100000,1000000] [--out bench/results.json] [--keep] [--seed 42]
                   [--scenarios parse,initial,reimport,changed,missing,replay] [--profile] [--tmp <dir>]
-                  [--timeout-min <minutes per scenario>] [--what-if poll,sqlite]`;
+                  [--timeout-min <minutes per scenario>]`;
 
 export class BenchUsageError extends Error {}
 
@@ -39,7 +34,6 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
       profile: { type: 'boolean', default: false },
       tmp: { type: 'string' },
       'timeout-min': { type: 'string' },
-      'what-if': { type: 'string', default: '' },
       help: { type: 'boolean', default: false },
     },
   });
@@ -53,11 +47,8 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
   if (unknown.length > 0) throw new BenchUsageError(`unknown scenario ${unknown.join(', ')}; choose from ${SCENARIOS.join(', ')}`);
   const timeoutMin = values['timeout-min'] === undefined ? undefined : Number(values['timeout-min']);
   if (timeoutMin !== undefined && !(timeoutMin > 0)) throw new BenchUsageError(`--timeout-min must be a positive number, got "${values['timeout-min']}"`);
-  const whatIf = values['what-if'].split(',').map((s) => s.trim()).filter(Boolean);
-  const unknownWhatIf = whatIf.filter((name) => !WHAT_IF_NAMES.includes(name));
-  if (unknownWhatIf.length > 0) throw new BenchUsageError(`unknown --what-if ${unknownWhatIf.join(', ')}; choose from ${WHAT_IF_NAMES.join(', ')}`);
   return {
     rows, out: values.out, keep: values.keep, seed, scenarios, profile: values.profile, tmp: values.tmp,
-    timeoutMs: timeoutMin === undefined ? undefined : timeoutMin * 60_000, whatIf,
+    timeoutMs: timeoutMin === undefined ? undefined : timeoutMin * 60_000,
   };
 }

@@ -51,7 +51,7 @@ export async function benchSize(rows: number, args: BenchArgs, log: (line: strin
       log(`  ${SCENARIO_LABELS[scenario]}…`);
       let outcome: ScenarioResult;
       try {
-        outcome = evaluate(scenario, await runScenarioInChild(spec, { timeoutMs: args.timeoutMs, whatIf: args.whatIf }), floor.parseMs);
+        outcome = evaluate(scenario, await runScenarioInChild(spec, { timeoutMs: args.timeoutMs }), floor.parseMs);
         log(`    ${(outcome.wallMs / 1000).toFixed(2)} s, peak RSS ${outcome.peakRssMb.toFixed(0)} MB${outcome.status ? `, ${outcome.status}` : ''}${outcome.counts ? ` ${JSON.stringify(outcome.counts)}` : ''}`);
       } catch (error) {
         outcome = failed(scenario, error as Error);
@@ -104,7 +104,7 @@ async function profileRuns(
     mkdirSync(profileDir, { recursive: true });
     log(`  profiled ${SCENARIO_LABELS[scenario]}…`);
     try {
-      const measurement = await runScenarioInChild(spec, { cpuProfileDir: profileDir, timeoutMs: args.timeoutMs, whatIf: args.whatIf });
+      const measurement = await runScenarioInChild(spec, { cpuProfileDir: profileDir, timeoutMs: args.timeoutMs });
       const written = readdirSync(profileDir).find((name) => name.endsWith('.cpuprofile'));
       if (!written) {
         runs.push({ scenario, measurement });

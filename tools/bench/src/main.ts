@@ -24,15 +24,13 @@ async function main(argv: string[]): Promise<number> {
   log(`${machine.cpuModel}, ${machine.cores} cores, ${machine.ramGiB} GiB, Node ${machine.node}, load ${machine.loadAverage.join(' ')}`);
 
   const sizes: SizeResult[] = [];
-  if (args.whatIf.length > 0) log(`what-if: ${args.whatIf.join(', ')} (proposed fixes applied in the children: not the pipeline as it is)`);
-  for (const rows of args.rows) sizes.push({ ...(await benchSize(rows, args, log)), ...(args.whatIf.length > 0 ? { whatIf: args.whatIf } : {}) });
+  for (const rows of args.rows) sizes.push(await benchSize(rows, args, log));
 
   const out = resolve(args.out);
   mkdirSync(dirname(out), { recursive: true });
-  writeFileSync(out, `${JSON.stringify({ startedAt: started.toISOString(), machine, seed: args.seed, whatIf: args.whatIf, targets: TARGETS, sizes }, null, 2)}\n`);
+  writeFileSync(out, `${JSON.stringify({ startedAt: started.toISOString(), machine, seed: args.seed, targets: TARGETS, sizes }, null, 2)}\n`);
 
   const sections = [
-    ...(args.whatIf.length > 0 ? [`WHAT-IF RUN (${args.whatIf.join(', ')}): proposed fixes applied inside the children; these are not the pipeline's figures.`] : []),
     `Machine: ${machine.cpuModel}, ${machine.cores} cores, ${machine.ramGiB} GiB RAM, Node ${machine.node} (${machine.os}); load at start ${machine.loadAverage.join(' ')}`,
     formatTable(sizes),
     `Phases (from each import's event timestamps):\n${formatPhases(sizes)}`,

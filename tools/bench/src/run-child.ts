@@ -11,8 +11,6 @@ export interface ChildOptions {
   cpuProfileDir?: string;
   /** Kill the child after this long; the error then carries the peak RSS seen so far. */
   timeoutMs?: number;
-  /** Changes applied in the child to estimate a fix's gain (see what-if.ts). */
-  whatIf?: string[];
 }
 
 /** Runs one scenario in a fresh Node process (same runtime as `npm run etl`) and returns what it measured. */
@@ -23,7 +21,6 @@ export function runScenarioInChild(spec: ScenarioSpec, options: ChildOptions = {
     const child = fork(CHILD, [JSON.stringify(spec)], {
       execArgv: ['-r', REGISTER, ...profiling],
       stdio: ['ignore', 2, 2, 'ipc'],
-      env: { ...process.env, BENCH_WHAT_IF: (options.whatIf ?? []).join(',') },
     });
     // Sampled from outside too: a child that is killed or dies still tells how much memory it took.
     let peakMb = 0;

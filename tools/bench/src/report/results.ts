@@ -22,7 +22,6 @@ export interface SizeResult {
   generateMs: number;
   scenarios: ScenarioResult[];
   profiles?: ProfiledRun[];
-  whatIf?: string[];
 }
 
 export interface ProfiledRun {

@@ -8,7 +8,6 @@ import { ImportRunner, loadSettings, PipelineModule, type Settings } from '@dirs
 import { CatalogReadModel, DirectoryReadModel, ProjectionRunner } from '@dirsync/projections';
 import { Instruments } from './instrument';
 import type { Phases, ScenarioMeasurement } from './types';
-import { WHAT_IFS, whatIfsFromEnv } from './what-if';
 
 /**
  * The CLI's settings for a data dir, except the mass-disable guard: the bench measures disabling
@@ -21,13 +20,11 @@ function benchSettings(dataDir: string): Settings {
 
 /** Boots the pipeline the way `etl import` does (transformation and loading workers in-process, no live projections). */
 async function boot(dataDir: string, runStages: boolean): Promise<{ app: INestApplicationContext; bootMs: number }> {
-  const whatIfs = whatIfsFromEnv();
   const start = performance.now();
   const app = await NestFactory.createApplicationContext(
     PipelineModule.forRoot({ settings: benchSettings(dataDir), stages: { transformation: runStages, loading: runStages, projections: false } }),
     { logger: ['error', 'warn'] },
   );
-  for (const name of whatIfs) WHAT_IFS[name](app);
   return { app, bootMs: performance.now() - start };
 }
 
