@@ -61,7 +61,8 @@ export class ProjectionRunner {
 
   /** Drops every read model and projects the whole log again. Returns the number of events read. */
   async rebuild(): Promise<number> {
-    await this.running?.catch(() => undefined);
+    // A pass that starts while we wait must end too: none may apply a batch it read before the reset.
+    while (this.running) await this.running.catch(() => undefined);
     // Callers of catchUp and waitFor meanwhile wait for the whole rebuild, indexes included.
     this.running = this.runRebuild().finally(() => (this.running = undefined));
     return this.running;
