@@ -1,4 +1,5 @@
-import { UserRowDto } from './user-row.dto';
+import { getMetadataStorage, validateSync } from 'class-validator';
+import { passesEveryRule, USER_ROW_RULES, UserRowDto } from './user-row.dto';
 import { validateRow } from './validate-row';
 
 function dto(values: Partial<UserRowDto>): UserRowDto {
@@ -45,5 +46,98 @@ describe('validateRow', () => {
       { field: 'securityRoles', message: expect.stringMatching(/^securityRoles "r+…" is longer than 256 characters$/) },
       { field: 'genericProperties', message: expect.stringMatching(/^genericProperties\.Note "r+…" is longer than 256 characters$/) },
     ]);
+  });
+});
+
+describe('the plain-function rules (USER_ROW_RULES) that spare valid rows the decorator machinery', () => {
+  /** Each decorated property of UserRowDto and the names of its decorators, read from class-validator. */
+  function decoratorsByProperty(): Record<string, string[]> {
+    const byProperty: Record<string, string[]> = {};
+    for (const metadata of getMetadataStorage().getTargetValidationMetadatas(UserRowDto, '', true, false)) {
+      const name = metadata.type === 'conditionalValidation' ? metadata.name : `${metadata.name ?? metadata.type}${metadata.each ? '[each]' : ''}`;
+      (byProperty[metadata.propertyName] ??= []).push(name ?? metadata.type);
+    }
+    return Object.fromEntries(Object.entries(byProperty).map(([property, names]) => [property, names.sort()]));
+  }
+
+  it('cover exactly the decorated properties, with the decorators they were written for', () => {
+    // Change this table, and USER_ROW_RULES, together with the decorators.
+    const optionalText = ['isOptional', 'maxLength'];
+    expect(decoratorsByProperty()).toEqual({
+      key: ['isNotEmpty'],
+      identifier: optionalText,
+      upn: optionalText,
+      email: ['isEmail', 'isOptional', 'maxLength'],
+      username: optionalText,
+      personId: optionalText,
+      firstName: optionalText,
+      lastName: optionalText,
+      title: optionalText,
+      department: optionalText,
+      alias: optionalText,
+      language: ['isOptional', 'matches'],
+      managerEmail: ['isEmail', 'isOptional', 'maxLength'],
+      picture: optionalText,
+      minglePicture: optionalText,
+      status: ['isOptional', 'isStatus'],
+      active: ['isActiveFlag', 'isOptional'],
+      securityRoles: ['isOptional', 'maxLength[each]'],
+      genericProperties: ['isOptional', 'propertyValuesMaxLength'],
+    });
+    expect(Object.keys(USER_ROW_RULES).sort()).toEqual(Object.keys(decoratorsByProperty()).sort());
+  });
+
+  // Values chosen to sit on the rules' edges: blank and missing, length 256/257 (and 256 emoji,
+  // 512 UTF-16 units), e-mail forms validator.js accepts or refuses, tags, statuses, flags.
+  const long = (n: number) => 'x'.repeat(n);
+  const POOLS: Record<string, unknown[]> = {
+    text: [undefined, null, '', ' ', 'Ada', long(256), long(257), '😀'.repeat(256), '😀'.repeat(257)],
+    email: [undefined, null, '', 'a@b.co', 'A@B.COM', 'bob@', 'bob', 'a..b@c.com', '.a@c.com', 'a@localhost', 'ü@exämple.de', '"q q"@x.com', 'a@b.c', 'a@1.2.3.4', `${long(64)}@x.com`, `${long(65)}@x.com`, `a@${long(250)}.com`, 42],
+    language: [undefined, null, '', 'en', 'pt-BR', 'pt_br', 'zh-Hant-TW', 'es-419', 'english', 'e', 'en-', 7],
+    status: [undefined, null, '', 'Active', 'inactive', 'DRAFT', 'Deleted', 'enabled'],
+    active: [undefined, null, '', 'yes', 'No', 'true', '0', 'sí', 'maybe'],
+    roles: [undefined, null, [], ['Admin'], [long(256)], ['ok', long(257)], ['😀'.repeat(257)]],
+    properties: [undefined, null, {}, { Site: 'Lyon' }, { Site: long(256) }, { Site: long(257) }],
+  };
+  const POOL_OF: Record<string, string> = {
+    email: 'email', managerEmail: 'email', language: 'language', status: 'status', active: 'active',
+    securityRoles: 'roles', genericProperties: 'properties',
+  };
+  const poolFor = (property: string) => POOLS[POOL_OF[property] ?? 'text'];
+
+  /** Both verdicts must be equal; returns class-validator's. */
+  const agree = (row: UserRowDto): boolean => {
+    const verdict = validateSync(row, { validationError: { target: false, value: false }, forbidUnknownValues: false }).length === 0;
+    expect({ row, passes: passesEveryRule(row) }).toEqual({ row, passes: verdict });
+    return verdict;
+  };
+
+  it('agree with class-validator on every edge value of every property', () => {
+    for (const property of Object.keys(USER_ROW_RULES)) {
+      for (const value of property === 'key' ? POOLS.text : poolFor(property)) {
+        agree(Object.assign(new UserRowDto(), { key: 'k' }, { [property]: value }));
+      }
+    }
+  });
+
+  it('agree with class-validator on thousands of random rows mixing those values', () => {
+    let seed = 7;
+    const pick = <T>(values: T[]): T => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31; // a fixed sequence: a failure can be replayed
+      return values[seed % values.length];
+    };
+    const verdicts = { valid: 0, invalid: 0 };
+    for (let i = 0; i < 3000; i++) {
+      const row = new UserRowDto();
+      for (const property of Object.keys(USER_ROW_RULES)) {
+        // Items 3 and 4 of every pool are valid; any value at all one time in twenty, so that
+        // valid rows, and rows with a single problem, are both common.
+        const pool = property === 'key' ? POOLS.text : poolFor(property);
+        (row as unknown as Record<string, unknown>)[property] = pick(Array.from({ length: 20 }, (_, n) => n)) > 0 ? pick(pool.slice(3, 5)) : pick(pool);
+      }
+      verdicts[agree(row) ? 'valid' : 'invalid']++;
+    }
+    expect(verdicts.valid).toBeGreaterThan(300);
+    expect(verdicts.invalid).toBeGreaterThan(300);
   });
 });
