@@ -99,7 +99,10 @@ export function openReadModelDb(file: string): ReadModelDb {
   return db;
 }
 
-/** Indexes no projection needs while it applies events; a rebuild drops them and creates them once at the end. */
+/**
+ * Indexes for queries, not for applying events (only a re-plan's DELETE of its earlier rows would
+ * use one, and re-plans are rare): a rebuild drops them and creates them once at the end.
+ */
 const SECONDARY_INDEXES: Record<string, string> = {
   users_by_sort_key: 'users(sort_key, id)',
   // Look-ups by key return live users before deleted ones: the index gives that order, no sort.
