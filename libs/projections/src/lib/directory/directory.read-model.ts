@@ -1,7 +1,7 @@
 import type { MatchBy, UserState, UserStatus } from '@dirsync/domain';
 import { keysetPages, matchKey, type ReadModelDb } from '../read-model-db';
 import type { Statement } from 'better-sqlite3';
-import { rowToDirectoryUser, rowToUser, USER_STATE_COLUMNS, valuesToUser, type DirectoryUser, type UserRow } from './user-row';
+import { rowToDirectoryUser, USER_STATE_COLUMNS, valuesToUser, type DirectoryUser, type UserRow } from './user-row';
 
 export interface UserQuery {
   status?: UserStatus;
@@ -11,6 +11,9 @@ export interface UserQuery {
   offset?: number;
   limit?: number;
 }
+
+/** An active user as "disable missing" sees it. */
+export type ActiveUser = Pick<UserState, 'id' | 'identifier' | 'email' | 'username' | 'status' | 'revision'>;
 
 export interface UserPage {
   total: number;
@@ -80,9 +83,24 @@ export class DirectoryReadModel {
     for (const row of this.pages('1 = 1')) yield rowToDirectoryUser(row);
   }
 
-  /** Users that are active and not deleted, with their stream revision (for "disable missing"). */
-  *activeUsers(): IterableIterator<UserState> {
-    for (const row of this.pages("deleted = 0 AND status = 'Active'")) yield rowToUser(row);
+  /**
+   * Users that are active and not deleted: their keys and stream revision, all that "disable
+   * missing" needs (read as arrays: at a million users, whole rows cost several seconds).
+   */
+  *activeUsers(): IterableIterator<ActiveUser> {
+    const columns = 'id, identifier, email, username, revision, sort_key';
+    const where = "deleted = 0 AND status = 'Active'";
+    const first = this.db.prepare(`SELECT ${columns} FROM users WHERE ${where} ORDER BY sort_key, id LIMIT ${PAGE}`).raw();
+    const next = this.db.prepare(`SELECT ${columns} FROM users WHERE ${where} AND (sort_key, id) > (?, ?) ORDER BY sort_key, id LIMIT ${PAGE}`).raw();
+    type Row = [string, string | null, string | null, string | null, number, string];
+    const rows = keysetPages<Row, [string, string]>(
+      () => first.all() as Row[],
+      ([sortKey, id]) => next.all(sortKey, id) as Row[],
+      (row) => [row[5], row[0]],
+    );
+    for (const [id, identifier, email, username, revision] of rows) {
+      yield { id, identifier: identifier ?? undefined, email: email ?? undefined, username: username ?? undefined, status: 'Active', revision };
+    }
   }
 
   private pages(where: string): IterableIterator<UserRow & { sort_key: string }> {
