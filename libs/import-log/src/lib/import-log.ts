@@ -1,19 +1,13 @@
 import { evolveImport, importStream, isSettled, type ImportEvent, type ImportState } from '@dirsync/domain';
-import { deterministicId, type EventStore, type NewEvent } from '@dirsync/event-store';
+import { aggregateStream, deterministicId, type EventStore, type NewEvent } from '@dirsync/event-store';
 
 /** An import's stream as the stages use it: fold its state, append the next events at its exact revision. */
 export class ImportLog {
   constructor(private readonly store: EventStore) {}
 
   /** The import's state and the stream revision it was read at; undefined when there is no such import. */
-  async read(importId: string): Promise<{ state: ImportState; revision: number } | undefined> {
-    let state: ImportState | undefined;
-    let revision = -1;
-    for await (const event of this.store.readStream(importStream(importId))) {
-      state = evolveImport(state, { type: event.type, data: event.data } as ImportEvent);
-      revision = event.revision;
-    }
-    return state ? { state, revision } : undefined;
+  read(importId: string): Promise<{ state: ImportState; revision: number } | undefined> {
+    return aggregateStream(this.store, importStream(importId), evolveImport);
   }
 
   /**

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { decideDeletion, evolveUser, userStream, type UserEvent, type UserState } from '@dirsync/domain';
-import { deterministicId, EVENT_STORE, type EventStore } from '@dirsync/event-store';
+import { decideDeletion, evolveUser, userStream } from '@dirsync/domain';
+import { aggregateStream, deterministicId, EVENT_STORE, type EventStore } from '@dirsync/event-store';
 
 export class UserNotFoundError extends Error {
   override readonly name = 'UserNotFoundError';
@@ -13,10 +13,7 @@ export class DeleteUserService {
 
   /** Returns the position of the appended event, or undefined when the user was already deleted. */
   async delete(userId: string, by: string): Promise<number | undefined> {
-    let state: UserState | undefined;
-    for await (const event of this.store.readStream(userStream(userId))) {
-      state = evolveUser(state, { type: event.type, data: event.data } as UserEvent);
-    }
+    const state = (await aggregateStream(this.store, userStream(userId), evolveUser))?.state;
     if (!state) throw new UserNotFoundError(`no user with id ${userId}`);
     const events = decideDeletion(state, by);
     if (events.length === 0) return undefined;

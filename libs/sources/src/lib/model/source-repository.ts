@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { EVENT_STORE, type EventStore, type ExpectedRevision, type NewEvent } from '@dirsync/event-store';
+import { aggregateStream, EVENT_STORE, type EventStore, type ExpectedRevision, type NewEvent } from '@dirsync/event-store';
 import { evolveSource, SOURCE_STREAM_PREFIX, sourceStream, type SourceEvent, type SourceState } from './source';
 
 /**
@@ -13,14 +13,8 @@ export class SourceRepository {
   constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
 
   /** The source's state (removed ones too) and the revision it was read at. */
-  async load(sourceId: string): Promise<{ state: SourceState; revision: number } | undefined> {
-    let state: SourceState | undefined;
-    let revision = -1;
-    for await (const event of this.store.readStream(sourceStream(sourceId))) {
-      state = evolveSource(state, { type: event.type, data: event.data } as SourceEvent);
-      revision = event.revision;
-    }
-    return state ? { state, revision } : undefined;
+  load(sourceId: string): Promise<{ state: SourceState; revision: number } | undefined> {
+    return aggregateStream(this.store, sourceStream(sourceId), evolveSource);
   }
 
   /** Every source not removed, oldest first. */
