@@ -16,6 +16,7 @@ import {
 } from '../event-store.port';
 import { assertExpectedRevision, assertValidAppend, findIdempotentRetry } from '../internal/append-rules';
 import { CatchUpSubscription } from '../internal/catch-up-subscription';
+import { LiveSubscriptions } from '../internal/live-subscriptions';
 import { matchesFilter } from '../internal/log-filter';
 
 /** An event as kept here: data and metadata as JSON text, like a database would. */
@@ -42,7 +43,7 @@ export class InMemoryEventStore implements EventStore {
   private readonly streams = new Map<string, StoredEvent[]>();
   private readonly byId = new Map<string, StoredEvent>();
   private readonly checkpoints = new Map<string, number>();
-  private readonly subscriptions = new Set<CatchUpSubscription>();
+  private readonly subscriptions = new LiveSubscriptions<CatchUpSubscription>();
   private closed = false;
 
   async append(streamId: string, events: NewEvent[], expectedRevision: ExpectedRevision = 'any'): Promise<AppendResult> {
@@ -97,15 +98,16 @@ export class InMemoryEventStore implements EventStore {
 
   subscribe(handler: EventHandler, options: SubscribeOptions = {}): Subscription {
     this.assertOpen();
-    const subscription = new CatchUpSubscription(
-      { readPage: (position, filter, limit) => this.readPage(position, filter, limit), headPosition: () => this.log.length },
-      handler,
-      options,
-      // Every append goes through this instance and wakes subscribers: no polling needed.
-      { pageSize: PAGE_SIZE, onStopped: (stopped) => this.subscriptions.delete(stopped) },
+    return this.subscriptions.add(
+      (onStopped) =>
+        new CatchUpSubscription(
+          { readPage: (position, filter, limit) => this.readPage(position, filter, limit), headPosition: () => this.log.length },
+          handler,
+          options,
+          // Every append goes through this instance and wakes subscribers: no polling needed.
+          { pageSize: PAGE_SIZE, onStopped },
+        ),
     );
-    this.subscriptions.add(subscription);
-    return subscription;
   }
 
   async readCheckpoint(name: string): Promise<number | undefined> {
@@ -120,7 +122,7 @@ export class InMemoryEventStore implements EventStore {
 
   async close(): Promise<void> {
     if (this.closed) return;
-    await Promise.all([...this.subscriptions].map((subscription) => subscription.stop()));
+    await this.subscriptions.stopAll();
     this.closed = true;
   }
 

@@ -37,6 +37,7 @@ import {
   toStreamState,
 } from './kurrentdb-mapping';
 import { KurrentDbSubscription, type ResubscribePolicy } from './kurrentdb-subscription';
+import { LiveSubscriptions } from '../internal/live-subscriptions';
 import { DEFAULT_RETRY_POLICY, Retrier, describeError, type RetryPolicy } from './retry';
 
 export interface KurrentDbEventStoreOptions {
@@ -90,7 +91,7 @@ export class KurrentDbEventStore implements EventStore {
   private readonly resubscribe: ResubscribePolicy;
   private readonly subscriptionBuffer: number;
   private readonly warn: (message: string) => void;
-  private readonly subscriptions = new Set<KurrentDbSubscription>();
+  private readonly subscriptions = new LiveSubscriptions<KurrentDbSubscription>();
   private closed = false;
 
   /**
@@ -232,16 +233,17 @@ export class KurrentDbEventStore implements EventStore {
 
   subscribe(handler: EventHandler, options: SubscribeOptions = {}): Subscription {
     this.assertOpen();
-    const subscription = new KurrentDbSubscription(this.client, handler, options, {
-      serverFilter: toServerFilter(options.filter, this.names),
-      toEvent: (resolved) => toRecordedEvent(resolved, this.names, options.filter),
-      resubscribe: this.resubscribe,
-      highWaterMark: this.subscriptionBuffer,
-      onWarning: this.warn,
-      onStopped: (stopped) => this.subscriptions.delete(stopped),
-    });
-    this.subscriptions.add(subscription);
-    return subscription;
+    return this.subscriptions.add(
+      (onStopped) =>
+        new KurrentDbSubscription(this.client, handler, options, {
+          serverFilter: toServerFilter(options.filter, this.names),
+          toEvent: (resolved) => toRecordedEvent(resolved, this.names, options.filter),
+          resubscribe: this.resubscribe,
+          highWaterMark: this.subscriptionBuffer,
+          onWarning: this.warn,
+          onStopped,
+        }),
+    );
   }
 
   async readCheckpoint(name: string): Promise<number | undefined> {
@@ -267,7 +269,7 @@ export class KurrentDbEventStore implements EventStore {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    await Promise.all([...this.subscriptions].map((subscription) => subscription.stop()));
+    await this.subscriptions.stopAll();
     if (this.ownsClient) await this.client.dispose();
   }
 

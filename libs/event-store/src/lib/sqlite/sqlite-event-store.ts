@@ -26,6 +26,7 @@ import {
   type StoredEventRef,
 } from '../internal/append-rules';
 import { CatchUpSubscription } from '../internal/catch-up-subscription';
+import { LiveSubscriptions } from '../internal/live-subscriptions';
 import { normalizeFilter } from '../internal/log-filter';
 
 export interface SqliteEventStoreOptions {
@@ -79,7 +80,7 @@ export class SqliteEventStore implements EventStore {
   private readonly db: Database.Database;
   private readonly pageSize: number;
   private readonly pollIntervalMs: number;
-  private readonly subscriptions = new Set<CatchUpSubscription>();
+  private readonly subscriptions = new LiveSubscriptions<CatchUpSubscription>();
   /** Log queries differ by how many prefixes and types the filter has: one prepared statement per shape. */
   private readonly logQueries = new Map<string, Database.Statement>();
   private closed = false;
@@ -187,22 +188,19 @@ export class SqliteEventStore implements EventStore {
   }
 
   subscribe(handler: EventHandler, options: SubscribeOptions = {}): Subscription {
-    const subscription = new CatchUpSubscription(
-      {
-        readPage: (position, filter, limit) => this.readPage(position, filter, limit),
-        headPosition: () => this.headPositionNow(),
-      },
-      handler,
-      options,
-      // Appends through this instance wake the subscription; polling finds those of other processes.
-      {
-        pageSize: this.pageSize,
-        pollIntervalMs: this.pollIntervalMs,
-        onStopped: (stopped) => this.subscriptions.delete(stopped),
-      },
+    return this.subscriptions.add(
+      (onStopped) =>
+        new CatchUpSubscription(
+          {
+            readPage: (position, filter, limit) => this.readPage(position, filter, limit),
+            headPosition: () => this.headPositionNow(),
+          },
+          handler,
+          options,
+          // Appends through this instance wake the subscription; polling finds those of other processes.
+          { pageSize: this.pageSize, pollIntervalMs: this.pollIntervalMs, onStopped },
+        ),
     );
-    this.subscriptions.add(subscription);
-    return subscription;
   }
 
   async readCheckpoint(name: string): Promise<number | undefined> {
@@ -215,7 +213,7 @@ export class SqliteEventStore implements EventStore {
 
   async close(): Promise<void> {
     if (this.closed) return;
-    await Promise.all([...this.subscriptions].map((subscription) => subscription.stop()));
+    await this.subscriptions.stopAll();
     this.closed = true;
     this.db.close();
   }
