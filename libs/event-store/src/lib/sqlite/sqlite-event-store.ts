@@ -233,8 +233,8 @@ export class SqliteEventStore implements EventStore {
     }
     const head = this.selectStreamHead.get(streamId);
     if (!satisfiesExpectedRevision(expectedRevision, head?.revision)) {
-      const retried = findIdempotentRetry(streamId, events, events.map((event) => this.selectById.get(event.id)));
-      if (retried) return { streamId, nextRevision: retried.revision, position: retried.position };
+      const retried = this.storedRetry(streamId, events);
+      if (retried) return retried;
       assertExpectedRevision(streamId, expectedRevision, head?.revision); // throws
     }
     if (events.length === 0) return { streamId, nextRevision: head?.revision ?? -1, position: head?.position ?? START };
@@ -270,14 +270,24 @@ export class SqliteEventStore implements EventStore {
         // Revisions are contiguous from 0: a taken revision can only be the first one tried.
         if (head === undefined && index === 0 && isTaken(error, 'events.stream_id, events.revision')) return undefined;
         if (!isTaken(error, 'events.id')) throw error;
-        // The events before `index` were new (this append just inserted them), the rest are looked up.
-        const stored = events.map((other, i) => (i < index ? undefined : this.selectById.get(other.id)));
-        const retried = findIdempotentRetry(streamId, events, stored); // throws unless all were stored
+        // The events before `index` were new: this append just inserted them.
+        const retried = this.storedRetry(streamId, events, index); // throws unless all were stored
         if (!retried) throw error;
-        return { streamId, nextRevision: retried.revision, position: retried.position };
+        return retried;
       }
     }
     return { streamId, nextRevision: revision, position };
+  }
+
+  /**
+   * The original result when every event of this append is already stored in this stream (a
+   * retry); undefined when none is. Throws for a partial retry or an id of another stream. Ids
+   * are looked up from `from` on: the ones before it are known to be new.
+   */
+  private storedRetry(streamId: string, events: readonly NewEvent[], from = 0): AppendResult | undefined {
+    const stored = events.map((event, index) => (index < from ? undefined : this.selectById.get(event.id)));
+    const retried = findIdempotentRetry(streamId, events, stored);
+    return retried && { streamId, nextRevision: retried.revision, position: retried.position };
   }
 
   private readPage(position: number, filter: LogFilter | undefined, limit: number): RecordedEvent[] {
