@@ -46,7 +46,7 @@ const PROFILE_COLUMNS = [
 ] as const satisfies readonly (readonly [keyof UserState, keyof UserRow])[];
 
 /** The columns of a UserState, in the order `valuesToUser` reads them. */
-export const USER_STATE_COLUMNS = [
+const STATE_COLUMNS = [
   'id',
   ...PROFILE_COLUMNS.map(([, column]) => column),
   'status',
@@ -54,7 +54,10 @@ export const USER_STATE_COLUMNS = [
   'security_roles',
   'generic_properties',
   'revision',
-].join(', ');
+] as const satisfies readonly (keyof UserRow)[];
+
+/** STATE_COLUMNS for a SELECT list. */
+export const USER_STATE_COLUMNS = STATE_COLUMNS.join(', ');
 
 /**
  * A UserState from a raw (array) row of USER_STATE_COLUMNS: the planner looks up every row of a
@@ -62,6 +65,8 @@ export const USER_STATE_COLUMNS = [
  */
 export function valuesToUser(values: unknown[]): UserState {
   const state = { id: values[0] } as UserState;
+  // Absent fields stay absent, so a state read back equals the one folded from events. Only set
+  // what is there (deleting keys afterwards would turn every state into a slow dictionary object).
   PROFILE_COLUMNS.forEach(([field], index) => {
     const value = values[index + 1];
     if (value !== null) (state as unknown as Record<string, unknown>)[field] = value;
@@ -79,19 +84,7 @@ export function valuesToUser(values: unknown[]): UserState {
 const parseJson = (text: string) => (text === '[]' ? [] : text === '{}' ? {} : JSON.parse(text));
 
 export function rowToUser(row: UserRow): UserState {
-  const state = { id: row.id } as UserState;
-  // Absent fields stay absent, so a state read back equals the one folded from events. Only set
-  // what is there (deleting keys afterwards would turn every state into a slow dictionary object).
-  for (const [field, column] of PROFILE_COLUMNS) {
-    const value = row[column];
-    if (value !== null) (state as unknown as Record<string, unknown>)[field] = value;
-  }
-  state.status = row.status;
-  state.deleted = row.deleted === 1;
-  state.securityRoles = parseJson(row.security_roles);
-  state.genericProperties = parseJson(row.generic_properties);
-  state.revision = row.revision;
-  return state;
+  return valuesToUser(STATE_COLUMNS.map((column) => row[column]));
 }
 
 /** The directory entry as the CLI and the API show it: every field present, null when unset. */
