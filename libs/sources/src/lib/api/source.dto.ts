@@ -30,34 +30,25 @@ const noControlCharacters = (field: string) => Matches(NO_CONTROL_CHARACTERS, { 
 
 const HOST_NAME = /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.?$/;
 
+/** A decorator for one rule with a fixed message. */
+const rule =
+  (name: string, validate: (value: unknown) => boolean, message: string) =>
+  (options?: ValidationOptions): PropertyDecorator =>
+    ValidateBy({ name, validator: { validate, defaultMessage: () => message } }, options);
+
 /** A host name or an IP address: no scheme, no port, no path. */
-function IsHost(options?: ValidationOptions) {
-  return ValidateBy(
-    {
-      name: 'isHost',
-      validator: {
-        validate: (value: unknown) => typeof value === 'string' && (isIP(value) !== 0 || HOST_NAME.test(value)),
-        defaultMessage: () => 'host must be a host name or an IP address, without scheme or port (e.g. ftp.example.com)',
-      },
-    },
-    options,
-  );
-}
+const IsHost = rule(
+  'isHost',
+  (value) => typeof value === 'string' && (isIP(value) !== 0 || HOST_NAME.test(value)),
+  'host must be a host name or an IP address, without scheme or port (e.g. ftp.example.com)',
+);
 
 /** An absolute path as the FTP server shows it: `/dir/file.csv`. */
-function IsRemoteFilePath(options?: ValidationOptions) {
-  return ValidateBy(
-    {
-      name: 'isRemoteFilePath',
-      validator: {
-        validate: (value: unknown) => typeof value === 'string' && value.startsWith('/') && !value.endsWith('/') && value.length > 1,
-        defaultMessage: () =>
-          'remotePath must be the absolute path of a file as the FTP server shows it, e.g. /imports/users.csv (FTP paths start with /, also on Windows servers)',
-      },
-    },
-    options,
-  );
-}
+const IsRemoteFilePath = rule(
+  'isRemoteFilePath',
+  (value) => typeof value === 'string' && value.startsWith('/') && !value.endsWith('/') && value.length > 1,
+  'remotePath must be the absolute path of a file as the FTP server shows it, e.g. /imports/users.csv (FTP paths start with /, also on Windows servers)',
+);
 
 /** PEM text of one or more certificates that Node can parse. */
 export function pemCertificates(text: string): X509Certificate[] {
@@ -65,38 +56,24 @@ export function pemCertificates(text: string): X509Certificate[] {
   return blocks.map((block) => new X509Certificate(block));
 }
 
-function IsPemCertificate(options?: ValidationOptions) {
-  return ValidateBy(
-    {
-      name: 'isPemCertificate',
-      validator: {
-        validate: (value: unknown) => {
-          if (typeof value !== 'string') return false;
-          try {
-            return pemCertificates(value).length > 0;
-          } catch {
-            return false;
-          }
-        },
-        defaultMessage: () => 'caCertificate must be PEM certificate text (-----BEGIN CERTIFICATE----- …), the CA or the server certificate to trust',
-      },
-    },
-    options,
-  );
-}
+const IsPemCertificate = rule(
+  'isPemCertificate',
+  (value) => {
+    if (typeof value !== 'string') return false;
+    try {
+      return pemCertificates(value).length > 0;
+    } catch {
+      return false;
+    }
+  },
+  'caCertificate must be PEM certificate text (-----BEGIN CERTIFICATE----- …), the CA or the server certificate to trust',
+);
 
-function IsCron(options?: ValidationOptions) {
-  return ValidateBy(
-    {
-      name: 'isCron',
-      validator: {
-        validate: (value: unknown) => typeof value === 'string' && value.length <= 120 && validateCronExpression(value).valid,
-        defaultMessage: () => 'schedule must be a cron expression ("minute hour day month weekday", optionally seconds first, e.g. "0 6 * * *") or null',
-      },
-    },
-    options,
-  );
-}
+const IsCron = rule(
+  'isCron',
+  (value) => typeof value === 'string' && value.length <= 120 && validateCronExpression(value).valid,
+  'schedule must be a cron expression ("minute hour day month weekday", optionally seconds first, e.g. "0 6 * * *") or null',
+);
 
 /** Validates only when the field is present; null is refused (for fields that cannot be cleared). */
 const IfPresent = () => ValidateIf((_object, value) => value !== undefined);
