@@ -1,22 +1,14 @@
-import { Module, type INestApplicationContext } from '@nestjs/common';
+import type { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { appendFileSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { EVENT_STORE, type EventStore } from '@dirsync/event-store';
 import { ImportLog } from '@dirsync/import-log';
-import { loadSettings, PipelineModule } from '@dirsync/pipeline';
 import { startVsftpd, writeServedFile, type VsftpdServer } from '@dirsync/testing';
 import type { CreateSourceDto } from './api/source.dto';
-import { SourcesModule } from './sources.module';
 import { SourcesService } from './sources.service';
-
-const USER = 'dirsyncftp';
-const PASSWORD = 'S3cret-ftp-pass';
-const sample = readFileSync(resolve(__dirname, '../../../../samples/users.csv'));
-
-@Module({})
-class TestAppModule {}
+import { FTP_PASSWORD as PASSWORD, FTP_USER as USER, SAMPLE_CSV as sample, sourcesTestApp } from './testing/sources-test-app';
 
 // A real server, TLS handshakes and the pipeline: slower than the default 5 s allows.
 jest.setTimeout(30_000);
@@ -36,17 +28,7 @@ describe('source runs (vsftpd + pipeline)', () => {
       startVsftpd({ tls: false, user: USER, password: PASSWORD, files: { 'users.csv': sample } }),
     ]);
     dataDir = mkdtempSync(join(tmpdir(), 'sources-'));
-    const settings = loadSettings({ ETL_DATA_DIR: dataDir });
-    app = await NestFactory.createApplicationContext(
-      {
-        module: TestAppModule,
-        imports: [
-          PipelineModule.forRoot({ settings, stages: { transformation: true, loading: true, projections: false } }),
-          SourcesModule.forRoot({ dataDir, env: {}, ftpTimeoutMs: 5000, retryDelayMs: 0 }),
-        ],
-      },
-      { logger: false },
-    );
+    app = await NestFactory.createApplicationContext(sourcesTestApp(dataDir, { retryDelayMs: 0 }), { logger: false });
     await app.init();
     sources = app.get(SourcesService);
     store = app.get(EVENT_STORE);

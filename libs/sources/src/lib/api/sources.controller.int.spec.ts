@@ -1,23 +1,15 @@
-import { Module, ValidationPipe, type INestApplication } from '@nestjs/common';
+import { ValidationPipe, type INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { EVENT_STORE, type EventStore } from '@dirsync/event-store';
-import { loadSettings, PipelineModule } from '@dirsync/pipeline';
 import { startVsftpd, type VsftpdServer } from '@dirsync/testing';
-import { SourcesModule } from '../sources.module';
-
-const USER = 'dirsyncftp';
-const PASSWORD = 'S3cret-ftp-pass';
-const sample = readFileSync(resolve(__dirname, '../../../../../samples/users.csv'));
+import { FTP_PASSWORD as PASSWORD, FTP_USER as USER, SAMPLE_CSV as sample, sourcesTestApp } from '../testing/sources-test-app';
 
 // Response bodies are checked field by field; their static type adds nothing here.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Json = any;
-
-@Module({})
-class TestAppModule {}
 
 // A real server, TLS handshakes and the pipeline: slower than the default 5 s allows.
 jest.setTimeout(30_000);
@@ -32,17 +24,7 @@ describe('REST /api/sources', () => {
   beforeAll(async () => {
     ftps = await startVsftpd({ tls: true, user: USER, password: PASSWORD, files: { 'hr/users.csv': sample } });
     dataDir = mkdtempSync(join(tmpdir(), 'sources-api-'));
-    const settings = loadSettings({ ETL_DATA_DIR: dataDir });
-    app = await NestFactory.create(
-      {
-        module: TestAppModule,
-        imports: [
-          PipelineModule.forRoot({ settings, stages: { transformation: true, loading: true, projections: false } }),
-          SourcesModule.forRoot({ dataDir, env: {}, ftpTimeoutMs: 5000 }),
-        ],
-      },
-      { logger: false },
-    );
+    app = await NestFactory.create(sourcesTestApp(dataDir), { logger: false });
     // As configureAdminApi does in the admin app.
     app.setGlobalPrefix('api');
     app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
