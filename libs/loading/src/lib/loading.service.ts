@@ -20,12 +20,9 @@ import { CatalogReadModel, DirectoryReadModel, ImportReportReadModel, Projection
 import { PlanApplier } from './apply-plan/plan-applier';
 import { LOADING_OPTIONS, type LoadingOptions } from './loading.options';
 import { ImportPlanner } from './plan-import/import-planner';
+import { RESULTS_PER_CHUNK } from './row-results';
 
-/**
- * Row results per ImportRowsPlanned event: small events (tens of KB) keep any page of the log that
- * a reader holds small; several go in one append (the KurrentDB adapter splits above 1 MiB).
- */
-const RESULTS_PER_CHUNK = 100;
+/** Row-result events per append (the KurrentDB adapter splits appends above 1 MiB). */
 const CHUNKS_PER_APPEND = 20;
 
 type Named = ImportEvent & { name: string };

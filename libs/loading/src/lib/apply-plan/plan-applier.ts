@@ -1,9 +1,10 @@
 import type { BlobStore } from '@dirsync/blob-store';
-import type { AppendRequest, EventStore } from '@dirsync/event-store';
+import type { EventStore } from '@dirsync/event-store';
 import { readNdjson } from '@dirsync/blob-store';
 import type { PlanAppends } from '../plan-import/plan-line';
+import { BatchedAppends } from './batched-appends';
 
-/** Events per transaction: large enough to amortize the commit, small enough to keep memory flat. */
+/** Events per transaction (see BatchedAppends). */
 const EVENTS_PER_BATCH = 20_000;
 
 /**
@@ -17,25 +18,8 @@ export class PlanApplier {
   ) {}
 
   async apply(planSha256: string, onProgress?: (appliedEvents: number) => void): Promise<number> {
-    let batch: AppendRequest[] = [];
-    let batchEvents = 0;
-    let applied = 0;
-    const flush = async () => {
-      if (batch.length === 0) return;
-      await this.store.appendBatch(batch);
-      applied += batchEvents;
-      onProgress?.(applied);
-      batch = [];
-      batchEvents = 0;
-    };
-    for await (const line of readNdjson<PlanAppends>(this.blobs.openRead(planSha256))) {
-      for (const append of line.appends) {
-        batch.push(append);
-        batchEvents += append.events.length;
-      }
-      if (batchEvents >= EVENTS_PER_BATCH) await flush();
-    }
-    await flush();
-    return applied;
+    const appends = new BatchedAppends(this.store, EVENTS_PER_BATCH, onProgress);
+    for await (const line of readNdjson<PlanAppends>(this.blobs.openRead(planSha256))) await appends.add(line.appends);
+    return appends.flush();
   }
 }

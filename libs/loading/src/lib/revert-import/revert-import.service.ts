@@ -16,6 +16,8 @@ import {
 } from '@dirsync/domain';
 import { deterministicId, EVENT_STORE, type AppendRequest, type EventStore } from '@dirsync/event-store';
 import { ImportLog } from '@dirsync/import-log';
+import { BatchedAppends } from '../apply-plan/batched-appends';
+import { RESULTS_PER_CHUNK } from '../row-results';
 
 export class RevertError extends Error {
   override readonly name = 'RevertError';
@@ -28,7 +30,6 @@ export class RevertError extends Error {
 }
 
 const EVENTS_PER_BATCH = 2_000;
-const RESULTS_PER_CHUNK = 100;
 
 /**
  * Reverts an applied import with compensating events (the log is never rewritten): each field and
@@ -63,18 +64,14 @@ export class RevertImportService {
 
     const results: RowResult[] = [];
     const counts = emptyCounts();
-    let batch: AppendRequest[] = [];
+    const appends = new BatchedAppends(this.store, EVENTS_PER_BATCH);
     for (const userId of await this.usersTouchedBy(importId)) {
       const { result, append } = await this.revertUser(userId, importId, revertId);
       results.push(result);
       counts[result.outcome] += 1;
-      if (append) batch.push(append);
-      if (batch.reduce((n, a) => n + a.events.length, 0) >= EVENTS_PER_BATCH) {
-        await this.store.appendBatch(batch);
-        batch = [];
-      }
+      if (append) await appends.add([append]);
     }
-    if (batch.length > 0) await this.store.appendBatch(batch);
+    await appends.flush();
 
     const events: (ImportEvent & { name: string })[] = [];
     for (let i = 0; i < results.length; i += RESULTS_PER_CHUNK) {
