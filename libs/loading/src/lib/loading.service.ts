@@ -127,7 +127,8 @@ export class LoadingService {
     planNumber: number,
   ): Promise<{ planned: ImportPlanned; revision: number }> {
     const { importId } = requested;
-    const basedOnPosition = await this.directoryPosition(importId);
+    const transformation = await this.transformationOf(importId);
+    const basedOnPosition = await this.directoryPosition(transformation.position);
     await this.projections.waitFor(basedOnPosition);
     const output = await this.planner.plan({
       importId,
@@ -136,7 +137,7 @@ export class LoadingService {
       format: requested.format,
       recordsSha256: transformed.records.sha256,
       rejectedBeforePlanning: transformed.rejectedRows,
-      rejectedKeys: await this.rejectedKeys(importId),
+      rejectedKeys: transformation.rejectedKeys,
     });
     revision = await this.recordResults(importId, revision, output.results.sha256, planNumber);
     const planned: ImportPlanned = {
@@ -157,11 +158,8 @@ export class LoadingService {
    * import's transformation. Unlike the log's head it does not move when this import's own row
    * results are appended, so a plan made again after a crash records the same position.
    */
-  private async directoryPosition(importId: string): Promise<number> {
-    let position = 0;
-    for await (const event of this.store.readStream(importStream(importId))) {
-      if (event.type === 'ImportTransformed') position = event.position;
-    }
+  private async directoryPosition(transformedAt: number): Promise<number> {
+    let position = transformedAt;
     for await (const event of this.store.readAll({ fromPosition: position, filter: { streamPrefixes: [USER_STREAM_PREFIX, CATALOG_STREAM] } })) {
       position = event.position;
     }
@@ -176,14 +174,20 @@ export class LoadingService {
     return false;
   }
 
-  /** Keys of the rows transformation rejected, from the import's own stream. */
-  private async rejectedKeys(importId: string): Promise<string[]> {
-    const keys: string[] = [];
+  /**
+   * From the import's own stream: where its transformation was recorded, and the keys of the rows
+   * it rejected (appended together with it). Reading stops there: an earlier plan's row results
+   * come after and are not needed.
+   */
+  private async transformationOf(importId: string): Promise<{ position: number; rejectedKeys: string[] }> {
+    const rejectedKeys: string[] = [];
     for await (const event of this.store.readStream(importStream(importId))) {
-      if (event.type !== 'ImportRowsRejected') continue;
-      for (const row of (event.data as ImportRowsRejected).rows) if (row.key) keys.push(row.key);
+      if (event.type === 'ImportRowsRejected') {
+        for (const row of (event.data as ImportRowsRejected).rows) if (row.key) rejectedKeys.push(row.key);
+      }
+      if (event.type === 'ImportTransformed') return { position: event.position, rejectedKeys };
     }
-    return keys;
+    return { position: 0, rejectedKeys };
   }
 
   /** Copies the plan's row results into the import's stream, so the report needs only the log. */
