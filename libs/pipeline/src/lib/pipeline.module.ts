@@ -6,6 +6,7 @@ import { ExtractionModule } from '@dirsync/extraction';
 import { LoadingModule } from '@dirsync/loading';
 import { ProjectionsModule } from '@dirsync/projections';
 import { TransformationModule } from '@dirsync/transformation';
+import { limitHeapGrowth } from './heap-growth';
 import { ImportRunner } from './import-runner.service';
 import { PipelineWorkers } from './pipeline-workers';
 import { PIPELINE_OPTIONS, type PipelineOptions } from './pipeline.options';
@@ -25,7 +26,9 @@ export function eventStoreOptions(dataDir: string, env: NodeJS.ProcessEnv = proc
 @Module({})
 export class PipelineModule {
   static forRoot(options: PipelineOptions): DynamicModule {
-    const { dataDir, defaultLanguage, guards } = options.settings;
+    const { dataDir, defaultLanguage, guards, heapGrowthPercent } = options.settings;
+    // Every process of the pipeline boots through here: one place for its memory settings.
+    limitHeapGrowth(heapGrowthPercent);
     return {
       module: PipelineModule,
       global: true,

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { DEFAULT_GUARD_THRESHOLDS } from '@dirsync/domain';
-import { InvalidSettingsError, loadSettings } from './settings';
+import { DEFAULT_HEAP_GROWTH_PERCENT, InvalidSettingsError, loadSettings } from './settings';
 
 describe('loadSettings', () => {
   it('defaults to ./data, port 3000 and English', () => {
@@ -22,6 +22,7 @@ describe('loadSettings', () => {
         logLevel: 'log',
         trustProxy: false,
       },
+      heapGrowthPercent: DEFAULT_HEAP_GROWTH_PERCENT,
     });
   });
   it('reads ETL_DATA_DIR, PORT and ETL_DEFAULT_LANGUAGE', () => {
@@ -36,6 +37,13 @@ describe('loadSettings', () => {
       loadSettings({ ETL_GUARD_MAX_DISABLES: '50', ETL_GUARD_MAX_DISABLE_PERCENT: '10', ETL_GUARD_MIN_ACTIVE_USERS: '10', ETL_GUARD_MIN_ROW_PERCENT: '80' }).guards,
     ).toEqual({ maxDisables: 50, maxDisableRatio: 0.1, minActiveUsersForRatio: 10, minRowRatio: 0.8 });
     expect(() => loadSettings({ ETL_GUARD_MAX_DISABLE_PERCENT: '120' })).toThrow(/ETL_GUARD_MAX_DISABLE_PERCENT must be a percentage/);
+  });
+
+  it('reads the heap growth, 0 leaving it to V8, and refuses what is not a whole percentage', () => {
+    expect(loadSettings({ ETL_HEAP_GROWTH_PERCENT: '100' }).heapGrowthPercent).toBe(100);
+    expect(loadSettings({ ETL_HEAP_GROWTH_PERCENT: '0' }).heapGrowthPercent).toBe(0);
+    expect(() => loadSettings({ ETL_HEAP_GROWTH_PERCENT: '-5' })).toThrow(/ETL_HEAP_GROWTH_PERCENT must be a whole number from 0 to 1000/);
+    expect(() => loadSettings({ ETL_HEAP_GROWTH_PERCENT: '12.5' })).toThrow(InvalidSettingsError);
   });
 
   it('refuses a port that is not a number and a malformed language', () => {

@@ -11,7 +11,15 @@ export interface Settings {
   guards: GuardThresholds;
   /** The admin HTTP API: limits, timeouts, tokens, logging and probes. */
   api: ApiSettings;
+  /**
+   * ETL_HEAP_GROWTH_PERCENT: how far V8 may grow the heap past what the last full collection left
+   * live (0: V8's own heuristics). See `limitHeapGrowth`.
+   */
+  heapGrowthPercent: number;
 }
+
+/** The default of ETL_HEAP_GROWTH_PERCENT: measured by `npm run bench` (README, "Memory"). */
+export const DEFAULT_HEAP_GROWTH_PERCENT = 50;
 
 export const LOG_LEVELS = ['error', 'warn', 'log', 'debug'] as const;
 export type ApiLogLevel = (typeof LOG_LEVELS)[number];
@@ -53,7 +61,10 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   if (!isLanguageTag(defaultLanguage)) {
     throw new InvalidSettingsError(`ETL_DEFAULT_LANGUAGE must be a language tag such as "en" or "pt-BR", got "${defaultLanguage}"`);
   }
-  return { dataDir: resolve(env.ETL_DATA_DIR || './data'), port, defaultLanguage, guards: guardSettings(env), api: apiSettings(env) };
+  const heapGrowthPercent = numberReader(env)(
+    'ETL_HEAP_GROWTH_PERCENT', DEFAULT_HEAP_GROWTH_PERCENT, (n) => Number.isInteger(n) && n >= 0 && n <= 1000, 'a whole number from 0 to 1000',
+  );
+  return { dataDir: resolve(env.ETL_DATA_DIR || './data'), port, defaultLanguage, guards: guardSettings(env), api: apiSettings(env), heapGrowthPercent };
 }
 
 type NumberReader = (name: string, fallback: number, check: (n: number) => boolean, what: string) => number;
