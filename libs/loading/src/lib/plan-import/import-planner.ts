@@ -20,6 +20,7 @@ import type { BlobStore } from '@dirsync/blob-store';
 import { deterministicId, type AppendRequest } from '@dirsync/event-store';
 import { matchKey, type CatalogReadModel, type DirectoryReadModel } from '@dirsync/projections';
 import { readNdjson } from '@dirsync/blob-store';
+import { OffHeapStringMap } from './off-heap-string-map';
 import type { PlanAppends, PlanLine } from './plan-line';
 
 export interface PlanInput {
@@ -51,15 +52,18 @@ interface CatalogDefinition {
 }
 const definitionId = (d: CatalogDefinition): string => `${d.kind}:${catalogKey(d.name)}`;
 
-/** What this file claims as it goes: keys, e-mails and usernames taken by earlier rows. */
+/**
+ * What this file claims as it goes: keys, e-mails and usernames taken by earlier rows. As large as
+ * the file (millions of strings), so kept off the JavaScript heap.
+ */
 interface FileClaims {
-  keyRows: Map<string, number>;
+  keyRows: OffHeapStringMap;
   /**
    * Every e-mail of the file (for manager look-ups "after this file's creations"), with the row
    * that took it, or 0 while no applied row has. One map for both: at a million rows it is large.
    */
-  emailRows: Map<string, number>;
-  usernameRows: Map<string, number>;
+  emailRows: OffHeapStringMap;
+  usernameRows: OffHeapStringMap;
   /** Catalog entries this file defines (XML only), by kind and key. */
   defined: Set<string>;
   /** The directory's user with this key; into an empty directory (a first import) no look-up is made. */
@@ -111,18 +115,18 @@ export class ImportPlanner {
 
   /** First pass: the e-mails the file brings, so a manager created later in the file still resolves. */
   private async collectFileClaims(input: PlanInput): Promise<FileClaims> {
-    const emailRows = new Map<string, number>();
+    const emailRows = new OffHeapStringMap();
     for await (const record of this.records(input)) {
       const email = matchKey(record.profile.email);
       if (email) emailRows.set(email, 0);
     }
-    const keyRows = new Map<string, number>();
+    const keyRows = new OffHeapStringMap();
     for (const key of input.rejectedKeys) {
       const normalized = matchKey(this.withDomain(key, input));
       if (normalized) keyRows.set(normalized, 0);
     }
     const findUser = this.directory.count() === 0 ? NOBODY : (field: MatchBy, value: string | undefined) => this.directory.findBy(field, value);
-    return { keyRows, emailRows, usernameRows: new Map(), defined: new Set(), findUser };
+    return { keyRows, emailRows, usernameRows: new OffHeapStringMap(), defined: new Set(), findUser };
   }
 
   private planRow(original: UserRecord, input: PlanInput, claims: FileClaims): PlanLine {
