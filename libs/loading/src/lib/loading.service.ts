@@ -136,6 +136,7 @@ export class LoadingService {
       matchBy: transformed.matchBy,
       format: requested.format,
       recordsSha256: transformed.records.sha256,
+      validRows: transformed.validRows,
       rejectedBeforePlanning: transformed.rejectedRows,
       rejectedKeys: transformation.rejectedKeys,
     });

@@ -47,6 +47,7 @@ describe('ImportPlanner and PlanApplier', () => {
       options: { ...DEFAULT_IMPORT_OPTIONS, ...options },
       matchBy: 'identifier',
       recordsSha256: recordsRef.sha256,
+      validRows: records.length,
       format: extra.format ?? 'csv',
       rejectedBeforePlanning: extra.rejectedKeys?.length ?? 0,
       rejectedKeys: extra.rejectedKeys ?? [],

@@ -20,7 +20,7 @@ import type { BlobStore } from '@dirsync/blob-store';
 import { deterministicId, type AppendRequest } from '@dirsync/event-store';
 import { matchKey, type CatalogReadModel, type DirectoryReadModel } from '@dirsync/projections';
 import { readNdjson } from '@dirsync/blob-store';
-import { OffHeapStringMap } from './off-heap-string-map';
+import { OffHeapStringMap } from '../off-heap-string-map';
 import type { PlanAppends, PlanLine } from './plan-line';
 
 export interface PlanInput {
@@ -29,6 +29,8 @@ export interface PlanInput {
   matchBy: MatchBy;
   /** Blob of the valid records (NDJSON of UserRecord), in file order. */
   recordsSha256: string;
+  /** How many records that blob holds: the claims are sized for them up front. */
+  validRows: number;
   /** Only XML may define new security roles and generic properties; CSV may only use known ones. */
   format: 'csv' | 'xml';
   /** Rows already rejected by transformation, counted in the totals. */
@@ -115,12 +117,12 @@ export class ImportPlanner {
 
   /** First pass: the e-mails the file brings, so a manager created later in the file still resolves. */
   private async collectFileClaims(input: PlanInput): Promise<FileClaims> {
-    const emailRows = new OffHeapStringMap();
+    const emailRows = new OffHeapStringMap(input.validRows);
     for await (const record of this.records(input)) {
       const email = matchKey(record.profile.email);
       if (email) emailRows.set(email, 0);
     }
-    const keyRows = new OffHeapStringMap();
+    const keyRows = new OffHeapStringMap(input.validRows + input.rejectedKeys.length);
     for (const key of input.rejectedKeys) {
       const normalized = matchKey(this.withDomain(key, input));
       if (normalized) keyRows.set(normalized, 0);

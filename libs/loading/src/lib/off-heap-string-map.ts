@@ -1,30 +1,34 @@
 /**
  * A map from strings to whole numbers (0 to 2^31 - 1) that keeps its keys outside the JavaScript
- * heap: UTF-8 bytes in one growing buffer, found through an open-addressing table of typed arrays.
+ * heap: UTF-8 bytes in buffers of a few MiB, found through an open-addressing table of typed arrays.
  *
- * The planner remembers every key, e-mail and username of a file (millions at a time). As Map
- * entries each costs about 80 bytes of heap that every full collection traces, and V8 sizes the
- * heap as a multiple of what is live; here an entry costs about 40 bytes that no collection
- * traces. Keys are compared in full, never by hash alone: a lookup is exact.
+ * The planner remembers every key, e-mail and username of a file, a revert every user an import
+ * touched: millions at a time. As Map entries each costs about 85 bytes of heap that every full
+ * collection traces, and V8 sizes the heap as a multiple of what is live; here an entry of a
+ * 35-character key costs about 60 bytes (measured at a million) that no collection traces. Keys
+ * are compared in full, never by hash alone: a lookup is exact.
  */
 export class OffHeapStringMap {
   /**
-   * Each key as its UTF-8 byte length (one byte below 255, else 255 and a uint32) and its bytes.
-   * Slots hold offsets into this plus one, so that 0 means an empty slot.
+   * Each key as its UTF-8 byte length (one byte below 255, else 255 and a uint32) and its bytes,
+   * in chunks of KEY_CHUNK bytes (a longer key gets a chunk of its own): growing adds a chunk
+   * instead of copying every key into a larger buffer. A key's place is chunk * KEY_CHUNK + byte;
+   * slots hold it plus one, so that 0 means an empty slot.
    */
-  private keys = Buffer.allocUnsafe(1 << 16);
-  private keysUsed = 0;
+  private readonly keyChunks: Buffer[] = [];
+  private keyChunkUsed = 0;
   private slotOffsets: Uint32Array;
   private slotHashes: Uint32Array;
   private slotValues: Int32Array;
   private count = 0;
 
   constructor(
-    initialSlots = 1 << 10,
+    /** Keys expected: the table is sized for them up front, so it need not grow while filling. */
+    expectedSize = 0,
     /** Replaceable so that tests can force collisions. */
     private readonly hash: (key: string) => number = fnv1a,
   ) {
-    const slots = 1 << Math.ceil(Math.log2(Math.max(initialSlots, 8)));
+    const slots = 2 ** Math.ceil(Math.log2(Math.max(8, Math.ceil((expectedSize + 1) / MAX_LOAD))));
     this.slotOffsets = new Uint32Array(slots);
     this.slotHashes = new Uint32Array(slots);
     this.slotValues = new Int32Array(slots);
@@ -48,8 +52,7 @@ export class OffHeapStringMap {
     const hash = this.hash(key) >>> 0;
     let slot = this.find(key, hash);
     if (this.slotOffsets[slot] === 0) {
-      // Below 75 % full, a probe rarely goes past a few slots.
-      if ((this.count + 1) * 4 > this.slotOffsets.length * 3) {
+      if (this.count + 1 > this.slotOffsets.length * MAX_LOAD) {
         this.grow();
         slot = this.find(key, hash);
       }
@@ -71,35 +74,35 @@ export class OffHeapStringMap {
     }
   }
 
-  private keyAt(offset: number): string {
-    const short = this.keys[offset];
-    const [length, start] = short < LONG ? [short, offset + 1] : [this.keys.readUInt32LE(offset + 1), offset + 5];
-    return this.keys.toString('utf8', start, start + length);
+  private keyAt(place: number): string {
+    const chunk = this.keyChunks[Math.floor(place / KEY_CHUNK)];
+    const offset = place % KEY_CHUNK;
+    const short = chunk[offset];
+    const [length, start] = short < LONG ? [short, offset + 1] : [chunk.readUInt32LE(offset + 1), offset + 5];
+    return chunk.toString('utf8', start, start + length);
   }
 
+  /** Stores the key and returns its place. */
   private storeKey(key: string): number {
     const length = Buffer.byteLength(key, 'utf8');
     const header = length < LONG ? 1 : 5;
     const needed = header + length;
-    if (this.keysUsed + needed > this.keys.length) {
-      // By half again, not double: less unused room at the end, for a few more copies.
-      let capacity = Math.ceil(this.keys.length * 1.5);
-      while (this.keysUsed + needed > capacity) capacity = Math.ceil(capacity * 1.5);
-      // Offsets are uint32, and + 1 must fit too.
-      if (capacity > 0xffffffff) throw new RangeError('OffHeapStringMap: more than 4 GiB of keys');
-      const grown = Buffer.allocUnsafe(capacity);
-      this.keys.copy(grown, 0, 0, this.keysUsed);
-      this.keys = grown;
+    const last = this.keyChunks.at(-1);
+    if (!last || this.keyChunkUsed + needed > last.length) {
+      if (this.keyChunks.length === MAX_KEY_CHUNKS) throw new RangeError(`OffHeapStringMap: more than ${MAX_KEY_CHUNKS} chunks of keys`);
+      this.keyChunks.push(Buffer.allocUnsafe(Math.max(KEY_CHUNK, needed)));
+      this.keyChunkUsed = 0;
     }
-    const offset = this.keysUsed;
-    if (header === 1) this.keys[offset] = length;
+    const chunk = this.keyChunks[this.keyChunks.length - 1];
+    const offset = this.keyChunkUsed;
+    if (header === 1) chunk[offset] = length;
     else {
-      this.keys[offset] = LONG;
-      this.keys.writeUInt32LE(length, offset + 1);
+      chunk[offset] = LONG;
+      chunk.writeUInt32LE(length, offset + 1);
     }
-    this.keys.write(key, offset + header, 'utf8');
-    this.keysUsed += needed;
-    return offset;
+    chunk.write(key, offset + header, 'utf8');
+    this.keyChunkUsed += needed;
+    return (this.keyChunks.length - 1) * KEY_CHUNK + offset;
   }
 
   /** Twice the slots; entries move by their stored hash, keys stay where they are. */
@@ -123,6 +126,11 @@ export class OffHeapStringMap {
 
 /** A key length byte of this value means a uint32 length follows. */
 const LONG = 0xff;
+/** Below 75 % full, a probe rarely goes past a few slots. */
+const MAX_LOAD = 0.75;
+const KEY_CHUNK = 4 * 1024 * 1024;
+/** Places plus one must fit a uint32: 1,022 chunks of 4 MiB. */
+const MAX_KEY_CHUNKS = Math.floor(0xffffffff / KEY_CHUNK) - 1;
 
 /** 32-bit FNV-1a over UTF-16 code units, with a final mix so that the low bits (the slot) vary too. */
 function fnv1a(key: string): number {
