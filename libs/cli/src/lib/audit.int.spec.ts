@@ -79,6 +79,23 @@ describe('revert (CLI)', () => {
     expect(replay.identical).toBe(true);
   });
 
+  it('reports every user of a revert larger than one batch once, in the order the import touched them', async () => {
+    const count = 2_500; // the revert stores and reports its rows 2,000 at a time
+    const ids = Array.from({ length: count }, (_, i) => `user${String(i).padStart(4, '0')}`);
+    const file = h.file('many.csv', `UserIdentifier,UPN\n${ids.map((id) => `${id},${id}`).join('\n')}\n`);
+    const imported = await h.importJson(file);
+    expect(imported.summary.counts.created).toBe(count);
+
+    const reverted = await h.etl('revert', imported.summary.importId, '--json');
+    expect(reverted.code).toBe(0);
+    const summary = JSON.parse(reverted.stdout);
+    expect(summary).toMatchObject({ status: 'completed', counts: { disabled: count } });
+    const report = await h.report(summary.importId);
+    expect(report.map((r) => r.identifier)).toEqual(ids);
+    expect((await h.user(ids[count - 1])).status).toBe('Inactive');
+    expect(JSON.parse((await h.etl('replay', '--json')).stdout).identical).toBe(true);
+  });
+
   it('refuses to revert a dry run', async () => {
     const dry = await h.importJson(h.file('a.csv', 'UserIdentifier,UPN\nada,ada\n'), '--dry-run');
     const refused = await h.etl('revert', dry.summary.importId);

@@ -17,6 +17,7 @@ import {
 import { deterministicId, EVENT_STORE, type AppendRequest, type EventStore } from '@dirsync/event-store';
 import { ImportLog } from '@dirsync/import-log';
 import { BatchedAppends } from '../apply-plan/batched-appends';
+import { OffHeapStringMap } from '../off-heap-string-map';
 import { RESULTS_PER_CHUNK } from '../row-results';
 
 export class RevertError extends Error {
@@ -58,40 +59,55 @@ export class RevertImportService {
     const at = new Date().toISOString();
     // Claimed on the original's stream first, at its exact revision: two reverts cannot both start.
     await this.log.append(importId, original.revision, [{ name: 'reverted', type: 'ImportReverted', data: { importId, revertId, by, at } }]);
-    const revision = await this.log.append(revertId, -1, [
+    let revision = await this.log.append(revertId, -1, [
       { name: 'revert-requested', type: 'RevertRequested', data: { importId: revertId, revertOf: importId, requestedBy: by, requestedAt: at } },
     ]);
 
-    const results: RowResult[] = [];
     const counts = emptyCounts();
     const appends = new BatchedAppends(this.store, EVENTS_PER_BATCH);
-    for (const userId of await this.usersTouchedBy(importId)) {
+    const results: RowResult[] = [];
+    let reported = 0;
+    // A row is reported only once its user's events are stored; memory holds one batch of rows.
+    const report = async () => {
+      await appends.flush();
+      const chunks: (ImportEvent & { name: string })[] = [];
+      for (let i = 0; i < results.length; i += RESULTS_PER_CHUNK) {
+        const rows = results.slice(i, i + RESULTS_PER_CHUNK);
+        chunks.push({ name: `revert-rows-${reported + i}`, type: 'ImportRowsPlanned', data: { importId: revertId, planNumber: 1, rows } });
+      }
+      if (chunks.length > 0) revision = await this.log.append(revertId, revision, chunks);
+      reported += results.length;
+      results.length = 0;
+    };
+    for await (const userId of this.usersTouchedBy(importId)) {
       const { result, append } = await this.revertUser(userId, importId, revertId);
       results.push(result);
       counts[result.outcome] += 1;
       if (append) await appends.add([append]);
+      if (results.length >= EVENTS_PER_BATCH) await report();
     }
-    await appends.flush();
-
-    const events: (ImportEvent & { name: string })[] = [];
-    for (let i = 0; i < results.length; i += RESULTS_PER_CHUNK) {
-      events.push({ name: `revert-rows-${i}`, type: 'ImportRowsPlanned', data: { importId: revertId, planNumber: 1, rows: results.slice(i, i + RESULTS_PER_CHUNK) } });
-    }
-    events.push({ name: 'completed', type: 'ImportCompleted', data: { importId: revertId, counts, dryRun: false, completedAt: new Date().toISOString() } });
-    await this.log.append(revertId, revision, events);
+    await report();
+    await this.log.append(revertId, revision, [
+      { name: 'completed', type: 'ImportCompleted', data: { importId: revertId, counts, dryRun: false, completedAt: new Date().toISOString() } },
+    ]);
     return revertId;
   }
 
-  /** Users the import wrote events for, in the order it first touched them. */
-  private async usersTouchedBy(importId: string): Promise<string[]> {
+  /**
+   * Users the import wrote events for, in the order it first touched them, each once. Read from the
+   * import's start to the head, which the revert's own appends move: they carry the revert's id,
+   * so they are passed over.
+   */
+  private async *usersTouchedBy(importId: string): AsyncIterable<string> {
     let from = 0;
     for await (const event of this.store.readStream(importStream(importId), { maxCount: 1 })) from = event.position;
-    const users = new Set<string>();
+    const seen = new OffHeapStringMap();
     for await (const event of this.store.readAll({ fromPosition: from, filter: { streamPrefixes: [USER_STREAM_PREFIX] } })) {
       const data = event.data as { importId?: string; userId: string };
-      if (data.importId === importId) users.add(data.userId);
+      if (data.importId !== importId || seen.has(data.userId)) continue;
+      seen.set(data.userId, 0);
+      yield data.userId;
     }
-    return [...users];
   }
 
   private async revertUser(userId: string, importId: string, revertId: string): Promise<{ result: RowResult; append?: AppendRequest }> {
