@@ -5,9 +5,5 @@ export * from './lib/aggregate-stream';
 export * from './lib/in-memory/in-memory-event-store';
 export * from './lib/sqlite/sqlite-event-store';
 export * from './lib/event-store.module';
-export * from './lib/kurrentdb/kurrentdb-event-store';
-export * from './lib/kurrentdb/kurrentdb-client-like';
-export { EventTooLargeError, CHECKPOINT_STREAM_PREFIX } from './lib/kurrentdb/kurrentdb-mapping';
-export type { RetryPolicy } from './lib/kurrentdb/retry';
-export type { ResubscribePolicy } from './lib/kurrentdb/kurrentdb-subscription';
+// The KurrentDB adapter is not exported: openEventStore loads it (and its client) only when configured.
 export * from './lib/event-store-lease';
