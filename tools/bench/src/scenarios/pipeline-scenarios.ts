@@ -10,11 +10,12 @@ import { Instruments } from './instrument';
 import type { Phases, ScenarioMeasurement } from './types';
 
 /**
- * The CLI's settings for a data dir, except the mass-disable guard: the bench measures disabling
- * 1 % of a million users (10,000), which the default guard (500) would hold for approval.
+ * The CLI's settings (from the environment, e.g. ETL_HEAP_GROWTH_PERCENT) for a data dir, except
+ * the mass-disable guard: the bench measures disabling 1 % of a million users (10,000), which the
+ * default guard (500) would hold for approval.
  */
 function benchSettings(dataDir: string): Settings {
-  const settings = loadSettings({ ETL_DATA_DIR: dataDir });
+  const settings = loadSettings({ ...process.env, ETL_DATA_DIR: dataDir });
   return { ...settings, guards: { ...DEFAULT_GUARD_THRESHOLDS, maxDisables: Number.MAX_SAFE_INTEGER } };
 }
 
