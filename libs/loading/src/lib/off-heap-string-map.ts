@@ -1,6 +1,15 @@
+export interface OffHeapStringMapOptions {
+  /** Keys expected: the table is sized for them up front, so it need not grow while filling. */
+  expectedSize?: number;
+  /** Replaceable so that tests can force collisions. */
+  hash?: (key: string) => number;
+  /** Bytes per chunk of keys; small ones let tests cross chunks. */
+  keyChunkBytes?: number;
+}
+
 /**
  * A map from strings to whole numbers (0 to 2^31 - 1) that keeps its keys outside the JavaScript
- * heap: UTF-8 bytes in buffers of a few MiB, found through an open-addressing table of typed arrays.
+ * heap: UTF-8 bytes in large chunks, found through an open-addressing table of typed arrays.
  *
  * The planner remembers every key, e-mail and username of a file, a revert every user an import
  * touched: millions at a time. As Map entries each costs about 85 bytes of heap that every full
@@ -11,23 +20,26 @@
 export class OffHeapStringMap {
   /**
    * Each key as its UTF-8 byte length (one byte below 255, else 255 and a uint32) and its bytes,
-   * in chunks of KEY_CHUNK bytes (a longer key gets a chunk of its own): growing adds a chunk
-   * instead of copying every key into a larger buffer. A key's place is chunk * KEY_CHUNK + byte;
-   * slots hold it plus one, so that 0 means an empty slot.
+   * in chunks of `keyChunkBytes` (a longer key gets a chunk of its own): growing adds a chunk
+   * instead of copying every key into a larger buffer. A key's place is chunk * keyChunkBytes +
+   * byte; slots hold it plus one, so that 0 means an empty slot.
    */
   private readonly keyChunks: Buffer[] = [];
+  private readonly keyChunkBytes: number;
+  private readonly maxKeyChunks: number;
+  private readonly hash: (key: string) => number;
   private keyChunkUsed = 0;
   private slotOffsets: Uint32Array;
   private slotHashes: Uint32Array;
   private slotValues: Int32Array;
   private count = 0;
 
-  constructor(
-    /** Keys expected: the table is sized for them up front, so it need not grow while filling. */
-    expectedSize = 0,
-    /** Replaceable so that tests can force collisions. */
-    private readonly hash: (key: string) => number = fnv1a,
-  ) {
+  constructor(options: OffHeapStringMapOptions = {}) {
+    const { expectedSize = 0, hash = fnv1a, keyChunkBytes = KEY_CHUNK_BYTES } = options;
+    this.hash = hash;
+    this.keyChunkBytes = keyChunkBytes;
+    // Places plus one must fit a uint32.
+    this.maxKeyChunks = Math.floor(0xffffffff / keyChunkBytes) - 1;
     const slots = 2 ** Math.ceil(Math.log2(Math.max(8, Math.ceil((expectedSize + 1) / MAX_LOAD))));
     this.slotOffsets = new Uint32Array(slots);
     this.slotHashes = new Uint32Array(slots);
@@ -75,8 +87,8 @@ export class OffHeapStringMap {
   }
 
   private keyAt(place: number): string {
-    const chunk = this.keyChunks[Math.floor(place / KEY_CHUNK)];
-    const offset = place % KEY_CHUNK;
+    const chunk = this.keyChunks[Math.floor(place / this.keyChunkBytes)];
+    const offset = place % this.keyChunkBytes;
     const short = chunk[offset];
     const [length, start] = short < LONG ? [short, offset + 1] : [chunk.readUInt32LE(offset + 1), offset + 5];
     return chunk.toString('utf8', start, start + length);
@@ -89,8 +101,8 @@ export class OffHeapStringMap {
     const needed = header + length;
     const last = this.keyChunks.at(-1);
     if (!last || this.keyChunkUsed + needed > last.length) {
-      if (this.keyChunks.length === MAX_KEY_CHUNKS) throw new RangeError(`OffHeapStringMap: more than ${MAX_KEY_CHUNKS} chunks of keys`);
-      this.keyChunks.push(Buffer.allocUnsafe(Math.max(KEY_CHUNK, needed)));
+      if (this.keyChunks.length === this.maxKeyChunks) throw new RangeError(`OffHeapStringMap: more than ${this.maxKeyChunks} chunks of keys`);
+      this.keyChunks.push(Buffer.allocUnsafe(Math.max(this.keyChunkBytes, needed)));
       this.keyChunkUsed = 0;
     }
     const chunk = this.keyChunks[this.keyChunks.length - 1];
@@ -102,7 +114,7 @@ export class OffHeapStringMap {
     }
     chunk.write(key, offset + header, 'utf8');
     this.keyChunkUsed += needed;
-    return (this.keyChunks.length - 1) * KEY_CHUNK + offset;
+    return (this.keyChunks.length - 1) * this.keyChunkBytes + offset;
   }
 
   /** Twice the slots; entries move by their stored hash, keys stay where they are. */
@@ -128,9 +140,12 @@ export class OffHeapStringMap {
 const LONG = 0xff;
 /** Below 75 % full, a probe rarely goes past a few slots. */
 const MAX_LOAD = 0.75;
-const KEY_CHUNK = 4 * 1024 * 1024;
-/** Places plus one must fit a uint32: 1,022 chunks of 4 MiB. */
-const MAX_KEY_CHUNKS = Math.floor(0xffffffff / KEY_CHUNK) - 1;
+/**
+ * Above glibc's largest mmap threshold (32 MiB), so each chunk is a mapping of its own: memory goes
+ * back to the system as soon as the map is collected (smaller freed chunks stayed resident in
+ * malloc's arena), and pages not yet written cost nothing.
+ */
+const KEY_CHUNK_BYTES = 64 * 1024 * 1024;
 
 /** 32-bit FNV-1a over UTF-16 code units, with a final mix so that the low bits (the slot) vary too. */
 function fnv1a(key: string): number {

@@ -117,12 +117,12 @@ export class ImportPlanner {
 
   /** First pass: the e-mails the file brings, so a manager created later in the file still resolves. */
   private async collectFileClaims(input: PlanInput): Promise<FileClaims> {
-    const emailRows = new OffHeapStringMap(input.validRows);
+    const emailRows = new OffHeapStringMap({ expectedSize: input.validRows });
     for await (const record of this.records(input)) {
       const email = matchKey(record.profile.email);
       if (email) emailRows.set(email, 0);
     }
-    const keyRows = new OffHeapStringMap(input.validRows + input.rejectedKeys.length);
+    const keyRows = new OffHeapStringMap({ expectedSize: input.validRows + input.rejectedKeys.length });
     for (const key of input.rejectedKeys) {
       const normalized = matchKey(this.withDomain(key, input));
       if (normalized) keyRows.set(normalized, 0);
