@@ -5,7 +5,6 @@ import {
   importStream,
   isSettled,
   USER_STREAM_PREFIX,
-  type ImportEvent,
   type ImportPlanned,
   type ImportRequested,
   type ImportRowsRejected,
@@ -20,12 +19,7 @@ import { CatalogReadModel, DirectoryReadModel, ImportReportReadModel, Projection
 import { PlanApplier } from './apply-plan/plan-applier';
 import { LOADING_OPTIONS, type LoadingOptions } from './loading.options';
 import { ImportPlanner } from './plan-import/import-planner';
-import { RESULTS_PER_CHUNK } from './row-results';
-
-/** Row-result events per append (the KurrentDB adapter splits appends above 1 MiB). */
-const CHUNKS_PER_APPEND = 20;
-
-type Named = ImportEvent & { name: string };
+import { RowResultRecorder } from './row-results';
 
 /**
  * The loading stage. For a transformed import: plans every row against the directory and records
@@ -193,27 +187,9 @@ export class LoadingService {
 
   /** Copies the plan's row results into the import's stream, so the report needs only the log. */
   private async recordResults(importId: string, revision: number, resultsSha256: string, planNumber: number): Promise<number> {
-    let chunk: RowResult[] = [];
-    let pending: Named[] = [];
-    let chunkIndex = 0;
-    const flushChunk = () => {
-      if (chunk.length === 0) return;
-      pending.push({ name: `plan-${planNumber}-rows-${chunkIndex++}`, type: 'ImportRowsPlanned', data: { importId, planNumber, rows: chunk } });
-      chunk = [];
-    };
-    const flushAppend = async () => {
-      if (pending.length === 0) return;
-      revision = await this.log.append(importId, revision, pending);
-      pending = [];
-    };
-    for await (const result of readNdjson<RowResult>(this.blobs.openRead(resultsSha256))) {
-      chunk.push(result);
-      if (chunk.length >= RESULTS_PER_CHUNK) flushChunk();
-      if (pending.length >= CHUNKS_PER_APPEND) await flushAppend();
-    }
-    flushChunk();
-    await flushAppend();
-    return revision;
+    const recorder = new RowResultRecorder(this.log, importId, revision, { planNumber, chunkName: (index) => `plan-${planNumber}-rows-${index}` });
+    for await (const result of readNdjson<RowResult>(this.blobs.openRead(resultsSha256))) await recorder.add(result);
+    return recorder.flush();
   }
 
   private async fail(importId: string, error: Error): Promise<void> {

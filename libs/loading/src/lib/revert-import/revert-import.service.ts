@@ -7,7 +7,6 @@ import {
   importStream,
   USER_STREAM_PREFIX,
   userStream,
-  type ImportEvent,
   type RowOutcome,
   type RowResult,
   type UserEvent,
@@ -18,7 +17,7 @@ import { deterministicId, EVENT_STORE, type AppendRequest, type EventStore } fro
 import { ImportLog } from '@dirsync/import-log';
 import { BatchedAppends } from '../apply-plan/batched-appends';
 import { OffHeapStringMap } from '../off-heap-string-map';
-import { RESULTS_PER_CHUNK } from '../row-results';
+import { RESULTS_PER_CHUNK, RowResultRecorder } from '../row-results';
 
 export class RevertError extends Error {
   override readonly name = 'RevertError';
@@ -59,35 +58,25 @@ export class RevertImportService {
     const at = new Date().toISOString();
     // Claimed on the original's stream first, at its exact revision: two reverts cannot both start.
     await this.log.append(importId, original.revision, [{ name: 'reverted', type: 'ImportReverted', data: { importId, revertId, by, at } }]);
-    let revision = await this.log.append(revertId, -1, [
+    const revision = await this.log.append(revertId, -1, [
       { name: 'revert-requested', type: 'RevertRequested', data: { importId: revertId, revertOf: importId, requestedBy: by, requestedAt: at } },
     ]);
 
     const counts = emptyCounts();
     const appends = new BatchedAppends(this.store, EVENTS_PER_BATCH);
-    const results: RowResult[] = [];
-    let reported = 0;
-    // A row is reported only once its user's events are stored; memory holds one batch of rows.
-    const report = async () => {
-      await appends.flush();
-      const chunks: (ImportEvent & { name: string })[] = [];
-      for (let i = 0; i < results.length; i += RESULTS_PER_CHUNK) {
-        const rows = results.slice(i, i + RESULTS_PER_CHUNK);
-        chunks.push({ name: `revert-rows-${reported + i}`, type: 'ImportRowsPlanned', data: { importId: revertId, planNumber: 1, rows } });
-      }
-      if (chunks.length > 0) revision = await this.log.append(revertId, revision, chunks);
-      reported += results.length;
-      results.length = 0;
-    };
+    // A row is reported only once its user's events are stored: they are appended first.
+    const report = new RowResultRecorder(this.log, revertId, revision, {
+      planNumber: 1,
+      chunkName: (index) => `revert-rows-${index * RESULTS_PER_CHUNK}`,
+      beforeAppend: () => appends.flush(),
+    });
     for await (const userId of this.usersTouchedBy(importId)) {
       const { result, append } = await this.revertUser(userId, importId, revertId);
-      results.push(result);
       counts[result.outcome] += 1;
       if (append) await appends.add([append]);
-      if (results.length >= EVENTS_PER_BATCH) await report();
+      await report.add(result);
     }
-    await report();
-    await this.log.append(revertId, revision, [
+    await this.log.append(revertId, await report.flush(), [
       { name: 'completed', type: 'ImportCompleted', data: { importId: revertId, counts, dryRun: false, completedAt: new Date().toISOString() } },
     ]);
     return revertId;
