@@ -1,5 +1,7 @@
 import 'reflect-metadata';
-import { runCli } from '@dirsync/cli';
+import { exitQuietlyWhenStdoutCloses, runCli } from '@dirsync/cli';
+
+exitQuietlyWhenStdoutCloses();
 
 runCli(process.argv.slice(2)).then((code) => {
   process.exitCode = code;

@@ -96,6 +96,14 @@ describe('revert (CLI)', () => {
     expect(JSON.parse((await h.etl('replay', '--json')).stdout).identical).toBe(true);
   });
 
+  it('summarizes a revert for people by its counts (a revert has no file, so no rows or encoding)', async () => {
+    const imported = await h.importJson(h.file('a.csv', 'UserIdentifier,UPN\nada,ada\nbob,bob\n'));
+    const reverted = await h.etl('revert', imported.summary.importId);
+    expect(reverted.code).toBe(0);
+    expect(reverted.stdout).toMatch(/: completed\n {2}created 0, updated 0, skipped 0, disabled 2, reactivated 0, rejected 0\n/);
+    expect(reverted.stdout).not.toMatch(/null/);
+  });
+
   it('refuses to revert a dry run', async () => {
     const dry = await h.importJson(h.file('a.csv', 'UserIdentifier,UPN\nada,ada\n'), '--dry-run');
     const refused = await h.etl('revert', dry.summary.importId);

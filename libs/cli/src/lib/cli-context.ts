@@ -19,6 +19,17 @@ export const processOutput: Output = {
   err: (text) => process.stderr.write(text),
 };
 
+/**
+ * `etl users | head`: once the reader closes the pipe, stop quietly, as other command-line tools
+ * do, instead of dying on an unhandled EPIPE. Only for the process's own stdout.
+ */
+export function exitQuietlyWhenStdoutCloses(): void {
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+    process.exit(0);
+  });
+}
+
 /** Boots the pipeline for one command; only `import` runs the stage workers. */
 export async function withPipeline<T>(
   runStages: boolean,

@@ -113,4 +113,21 @@ describe('etl CLI on the embedded store', () => {
     expect(run.status).toBe(0);
     expect(JSON.parse(run.stdout)).toMatchObject({ status: 'completed', counts: { created: 7 } });
   });
+
+  it('as a real process, stops quietly when the reader of its output goes away (etl users | head)', async () => {
+    const ids = Array.from({ length: 3_000 }, (_, i) => `user${i}`);
+    await importJson(h.file('many.csv', `UserIdentifier,UPN\n${ids.map((id) => `${id},${id}`).join('\n')}\n`));
+    const etlCommand = [process.execPath, '-r', join(repoRoot, 'tools/runtime/register.js'), join(repoRoot, 'apps/cli/src/main.ts'), 'users']
+      .map((part) => `'${part}'`)
+      .join(' ');
+    // `head` reads one line and exits; etl's later writes then meet a closed pipe.
+    const run = spawnSync('bash', ['-c', `${etlCommand} | head -n 1; exit "\${PIPESTATUS[0]}"`], {
+      cwd: repoRoot,
+      env: { ...process.env, ETL_DATA_DIR: h.dataDir },
+      encoding: 'utf8',
+    });
+    expect(run.stdout).toMatch(/^identifier +email/);
+    expect(run.stderr).not.toMatch(/EPIPE|Error/);
+    expect(run.status).toBe(0);
+  });
 });

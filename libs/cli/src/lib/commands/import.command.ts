@@ -86,7 +86,9 @@ function humanSummary(summary: ImportSummary, reports: ImportReportReadModel): s
     return `${lines.join('\n')}\n`;
   }
   const c = summary.counts ?? emptyCounts();
-  lines.push(`  ${summary.totalRows} rows (${summary.encoding}): created ${c.created}, updated ${c.updated}, skipped ${c.skipped}, disabled ${c.disabled}, reactivated ${c.reactivated}, rejected ${c.rejected}`);
+  // A revert has no file: no row total and no encoding to show.
+  const file = summary.totalRows === null ? '' : `${summary.totalRows} rows${summary.encoding ? ` (${summary.encoding})` : ''}: `;
+  lines.push(`  ${file}created ${c.created}, updated ${c.updated}, skipped ${c.skipped}, disabled ${c.disabled}, reactivated ${c.reactivated}, rejected ${c.rejected}`);
   for (const warning of summary.warnings) lines.push(`  warning: ${warning}`);
   const attention: string[][] = [];
   for (const row of reports.allRows(summary.id)) {
