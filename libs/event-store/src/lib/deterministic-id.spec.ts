@@ -1,4 +1,4 @@
-import { deterministicId, uuidV5 } from './deterministic-id';
+import { deterministicId, MAX_ID_SEQUENCE, sequentialId, uuidV5 } from './deterministic-id';
 
 const UUID_V5 = /^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
@@ -39,5 +39,42 @@ describe('deterministicId', () => {
     ];
 
     expect(new Set(ids).size).toBe(ids.length);
+  });
+});
+
+describe('sequentialId', () => {
+  const UUID_V8 = /^[0-9a-f]{8}-[0-9a-f]{4}-8[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+  const importId = '019aa6f2-3c41-7d2e-9b1a-5f0c2d3e4a5b'; // a version 7 UUID: 48 bits of time first
+
+  it('is a version 8 UUID that starts with the first 48 bits of its scope', () => {
+    const id = sequentialId(importId, 12, 'user');
+    expect(id).toMatch(UUID_V8);
+    expect(id.slice(0, 13)).toBe(importId.slice(0, 13));
+  });
+
+  it('is stable for the same scope, sequence and parts', () => {
+    expect(sequentialId(importId, 7, 'user', 7)).toBe(sequentialId(importId, 7, 'user', 7));
+  });
+
+  it('sorts as text in the order of its sequence, over the whole 32-bit range', () => {
+    const sequences = [0, 1, 2, 63, 64, 65, 1_000, 16_383, 16_384, 999_999, 1_000_000, 2 ** 20, 2 ** 28 - 1, 2 ** 28, 2 ** 31, MAX_ID_SEQUENCE];
+    const ids = sequences.map((sequence) => sequentialId(importId, sequence, 'user'));
+    expect([...ids].sort()).toEqual(ids);
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+
+  it('sorts ids of a later scope after every id of an earlier one', () => {
+    const later = '019aa6f2-3c42-7000-8000-000000000000';
+    expect(sequentialId(later, 0) > sequentialId(importId, MAX_ID_SEQUENCE)).toBe(true);
+  });
+
+  it('differs when only the parts differ (same scope and sequence)', () => {
+    const ids = ['user', 'event', 'a|b'].map((part) => sequentialId(importId, 5, part));
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+
+  it('rejects a scope that is not a UUID and a sequence it cannot carry', () => {
+    expect(() => sequentialId('import-1', 1)).toThrow(TypeError);
+    for (const sequence of [-1, 1.5, MAX_ID_SEQUENCE + 1, Number.NaN]) expect(() => sequentialId(importId, sequence)).toThrow(RangeError);
   });
 });

@@ -1,5 +1,4 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { randomUUID } from 'node:crypto';
 import { basename, extname } from 'node:path';
 import {
   DEFAULT_IMPORT_OPTIONS,
@@ -10,6 +9,7 @@ import {
 import { BLOB_STORE, BlobStore } from '@dirsync/blob-store';
 import { EVENT_STORE, type EventStore } from '@dirsync/event-store';
 import { ImportLog } from '@dirsync/import-log';
+import { v7 as uuidV7 } from 'uuid';
 import { EXTRACTION_OPTIONS, type ExtractionOptions } from '../extraction.options';
 
 export interface ImportRequest {
@@ -50,7 +50,8 @@ export class RequestImportService {
     const options = this.resolveOptions(request.options ?? {});
     const fileName = sanitizeFileName(request.fileName);
     const file = await this.blobs.putFile(request.filePath);
-    const importId = randomUUID();
+    // Time-ordered: the ids of the users and events an import creates begin with it (see sequentialId).
+    const importId = uuidV7();
     await this.log.append(importId, -1, [
       {
         name: 'requested',

@@ -43,7 +43,8 @@ describe('ImportPlanner and PlanApplier', () => {
     const recordsRef = await writer.commit();
     await runner.catchUp();
     const output = await planner.plan({
-      importId: `import-${++importCount}`,
+      // Import ids are UUIDs (version 7): the ids of the users and events it plans begin with them.
+      importId: `019aa6f2-3c41-7d2e-9b1a-${String(++importCount).padStart(12, '0')}`,
       options: { ...DEFAULT_IMPORT_OPTIONS, ...options },
       matchBy: 'identifier',
       recordsSha256: recordsRef.sha256,
@@ -103,6 +104,23 @@ describe('ImportPlanner and PlanApplier', () => {
     const head = await store.headPosition();
     await applier.apply(output.plan.sha256);
     expect(await store.headPosition()).toBe(head);
+  });
+
+  it('numbers the users it creates and their events in row order, so the store appends them at the end of its indexes', async () => {
+    const first = await plan([row(2, 'a'), row(3, 'b')]);
+    await applier.apply(first.output.plan.sha256);
+    await runner.catchUp();
+    const rows = Array.from({ length: 300 }, (_, i) => row(i + 3, `user${i}`, { email: `user${i}@x.com`, title: 'New' }));
+    const { output, results } = await plan([row(2, 'b', { title: 'Changed' }), ...rows]);
+    await applier.apply(output.plan.sha256);
+
+    const created = results.filter((r) => r.outcome === 'created').map((r) => r.userId as string);
+    expect(created).toHaveLength(300);
+    expect([...created].sort()).toEqual(created);
+    const eventIds: string[] = [];
+    for await (const event of store.readAll({ fromPosition: 2 })) if (event.type.startsWith('User')) eventIds.push(event.id);
+    expect(eventIds).toHaveLength(301); // b updated, then the 300 creations
+    expect([...eventIds].sort()).toEqual(eventIds);
   });
 
   it('lets XML define unknown roles and properties in the catalog; CSV drops them with a warning', async () => {

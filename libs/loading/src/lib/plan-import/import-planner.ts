@@ -17,7 +17,7 @@ import {
   type UserRecord,
 } from '@dirsync/domain';
 import type { BlobStore } from '@dirsync/blob-store';
-import { deterministicId, type AppendRequest } from '@dirsync/event-store';
+import { deterministicId, sequentialId, type AppendRequest } from '@dirsync/event-store';
 import { matchKey, type CatalogReadModel, type DirectoryReadModel } from '@dirsync/projections';
 import { readNdjson } from '@dirsync/blob-store';
 import { OffHeapStringMap } from '../off-heap-string-map';
@@ -73,6 +73,12 @@ interface FileClaims {
 }
 
 const NOBODY = (): undefined => undefined;
+
+/**
+ * Event ids of a row take sequences row × 8 … row × 8 + 7: room for every event one row can
+ * decide (at most three: restored, updated, status), and for files of up to 500 million rows.
+ */
+const EVENT_SEQUENCES_PER_ROW = 8;
 
 /**
  * Phase one of an import: decides every row against the directory as it stands (the read model,
@@ -140,7 +146,7 @@ export class ImportPlanner {
     const firstRow = claims.keyRows.get(normalizedKey);
     // Row 0 marks a key whose row transformation rejected: that row was not a duplicate of this one.
     const duplicateOfRow = firstRow === undefined || firstRow === 0 ? undefined : firstRow;
-    const newUserId = deterministicId(input.importId, 'user', record.row);
+    const newUserId = sequentialId(input.importId, record.row, 'user', record.row);
     const decision = decideRow(
       record,
       {
@@ -315,15 +321,19 @@ export class ImportPlanner {
     return created?.type === 'UserCreated' ? matchKey(created.data.profile.username) : null;
   }
 
-  /** One append per row: its events, with ids derived from the import and row, at the exact revision read. */
+  /**
+   * One append per row: its events, with ids derived from the import and row, at the exact revision
+   * read. Ids follow the row order (see sequentialId), so the store's indexes grow at their end.
+   */
   private appendsFor(events: UserEvent[], importId: string, row: number, revision: number | undefined): AppendRequest[] {
     if (events.length === 0) return [];
+    if (events.length > EVENT_SEQUENCES_PER_ROW) throw new Error(`row ${row} decided ${events.length} events, more than the ${EVENT_SEQUENCES_PER_ROW} its ids have room for`);
     return [
       {
         streamId: userStream(events[0].data.userId),
         expectedRevision: revision ?? 'no-stream',
         events: events.map((event, index) => ({
-          id: deterministicId(importId, row, index, event.type),
+          id: sequentialId(importId, row * EVENT_SEQUENCES_PER_ROW + index, row, index, event.type),
           type: event.type,
           data: event.data,
         })),
