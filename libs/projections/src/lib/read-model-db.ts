@@ -112,12 +112,34 @@ const SECONDARY_INDEXES: Record<string, string> = {
   import_rows_by_ord: 'import_rows(import_id, ord, seq)',
 };
 
+/**
+ * The directory's indexes: keyed by what users' fields hold, every user lands on a random page of
+ * each. A large catch-up defers them (see ProjectionRunner). The report's index is not among them:
+ * an import's rows are appended in its order, at the end of it.
+ */
+const DIRECTORY_INDEXES = Object.keys(SECONDARY_INDEXES).filter((name) => name.startsWith('users_'));
+
 export function createSecondaryIndexes(db: ReadModelDb): void {
   for (const [name, on] of Object.entries(SECONDARY_INDEXES)) db.exec(`CREATE INDEX IF NOT EXISTS ${name} ON ${on}`);
 }
 
-export function dropSecondaryIndexes(db: ReadModelDb): void {
-  for (const name of Object.keys(SECONDARY_INDEXES)) db.exec(`DROP INDEX IF EXISTS ${name}`);
+export function dropSecondaryIndexes(db: ReadModelDb, names: readonly string[] = Object.keys(SECONDARY_INDEXES)): void {
+  for (const name of names) db.exec(`DROP INDEX IF EXISTS ${name}`);
+}
+
+export function dropDirectoryIndexes(db: ReadModelDb): void {
+  dropSecondaryIndexes(db, DIRECTORY_INDEXES);
+}
+
+/** Users in the directory, deleted ones included. */
+export function directorySize(db: ReadModelDb): number {
+  return db.prepare<[], { n: number }>('SELECT count(*) AS n FROM users').get()?.n ?? 0;
+}
+
+/** The secondary indexes the database lacks now (a catch-up may have deferred some). */
+export function missingSecondaryIndexes(db: ReadModelDb): string[] {
+  const present = new Set(db.prepare<[], { name: string }>(`SELECT name FROM sqlite_master WHERE type = 'index'`).all().map((row) => row.name));
+  return Object.keys(SECONDARY_INDEXES).filter((name) => !present.has(name));
 }
 
 /** Lower-cased, trimmed form used to compare identifiers, e-mails and usernames. */

@@ -3,7 +3,9 @@ import { evolveUser, type UserEvent, type UserState } from '@dirsync/domain';
 import { DirectoryProjection } from '../directory/directory.projection';
 import { DirectoryReadModel } from '../directory/directory.read-model';
 import { ImportReportProjection } from '../import-report/import-report.projection';
-import { openReadModelDb, type ReadModelDb } from '../read-model-db';
+import { dropDirectoryIndexes, missingSecondaryIndexes, openReadModelDb, type ReadModelDb } from '../read-model-db';
+import type { Projection } from './projection';
+import { readModelChecksums } from './replay';
 import { ProjectionRunner } from './projection-runner';
 
 const created = (userId: string, identifier: string, email: string): UserEvent => ({
@@ -97,5 +99,67 @@ describe('ProjectionRunner with the directory', () => {
     await runner.rebuild();
     expect(indexes()).toEqual(before);
     expect(before).toEqual(expect.arrayContaining(['users_by_identifier', 'users_by_email', 'users_by_username', 'import_rows_by_ord']));
+  });
+
+  describe('with many events waiting', () => {
+    /** Notes which secondary indexes were missing while it applied each event. */
+    class IndexWatcher implements Projection {
+      readonly name = 'index-watcher';
+      readonly streamPrefixes = ['user-'];
+      readonly missingWhileApplying = new Set<string>();
+      apply(): void {
+        for (const name of missingSecondaryIndexes(db)) this.missingWhileApplying.add(name);
+      }
+      reset(): void {
+        this.missingWhileApplying.clear();
+      }
+    }
+
+    const runnerDeferringFrom = (deferIndexesMinEvents: number, watcher: IndexWatcher) =>
+      new ProjectionRunner(store, db, [new DirectoryProjection(db), new ImportReportProjection(db), watcher], { deferIndexesMinEvents });
+
+    async function createUsers(from: number, count: number) {
+      for (let i = from; i < from + count; i++) await appendUser(store, created(`u${i}`, `id${i}`, `u${i}@corp.com`));
+    }
+
+    it('defers the directory indexes while it catches up, has them all again when done, and folds the same rows', async () => {
+      await createUsers(0, 50);
+      const watcher = new IndexWatcher();
+      await runnerDeferringFrom(40, watcher).catchUp();
+
+      expect([...watcher.missingWhileApplying].sort()).toEqual(['users_by_email', 'users_by_identifier', 'users_by_sort_key', 'users_by_username']);
+      expect(missingSecondaryIndexes(db)).toEqual([]);
+      expect(directory.findBy('email', 'u42@corp.com')?.id).toBe('u42');
+      const deferred = readModelChecksums(db);
+      await runner.rebuild(); // the default runner defers nothing for 50 events
+      expect(readModelChecksums(db)).toEqual(deferred);
+    });
+
+    it('keeps the indexes for a few events into a large directory', async () => {
+      const watcher = new IndexWatcher();
+      const deferring = runnerDeferringFrom(40, watcher);
+      await createUsers(0, 200);
+      await deferring.catchUp();
+      watcher.reset();
+      await createUsers(200, 45); // over the minimum, but the directory holds more than four users for each
+      await deferring.catchUp();
+      expect(watcher.missingWhileApplying.size).toBe(0);
+      expect(directory.count()).toBe(245);
+    });
+
+    it('creates the indexes again when a pass fails, and when a stopped process left them dropped', async () => {
+      await createUsers(0, 50);
+      const failing = new IndexWatcher();
+      failing.apply = () => {
+        throw new Error('projection bug');
+      };
+      await expect(runnerDeferringFrom(40, failing).catchUp()).rejects.toThrow('projection bug');
+      expect(missingSecondaryIndexes(db)).toEqual([]);
+
+      dropDirectoryIndexes(db); // as a process killed mid-pass leaves them
+      await runner.catchUp();
+      expect(missingSecondaryIndexes(db)).toEqual([]);
+      expect(directory.count()).toBe(50);
+    });
   });
 });
