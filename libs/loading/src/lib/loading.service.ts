@@ -10,9 +10,8 @@ import {
   type ImportRowsRejected,
   type ImportState,
   type ImportTransformed,
-  type RowResult,
 } from '@dirsync/domain';
-import { BLOB_STORE, BlobStore, readNdjson } from '@dirsync/blob-store';
+import { BLOB_STORE, BlobStore } from '@dirsync/blob-store';
 import { EVENT_STORE, type EventStore } from '@dirsync/event-store';
 import { ImportLog } from '@dirsync/import-log';
 import { CatalogReadModel, DirectoryReadModel, ImportReportReadModel, ProjectionRunner } from '@dirsync/projections';
@@ -124,6 +123,8 @@ export class LoadingService {
     const transformation = await this.transformationOf(importId);
     const basedOnPosition = await this.directoryPosition(transformation.position);
     await this.projections.waitFor(basedOnPosition);
+    // Row results go into the import's stream as they are decided, so the report needs only the log.
+    const results = new RowResultRecorder(this.log, importId, revision, { planNumber, chunkName: (index) => `plan-${planNumber}-rows-${index}` });
     const output = await this.planner.plan({
       importId,
       options: requested.options,
@@ -133,8 +134,8 @@ export class LoadingService {
       validRows: transformed.validRows,
       rejectedBeforePlanning: transformed.rejectedRows,
       rejectedKeys: transformation.rejectedKeys,
-    });
-    revision = await this.recordResults(importId, revision, output.results.sha256, planNumber);
+    }, results);
+    revision = await results.flush();
     const planned: ImportPlanned = {
       importId,
       planNumber,
@@ -183,13 +184,6 @@ export class LoadingService {
       if (event.type === 'ImportTransformed') return { position: event.position, rejectedKeys };
     }
     return { position: 0, rejectedKeys };
-  }
-
-  /** Copies the plan's row results into the import's stream, so the report needs only the log. */
-  private async recordResults(importId: string, revision: number, resultsSha256: string, planNumber: number): Promise<number> {
-    const recorder = new RowResultRecorder(this.log, importId, revision, { planNumber, chunkName: (index) => `plan-${planNumber}-rows-${index}` });
-    for await (const result of readNdjson<RowResult>(this.blobs.openRead(resultsSha256))) await recorder.add(result);
-    return recorder.flush();
   }
 
   private async fail(importId: string, error: Error): Promise<void> {

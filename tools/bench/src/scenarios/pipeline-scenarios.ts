@@ -102,8 +102,9 @@ async function importPhases(store: EventStore, importId: string, startedAt: numb
   const phases: Record<string, number | undefined> = {
     'store file (sha256 copy) + request': span(startedAt, requested),
     'transform (parse, validate, records blob)': span(requested, transformed),
-    'plan (catch-up, claims pass, lookups, plan blob)': span(transformed, rowsPlanned ?? planned),
-    'record row results (ImportRowsPlanned)': span(rowsPlanned, planned),
+    // Row results are recorded as rows are planned: the first chunk marks the end of the claims pass.
+    'plan: catch-up, claims pass': span(transformed, rowsPlanned ?? planned),
+    'plan: decide rows (look-ups, plan blob, row results)': span(rowsPlanned, planned),
     'apply (user event appends)': span(planned, completed),
     'settle (waitUntilSettled poll)': completed === undefined ? undefined : Math.max(0, endedAt - completed - lastCatchUpMs),
     'projections catch-up': lastCatchUpMs,

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BlobStore, readNdjson } from '@dirsync/blob-store';
+import { BlobStore } from '@dirsync/blob-store';
 import { DEFAULT_IMPORT_OPTIONS, type ImportOptions, type RowResult, type UserRecord } from '@dirsync/domain';
 import { InMemoryEventStore } from '@dirsync/event-store';
 import {
@@ -42,6 +42,7 @@ describe('ImportPlanner and PlanApplier', () => {
     for (const record of records) await writer.write(`${JSON.stringify(record)}\n`);
     const recordsRef = await writer.commit();
     await runner.catchUp();
+    const results: RowResult[] = [];
     const output = await planner.plan({
       // Import ids are UUIDs (version 7): the ids of the users and events it plans begin with them.
       importId: `019aa6f2-3c41-7d2e-9b1a-${String(++importCount).padStart(12, '0')}`,
@@ -52,9 +53,7 @@ describe('ImportPlanner and PlanApplier', () => {
       format: extra.format ?? 'csv',
       rejectedBeforePlanning: extra.rejectedKeys?.length ?? 0,
       rejectedKeys: extra.rejectedKeys ?? [],
-    });
-    const results: RowResult[] = [];
-    for await (const result of readNdjson<RowResult>(blobs.openRead(output.results.sha256))) results.push(result);
+    }, { add: async (result) => void results.push(result) });
     return { output, results };
   }
 

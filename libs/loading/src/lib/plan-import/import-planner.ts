@@ -13,6 +13,7 @@ import {
   type ImportCounts,
   type ImportOptions,
   type MatchBy,
+  type RowResult,
   type UserEvent,
   type UserRecord,
 } from '@dirsync/domain';
@@ -42,10 +43,13 @@ export interface PlanInput {
 export interface PlanOutput {
   /** NDJSON of PlanAppends: the appends of every row that changes something, in row order. */
   plan: { sha256: string; size: number };
-  /** NDJSON of RowResult: every row's result, in row order, then the users disabled as missing. */
-  results: { sha256: string; size: number };
   counts: ImportCounts;
   eventCount: number;
+}
+
+/** Where the planner hands every row's result, in row order, then the users disabled as missing. */
+export interface RowResultSink {
+  add(result: RowResult): Promise<void>;
 }
 
 interface CatalogDefinition {
@@ -91,16 +95,19 @@ export class ImportPlanner {
     private readonly blobs: BlobStore,
   ) {}
 
-  async plan(input: PlanInput): Promise<PlanOutput> {
+  /**
+   * Writes the appends to the plan blob and hands each row's result to `results` as it goes (the
+   * loading stage records them in the import's stream; no copy of them is kept).
+   */
+  async plan(input: PlanInput, results: RowResultSink): Promise<PlanOutput> {
     const claims = await this.collectFileClaims(input);
     const counts = emptyCounts();
     counts.rejected = input.rejectedBeforePlanning;
     let eventCount = 0;
     const plan = this.blobs.writer();
-    const results = this.blobs.writer();
     const write = async ({ result, appends }: PlanLine) => {
       counts[result.outcome] += 1;
-      await results.write(`${JSON.stringify(result)}\n`);
+      await results.add(result);
       if (appends.length === 0) return;
       eventCount += appends.reduce((n, a) => n + a.events.length, 0);
       await plan.write(`${JSON.stringify({ appends } satisfies PlanAppends)}\n`);
@@ -110,9 +117,9 @@ export class ImportPlanner {
       if (input.options.disableMissing) {
         for (const line of this.disableMissing(input, claims)) await write(line);
       }
-      return { plan: await plan.commit(), results: await results.commit(), counts, eventCount };
+      return { plan: await plan.commit(), counts, eventCount };
     } catch (error) {
-      await Promise.all([plan.abort(), results.abort()]);
+      await plan.abort();
       throw error;
     }
   }
