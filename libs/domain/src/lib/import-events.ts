@@ -156,6 +156,24 @@ export type ImportEvent =
   | { type: 'ImportFailed'; data: ImportFailed };
 export type ImportEventType = ImportEvent['type'];
 
+/** Row-by-row detail (rejections, plan results): the bulk of a large import's stream, and no part of its state. */
+export type ImportRowEventType = 'ImportRowsRejected' | 'ImportRowsPlanned';
+
+/** Every other type of an import's stream: what `evolveImport` folds. A new event type must be listed here to compile. */
+const STATE_EVENT_TYPES: Record<Exclude<ImportEventType, ImportRowEventType>, true> = {
+  ImportRequested: true,
+  ImportTransformed: true,
+  ImportPlanned: true,
+  ImportAwaitingApproval: true,
+  ImportApproved: true,
+  ImportRejected: true,
+  ImportReverted: true,
+  RevertRequested: true,
+  ImportCompleted: true,
+  ImportFailed: true,
+};
+export const IMPORT_STATE_EVENT_TYPES: readonly ImportEventType[] = Object.keys(STATE_EVENT_TYPES) as ImportEventType[];
+
 export type ImportStatus = 'requested' | 'transformed' | 'planned' | 'awaiting-approval' | 'approved' | 'completed' | 'failed' | 'rejected';
 
 /** What any stage needs to know of an import, folded from its stream. */

@@ -238,6 +238,24 @@ export function eventStoreContract(name: string, create: () => Promise<EventStor
         expect(read.map((event) => event.revision)).toEqual([2, 3]);
       });
 
+      it('reads only events of the given types, with their own revisions, at most maxCount of them', async () => {
+        const types = ['Requested', 'Planned', 'Completed'];
+        await store.append(
+          'import-1',
+          ['Requested', 'RowsPlanned', 'RowsPlanned', 'Planned', 'RowsPlanned', 'Completed'].map((type, n) => newEvent(type, { n })),
+        );
+
+        const all = await collect(store.readStream('import-1', { eventTypes: types }));
+        expect(all.map((event) => [event.revision, event.type, event.data])).toEqual([
+          [0, 'Requested', { n: 0 }],
+          [3, 'Planned', { n: 3 }],
+          [5, 'Completed', { n: 5 }],
+        ]);
+        const later = await collect(store.readStream('import-1', { eventTypes: types, fromRevision: 1, maxCount: 1 }));
+        expect(later.map((event) => event.revision)).toEqual([3]);
+        expect(await collect(store.readStream('import-1', { eventTypes: [] }))).toEqual([]);
+      });
+
       it('reads only the given stream', async () => {
         await store.append('user-1', newEvents(1));
         await store.append('user-10', newEvents(1));

@@ -69,7 +69,13 @@ export interface LogFilter {
 export interface ReadStreamOptions {
   /** First revision to return (inclusive). Default 0. */
   fromRevision?: number;
+  /** At most this many events are returned. */
   maxCount?: number;
+  /**
+   * Only events of these types; the others are skipped with their revisions (no renumbering). A
+   * store that can filter before decoding spares the caller large events it does not need.
+   */
+  eventTypes?: readonly string[];
 }
 
 export interface ReadAllOptions {

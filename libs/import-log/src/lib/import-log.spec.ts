@@ -1,4 +1,4 @@
-import { InMemoryEventStore } from '@dirsync/event-store';
+import { InMemoryEventStore, type ReadStreamOptions } from '@dirsync/event-store';
 import { DEFAULT_IMPORT_OPTIONS, emptyCounts, type ImportEvent } from '@dirsync/domain';
 import { ImportLog } from './import-log';
 import { StageWorker } from './stage-worker';
@@ -32,6 +32,24 @@ describe('ImportLog', () => {
     await log.append('i1', 0, [completed('i1')]);
     await log.append('i1', 0, [completed('i1')]); // the retry
     expect(await store.streamRevision('import-i1')).toBe(1);
+  });
+
+  it('reads no row chunks, yet returns the revision after them, so the next append is at the head', async () => {
+    const store = new InMemoryEventStore();
+    const log = new ImportLog(store);
+    const rowChunk = (name: string): ImportEvent & { name: string } => ({ name, type: 'ImportRowsPlanned', data: { importId: 'i1', planNumber: 1, rows: [] } });
+    await log.append('i1', -1, [requested('i1'), rowChunk('rows-0'), rowChunk('rows-1')]);
+    const readTypes: string[] = [];
+    const readStream = store.readStream.bind(store);
+    store.readStream = async function* (streamId: string, options?: ReadStreamOptions) {
+      for await (const event of readStream(streamId, options)) yield (readTypes.push(event.type), event);
+    };
+
+    const read = await log.read('i1');
+    expect(read).toMatchObject({ revision: 2, state: { status: 'requested' } });
+    await log.append('i1', read?.revision ?? -1, [completed('i1')]);
+    await expect(log.waitUntilSettled('i1', 5)).resolves.toMatchObject({ status: 'completed' });
+    expect(readTypes).toEqual(['ImportRequested', 'ImportRequested', 'ImportCompleted']);
   });
 
   it('resolves waitUntilSettled once the import completes', async () => {

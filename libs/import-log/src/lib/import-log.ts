@@ -1,13 +1,30 @@
-import { evolveImport, importStream, isSettled, type ImportEvent, type ImportState } from '@dirsync/domain';
-import { aggregateStream, deterministicId, type EventStore, type NewEvent } from '@dirsync/event-store';
+import { evolveImport, IMPORT_STATE_EVENT_TYPES, importStream, isSettled, type ImportEvent, type ImportState } from '@dirsync/domain';
+import { deterministicId, type EventStore, type NewEvent } from '@dirsync/event-store';
 
 /** An import's stream as the stages use it: fold its state, append the next events at its exact revision. */
 export class ImportLog {
   constructor(private readonly store: EventStore) {}
 
-  /** The import's state and the stream revision it was read at; undefined when there is no such import. */
-  read(importId: string): Promise<{ state: ImportState; revision: number } | undefined> {
-    return aggregateStream(this.store, importStream(importId), evolveImport);
+  /**
+   * The import's state and the stream revision it was read at; undefined when there is no such
+   * import. Only the events of its state are read: a large import's row chunks (hundreds of MB at
+   * a million rows) are skipped by the store.
+   */
+  async read(importId: string): Promise<{ state: ImportState; revision: number } | undefined> {
+    // The revision first, then the events up to it: an append at that revision fails if any came in between.
+    const revision = await this.store.streamRevision(importStream(importId));
+    if (revision === undefined) return undefined;
+    const state = await this.fold(importId, undefined, 0, revision);
+    return state && { state, revision };
+  }
+
+  /** Folds the state events from `fromRevision` to `toRevision` onto `state`. */
+  private async fold(importId: string, state: ImportState | undefined, fromRevision: number, toRevision: number): Promise<ImportState | undefined> {
+    for await (const event of this.store.readStream(importStream(importId), { fromRevision, eventTypes: IMPORT_STATE_EVENT_TYPES })) {
+      if (event.revision > toRevision) break;
+      state = evolveImport(state, { type: event.type, data: event.data } as ImportEvent);
+    }
+    return state;
   }
 
   /**
@@ -23,16 +40,16 @@ export class ImportLog {
 
   /**
    * Resolves with the import's state once the pipeline is done with it: finished, or waiting for
-   * approval. Polls only the events appended since the last look, so a large import's row chunks
-   * are read once.
+   * approval. Polls only the events appended since the last look, and none of the row chunks.
    */
   async waitUntilSettled(importId: string, pollIntervalMs = 50): Promise<ImportState> {
     let state: ImportState | undefined;
     let next = 0;
     for (;;) {
-      for await (const event of this.store.readStream(importStream(importId), { fromRevision: next })) {
-        state = evolveImport(state, { type: event.type, data: event.data } as ImportEvent);
-        next = event.revision + 1;
+      const revision = await this.store.streamRevision(importStream(importId));
+      if (revision !== undefined && revision >= next) {
+        state = await this.fold(importId, state, next, revision);
+        next = revision + 1;
       }
       if (state && isSettled(state)) return state;
       await new Promise((resolve) => setTimeout(resolve, pollIntervalMs));

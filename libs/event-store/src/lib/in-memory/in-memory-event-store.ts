@@ -69,9 +69,12 @@ export class InMemoryEventStore implements EventStore {
   async *readStream(streamId: string, options: ReadStreamOptions = {}): AsyncIterable<RecordedEvent> {
     this.assertOpen();
     const stream = this.streams.get(streamId) ?? [];
-    const from = Math.max(0, options.fromRevision ?? 0);
-    const to = Math.min(stream.length, from + (options.maxCount ?? Infinity));
-    for (let revision = from; revision < to; revision++) yield toRecorded(stream[revision]);
+    let remaining = options.maxCount ?? Infinity;
+    for (let revision = Math.max(0, options.fromRevision ?? 0); revision < stream.length && remaining > 0; revision++) {
+      if (options.eventTypes && !options.eventTypes.includes(stream[revision].type)) continue;
+      remaining--;
+      yield toRecorded(stream[revision]);
+    }
   }
 
   async streamRevision(streamId: string): Promise<number | undefined> {

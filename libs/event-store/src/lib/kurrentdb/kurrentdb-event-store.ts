@@ -168,12 +168,15 @@ export class KurrentDbEventStore implements EventStore {
     let failures = 0;
     while (remaining > 0) {
       try {
-        const read = this.client.readStream(this.names.toServer(streamId), { fromRevision: BigInt(fromRevision), maxCount: remaining });
+        const maxCount = options.eventTypes ? Number.MAX_SAFE_INTEGER : remaining;
+        const read = this.client.readStream(this.names.toServer(streamId), { fromRevision: BigInt(fromRevision), maxCount });
         for await (const resolved of read) {
           const event = toRecordedEvent(resolved, this.names);
           if (!event) continue;
           failures = 0;
           fromRevision = event.revision + 1;
+          // The server reads streams whole: a type filter is applied here, after decoding.
+          if (options.eventTypes && !options.eventTypes.includes(event.type)) continue;
           remaining--;
           yield event;
           if (remaining <= 0) return;
