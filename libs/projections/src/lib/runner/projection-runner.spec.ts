@@ -115,8 +115,9 @@ describe('ProjectionRunner with the directory', () => {
       }
     }
 
-    const runnerDeferringFrom = (deferIndexesMinEvents: number, watcher: IndexWatcher) =>
-      new ProjectionRunner(store, db, [new DirectoryProjection(db), new ImportReportProjection(db), watcher], { deferIndexesMinEvents });
+    /** Batches of 10 events; after 40 of them a pass may defer the indexes. */
+    const runnerDeferringAfter40 = (watcher: IndexWatcher) =>
+      new ProjectionRunner(store, db, [new DirectoryProjection(db), new ImportReportProjection(db), watcher], { deferIndexesAfterEvents: 40, batchWeight: 10 });
 
     async function createUsers(from: number, count: number) {
       for (let i = from; i < from + count; i++) await appendUser(store, created(`u${i}`, `id${i}`, `u${i}@corp.com`));
@@ -125,7 +126,7 @@ describe('ProjectionRunner with the directory', () => {
     it('defers the directory indexes while it catches up, has them all again when done, and folds the same rows', async () => {
       await createUsers(0, 50);
       const watcher = new IndexWatcher();
-      await runnerDeferringFrom(40, watcher).catchUp();
+      await runnerDeferringAfter40(watcher).catchUp();
 
       expect([...watcher.missingWhileApplying].sort()).toEqual(['users_by_email', 'users_by_identifier', 'users_by_sort_key', 'users_by_username']);
       expect(missingSecondaryIndexes(db)).toEqual([]);
@@ -137,7 +138,7 @@ describe('ProjectionRunner with the directory', () => {
 
     it('keeps the indexes for a few events into a large directory', async () => {
       const watcher = new IndexWatcher();
-      const deferring = runnerDeferringFrom(40, watcher);
+      const deferring = runnerDeferringAfter40(watcher);
       await createUsers(0, 200);
       await deferring.catchUp();
       watcher.reset();
@@ -151,9 +152,9 @@ describe('ProjectionRunner with the directory', () => {
       await createUsers(0, 50);
       const failing = new IndexWatcher();
       failing.apply = () => {
-        throw new Error('projection bug');
+        if (missingSecondaryIndexes(db).length > 0) throw new Error('projection bug'); // once the pass deferred them
       };
-      await expect(runnerDeferringFrom(40, failing).catchUp()).rejects.toThrow('projection bug');
+      await expect(runnerDeferringAfter40(failing).catchUp()).rejects.toThrow('projection bug');
       expect(missingSecondaryIndexes(db)).toEqual([]);
 
       dropDirectoryIndexes(db); // as a process killed mid-pass leaves them
