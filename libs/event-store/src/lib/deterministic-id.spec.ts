@@ -52,8 +52,15 @@ describe('sequentialId', () => {
     expect(id.slice(0, 13)).toBe(importId.slice(0, 13));
   });
 
-  it('is stable for the same scope, sequence and parts', () => {
+  it('is stable for the same scope, sequence and parts, across versions too (a resumed import must make the same ids)', () => {
     expect(sequentialId(importId, 7, 'user', 7)).toBe(sequentialId(importId, 7, 'user', 7));
+    expect(sequentialId(importId, 12, 'user', 12)).toBe('019aa6f2-3c41-8000-8000-30984034e974');
+    expect(sequentialId(importId, 2 ** 31 + 12_345, 'user')).toBe('019aa6f2-3c41-8800-80c0-e514085f2c00');
+  });
+
+  it('keeps apart the ids of two imports requested in the same millisecond', () => {
+    const sameMillisecond = '019aa6f2-3c41-7aaa-8bbb-cccccccccccc';
+    for (const sequence of [0, 1, 999_999]) expect(sequentialId(sameMillisecond, sequence, 'user')).not.toBe(sequentialId(importId, sequence, 'user'));
   });
 
   it('sorts as text in the order of its sequence, over the whole 32-bit range', () => {
@@ -68,8 +75,8 @@ describe('sequentialId', () => {
     expect(sequentialId(later, 0) > sequentialId(importId, MAX_ID_SEQUENCE)).toBe(true);
   });
 
-  it('differs when only the parts differ (same scope and sequence)', () => {
-    const ids = ['user', 'event', 'a|b'].map((part) => sequentialId(importId, 5, part));
+  it('differs when only the parts differ (same scope and sequence), including how they are split', () => {
+    const ids = [['user'], ['event'], ['a|1:b'], ['a', 'b'], ['ab'], []].map((parts) => sequentialId(importId, 5, ...parts));
     expect(new Set(ids).size).toBe(ids.length);
   });
 

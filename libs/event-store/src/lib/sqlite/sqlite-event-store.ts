@@ -108,7 +108,7 @@ export class SqliteEventStore implements EventStore {
       this.db.pragma('journal_mode = WAL');
       // In WAL mode, NORMAL can lose the last commits on power loss but never corrupts the file.
       this.db.pragma('synchronous = NORMAL');
-      // 64 MiB of page cache: event ids are random UUIDs, so their index is touched all over.
+      // 64 MiB of page cache: updates of existing users touch the id and stream indexes all over.
       this.db.pragma('cache_size = -65536');
       this.db.exec(SCHEMA);
     } catch (error) {
