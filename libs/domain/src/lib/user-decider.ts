@@ -202,7 +202,9 @@ function sameRecord(a: Record<string, string>, b: Record<string, string>): boole
 }
 
 function dropUndefined<T extends Record<string, FieldValue>>(value: T): T {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+  const defined: Record<string, FieldValue> = {};
+  for (const key in value) if (value[key] !== undefined) defined[key] = value[key];
+  return defined as T;
 }
 
 /** An administrator deletes a user: marked deleted (kept, restorable with "activate deleted"). Nothing to do twice. */
