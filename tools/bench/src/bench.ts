@@ -22,7 +22,9 @@ const FILES: Record<'base' | 'changed' | 'missing', Variant> = {
 
 /** Runs every chosen scenario for one file size, each in its own process, on a temp data dir. */
 export async function benchSize(rows: number, args: BenchArgs, log: (line: string) => void): Promise<SizeResult> {
-  const workDir = mkdtempSync(join(args.tmp ?? tmpdir(), `dirsync-bench-${rows}-`));
+  const parent = args.tmp ?? tmpdir();
+  mkdirSync(parent, { recursive: true }); // a --tmp folder that does not exist yet is made
+  const workDir = mkdtempSync(join(parent, `dirsync-bench-${rows}-`));
   log(`${rows} rows: working in ${workDir}`);
   const files = new Map<keyof typeof FILES, WriteResult>();
   let generateMs = 0;
