@@ -136,6 +136,22 @@ describe('ProjectionRunner with the directory', () => {
       expect(readModelChecksums(db)).toEqual(deferred);
     });
 
+    it('holds back waitFor callers until the deferred indexes are back, even for positions already applied', async () => {
+      await createUsers(0, 50);
+      const watcher = new IndexWatcher();
+      const deferring = runnerDeferringAfter40(watcher);
+      let waited: Promise<string[]> | undefined;
+      const apply = watcher.apply.bind(watcher);
+      watcher.apply = () => {
+        apply();
+        // A planner arriving mid-pass, for events the pass has long applied: it must not look users up without the indexes.
+        if (watcher.missingWhileApplying.size > 0) waited ??= deferring.waitFor(1).then(() => missingSecondaryIndexes(db));
+      };
+      await deferring.catchUp();
+      expect(waited).toBeDefined();
+      expect(await waited).toEqual([]);
+    });
+
     it('keeps the indexes for a few events into a large directory', async () => {
       const watcher = new IndexWatcher();
       const deferring = runnerDeferringAfter40(watcher);
