@@ -18,7 +18,7 @@ export function uuidV5(namespace: string, name: string): string {
 /** SHA-1 of the namespace's 16 bytes and the name, as RFC 9562 hashes for version 5. */
 function nameHash(namespace: string, name: string): Buffer {
   const namespaceBytes = namespace === DIRSYNC_ID_NAMESPACE ? DIRSYNC_NAMESPACE_BYTES : uuidBytes(namespace);
-  // The one-shot hash: planning makes two ids a row, and a Hash object per id cost more than the hashing.
+  // The one-shot hash: a Hash object per id cost more than hashing its few dozen bytes.
   return hash('sha1', Buffer.concat([namespaceBytes, Buffer.from(name, 'utf8')]), 'buffer').subarray(0, 16);
 }
 
