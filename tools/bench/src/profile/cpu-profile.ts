@@ -35,7 +35,7 @@ const CATEGORIES: { name: string; match: (fn: string, url: string) => boolean }[
   { name: 'projections (directory upserts, import_rows inserts)', match: (fn, url) => url.includes('/projections/src/lib/') && !url.includes('read-model.ts') },
   { name: 'log reads for projections/subscriptions (readAll, readPage)', match: (fn) => fn === 'readPage' || fn === 'readAll' || fn === 'toRecorded' },
   { name: 'plan blob / records blob NDJSON (JSON.stringify, readline, JSON.parse)', match: (fn, url) => url.includes('blob-store') || fn === 'readNdjson' || url.includes('node:readline') },
-  { name: 'loading: other (recordResults, applier)', match: (_fn, url) => url.includes('/loading/src/') },
+  { name: 'loading: other (row-result recorder, applier)', match: (_fn, url) => url.includes('/loading/src/') },
   { name: 'garbage collection', match: (fn) => fn === '(garbage collector)' },
   { name: 'idle (waiting on I/O or timers)', match: (fn) => fn === '(idle)' },
 ];

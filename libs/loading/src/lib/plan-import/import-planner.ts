@@ -86,7 +86,8 @@ const EVENT_SEQUENCES_PER_ROW = 8;
 
 /**
  * Phase one of an import: decides every row against the directory as it stands (the read model,
- * caught up by the caller) and writes the whole plan to a blob. Nothing is appended here.
+ * caught up by the caller) and writes the whole plan to a blob. No user event is appended here;
+ * each row's result goes to the caller's sink.
  */
 export class ImportPlanner {
   constructor(

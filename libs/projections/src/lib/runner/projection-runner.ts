@@ -22,13 +22,14 @@ const weightOf = (event: RecordedEvent): number => {
 };
 
 /**
- * A pass that has applied this many events (a full batch) and finds more, in a directory of at
- * most four users per event it applied, drops the directory's indexes for the rest and creates
- * them once when it ends. Their keys are random, so inserting users one by one rewrites pages all
- * over them: in a measurement of a million users on the benchmark's machine, inserting into the
- * four indexes row by row took about 55 s, creating them afterwards 7 s. Creating them costs in
- * proportion to the directory, at most four times what the pass has already applied. (The backlog
- * is judged by what the pass applied, not by positions: on KurrentDB those count bytes.)
+ * A pass that has applied this many events (a full batch of user events) and finds more, in a
+ * directory of at most four users per event it applied, drops the directory's indexes for the
+ * rest and creates them once when it ends. Their keys are random, so inserting users one by one
+ * rewrites pages all over them: in a measurement of a million users on the benchmark's machine,
+ * inserting into the four indexes row by row took about 55 s, creating them afterwards 7 s.
+ * Creating them costs in proportion to the directory, at most four times what the pass has
+ * already applied. (The backlog is judged by what the pass applied, not by positions: on
+ * KurrentDB those count bytes.)
  */
 const DEFER_INDEXES_AFTER_EVENTS = BATCH_WEIGHT;
 const DEFER_INDEXES_MAX_USERS_PER_EVENT = 4;
