@@ -24,12 +24,13 @@ describe('ImportPlanner and PlanApplier', () => {
   let planner: ImportPlanner;
   let applier: PlanApplier;
   let importCount = 0;
+  let db: ReturnType<typeof openReadModelDb>;
 
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), 'planner-'));
     store = new InMemoryEventStore();
     blobs = new BlobStore(join(dir, 'blobs'));
-    const db = openReadModelDb(':memory:');
+    db = openReadModelDb(':memory:');
     runner = new ProjectionRunner(store, db, [new DirectoryProjection(db), new ImportReportProjection(db), new CatalogProjection(db)]);
     planner = new ImportPlanner(new DirectoryReadModel(db), new CatalogReadModel(db), blobs);
     applier = new PlanApplier(store, blobs);
@@ -37,15 +38,19 @@ describe('ImportPlanner and PlanApplier', () => {
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
   /** Plans the records as one import and returns each row's result. */
-  async function plan(records: UserRecord[], options: Partial<ImportOptions> = {}, extra: { format?: 'csv' | 'xml'; rejectedKeys?: string[] } = {}) {
+  async function plan(
+    records: UserRecord[],
+    options: Partial<ImportOptions> = {},
+    extra: { format?: 'csv' | 'xml'; rejectedKeys?: string[]; importId?: string; planner?: ImportPlanner } = {},
+  ) {
     const writer = blobs.writer();
     for (const record of records) await writer.write(`${JSON.stringify(record)}\n`);
     const recordsRef = await writer.commit();
     await runner.catchUp();
     const results: RowResult[] = [];
-    const output = await planner.plan({
+    const output = await (extra.planner ?? planner).plan({
       // Import ids are UUIDs (version 7): the ids of the users and events it plans begin with them.
-      importId: `019aa6f2-3c41-7d2e-9b1a-${String(++importCount).padStart(12, '0')}`,
+      importId: extra.importId ?? `019aa6f2-3c41-7d2e-9b1a-${String(++importCount).padStart(12, '0')}`,
       options: { ...DEFAULT_IMPORT_OPTIONS, ...options },
       matchBy: 'identifier',
       recordsSha256: recordsRef.sha256,
@@ -147,4 +152,48 @@ describe('ImportPlanner and PlanApplier', () => {
     expect(output.counts).toMatchObject({ skipped: 1, disabled: 1, rejected: 1 });
     expect(results[1]).toMatchObject({ key: 'b', outcome: 'disabled', reasons: ['not present in the file ("disable missing")'] });
   });
+
+  it('matches a large file against the directory in one pass with the same results as one look-up per row', async () => {
+    const identifiers = Array.from({ length: 2_500 }, (_, i) => `user${i}`);
+    await applier.apply((await plan(identifiers.map((id, i) => row(i + 2, id, { email: `${id}@x.com`, title: 'Old' })))).output.plan.sha256);
+    // A deleted user shares user7's key: a look-up returns the live one first, so must the pass.
+    const deletedId = '019aa6f2-3c41-8d2e-9b1a-00000000dead';
+    await store.append(`user-${deletedId}`, [
+      { id: '019aa6f2-3c41-8d2e-9b1a-0000000000e1', type: 'UserCreated', data: { userId: deletedId, profile: { identifier: 'USER7' }, status: 'Active', securityRoles: [], genericProperties: {} } },
+      { id: '019aa6f2-3c41-8d2e-9b1a-0000000000e2', type: 'UserDeleted', data: { userId: deletedId } },
+    ]);
+    await runner.catchUp();
+    const records = [
+      row(2, 'USER1', { title: 'New' }), // matched, changed
+      row(3, 'user2'), // matched, unchanged
+      row(4, 'newcomer', { email: 'newcomer@x.com' }),
+      row(5, 'User1', { title: 'Again' }), // duplicate of row 3
+      row(6, 'user7', { title: 'Old' }),
+      row(8, 'user9', { title: 'Rejected before' }), // its key's first valid row, after a rejected one
+      ...identifiers.slice(10).map((id, i) => row(i + 10, id, { title: i % 3 === 0 ? 'New' : 'Old' })),
+    ];
+    const directory = new DirectoryReadModel(db);
+    const catalog = new CatalogReadModel(db);
+    const onePass = countBulkReads(directory);
+    const importId = '019aa6f2-3c41-7d2e-9b1a-0000000000ff';
+    const byLookUps = await plan(records, {}, { importId, rejectedKeys: ['USER9'], planner: new ImportPlanner(directory, catalog, blobs, 0) });
+    expect(onePass.calls).toBe(0);
+    const inOnePass = await plan(records, {}, { importId, rejectedKeys: ['USER9'], planner: new ImportPlanner(directory, catalog, blobs, 1_000) });
+    expect(onePass.calls).toBeGreaterThan(1);
+    expect(inOnePass.results).toEqual(byLookUps.results);
+    expect(inOnePass.output.counts).toEqual(byLookUps.output.counts);
+    expect(inOnePass.results.slice(0, 6).map((r) => r.outcome)).toEqual(['updated', 'skipped', 'created', 'rejected', 'skipped', 'updated']);
+    expect(inOnePass.results[4].userId).not.toBe(deletedId);
+  });
 });
+
+/** Counts the statements that read matched users in bulk. */
+function countBulkReads(directory: DirectoryReadModel): { calls: number } {
+  const counter = { calls: 0 };
+  const read = directory.findByHandles.bind(directory);
+  directory.findByHandles = (handles) => {
+    counter.calls += 1;
+    return read(handles);
+  };
+  return counter;
+}

@@ -22,6 +22,7 @@ import { deterministicId, sequentialId, type AppendRequest } from '@dirsync/even
 import { matchKey, type CatalogReadModel, type DirectoryReadModel } from '@dirsync/projections';
 import { readNdjson } from '@dirsync/blob-store';
 import { OffHeapStringMap } from '../off-heap-string-map';
+import { DirectoryMatches } from './directory-matches';
 import type { PlanAppends, PlanLine } from './plan-line';
 
 export interface PlanInput {
@@ -63,6 +64,7 @@ const definitionId = (d: CatalogDefinition): string => `${d.kind}:${catalogKey(d
  * the file (millions of strings), so kept off the JavaScript heap.
  */
 interface FileClaims {
+  /** Every key of the file with the first valid row that has it (0: only rejected rows have it). */
   keyRows: OffHeapStringMap;
   /**
    * Every e-mail of the file (for manager look-ups "after this file's creations"), with the row
@@ -72,8 +74,10 @@ interface FileClaims {
   usernameRows: OffHeapStringMap;
   /** Catalog entries this file defines (XML only), by kind and key. */
   defined: Set<string>;
-  /** The directory's user with this key; into an empty directory (a first import) no look-up is made. */
+  /** The directory's user with this key, or with this e-mail or username. */
   findUser: (field: MatchBy, value: string | undefined) => UserState | undefined;
+  /** The users the file's keys match, when matched in one pass (see MATCH_IN_ONE_PASS_UP_TO). */
+  matches?: DirectoryMatches;
 }
 
 const NOBODY = (): undefined => undefined;
@@ -85,6 +89,14 @@ const NOBODY = (): undefined => undefined;
 const EVENT_SEQUENCES_PER_ROW = 8;
 
 /**
+ * Directory users per valid row up to which the file's keys are matched in one pass over the
+ * directory (DirectoryMatches) rather than looked up row by row. Measured on a directory of a
+ * million users: the pass costs about 1.3 µs per directory user and saves about 6 µs per row
+ * (a look-up 9 µs, reading matched users a thousand at a time 3 µs).
+ */
+const MATCH_IN_ONE_PASS_UP_TO = 4;
+
+/**
  * Phase one of an import: decides every row against the directory as it stands (the read model,
  * caught up by the caller) and writes the whole plan to a blob. No user event is appended here;
  * each row's result goes to the caller's sink.
@@ -94,6 +106,11 @@ export class ImportPlanner {
     private readonly directory: DirectoryReadModel,
     private readonly catalog: CatalogReadModel,
     private readonly blobs: BlobStore,
+    /**
+     * Match the file's keys in one pass over the directory when it has at most this many users
+     * per valid row; a smaller file looks its keys up one by one. (MATCH_IN_ONE_PASS_UP_TO)
+     */
+    private readonly matchInOnePassUpTo = MATCH_IN_ONE_PASS_UP_TO,
   ) {}
 
   /**
@@ -129,31 +146,54 @@ export class ImportPlanner {
     return readNdjson<UserRecord>(this.blobs.openRead(input.recordsSha256));
   }
 
-  /** First pass: the e-mails the file brings, so a manager created later in the file still resolves. */
+  /**
+   * First pass: every key and e-mail the file brings, so duplicates are known by their first row
+   * and a manager created later in the file still resolves; then, when the file is large beside
+   * the directory, its keys are matched against the directory in one ordered pass.
+   */
   private async collectFileClaims(input: PlanInput): Promise<FileClaims> {
     const emailRows = new OffHeapStringMap({ expectedSize: input.validRows });
-    for await (const record of this.records(input)) {
-      const email = matchKey(record.profile.email);
-      if (email) emailRows.set(email, 0);
-    }
     const keyRows = new OffHeapStringMap({ expectedSize: input.validRows + input.rejectedKeys.length });
+    // Row 0 marks a key whose row transformation rejected: a valid row with that key is its first.
     for (const key of input.rejectedKeys) {
       const normalized = matchKey(this.withDomain(key, input));
       if (normalized) keyRows.set(normalized, 0);
     }
-    const findUser = this.directory.count() === 0 ? NOBODY : (field: MatchBy, value: string | undefined) => this.directory.findBy(field, value);
-    return { keyRows, emailRows, usernameRows: new OffHeapStringMap(), defined: new Set(), findUser };
+    let lastRow = 0;
+    for await (const record of this.records(input)) {
+      const email = matchKey(record.profile.email);
+      if (email) emailRows.set(email, 0);
+      const key = matchKey(record.profile[input.matchBy]) ?? '';
+      if (!keyRows.get(key)) keyRows.set(key, record.row);
+      lastRow = Math.max(lastRow, record.row);
+    }
+    const directorySize = this.directory.count();
+    const claims: FileClaims = {
+      keyRows, emailRows, usernameRows: new OffHeapStringMap(), defined: new Set(),
+      // Into an empty directory (a first import) no look-up is made.
+      findUser: directorySize === 0 ? NOBODY : (field, value) => this.directory.findBy(field, value),
+    };
+    if (directorySize > 0 && directorySize <= this.matchInOnePassUpTo * input.validRows) {
+      claims.matches = DirectoryMatches.match(this.directory, input.matchBy, keyRows, lastRow);
+    }
+    return claims;
+  }
+
+  /** The directory's user the row's key matches. */
+  private matchedUser(record: UserRecord, key: string | undefined, firstRow: number | undefined, input: PlanInput, claims: FileClaims): UserState | undefined {
+    if (!claims.matches || firstRow !== record.row) return claims.findUser(input.matchBy, key);
+    return claims.matches.userOf(record.row);
   }
 
   private planRow(original: UserRecord, input: PlanInput, claims: FileClaims): PlanLine {
     const { record, definitions } = this.checkCatalog(original, input, claims);
     const key = record.profile[input.matchBy];
     const normalizedKey = matchKey(key) ?? '';
-    const current = claims.findUser(input.matchBy, key);
-    const email = matchKey(record.profile.email);
+    // The first pass gave every key the first valid row that has it.
     const firstRow = claims.keyRows.get(normalizedKey);
-    // Row 0 marks a key whose row transformation rejected: that row was not a duplicate of this one.
-    const duplicateOfRow = firstRow === undefined || firstRow === 0 ? undefined : firstRow;
+    const duplicateOfRow = firstRow === undefined || firstRow === record.row ? undefined : firstRow;
+    const current = this.matchedUser(record, key, firstRow, input, claims);
+    const email = matchKey(record.profile.email);
     const newUserId = sequentialId(input.importId, record.row, 'user', record.row);
     const decision = decideRow(
       record,
@@ -169,7 +209,6 @@ export class ImportPlanner {
       input.options,
       { importId: input.importId },
     );
-    if (duplicateOfRow === undefined) claims.keyRows.set(normalizedKey, record.row);
     const applied = decision.outcome !== 'rejected' && decision.outcome !== 'skipped';
     if (applied) {
       if (email) claims.emailRows.set(email, record.row);

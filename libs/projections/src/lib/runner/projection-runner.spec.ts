@@ -43,6 +43,22 @@ describe('ProjectionRunner with the directory', () => {
     expect(directory.findBy('email', 'ADA@CORP.COM')?.id).toBe('u1');
   });
 
+  it('lists each key once with a handle to the user findBy returns, across page boundaries', async () => {
+    // "b" has a deleted user (created first, so the earlier row) and a live one; both pages of 2 split its run.
+    await appendUser(store, created('u1', 'B', 'old-b@corp.com'));
+    await appendUser(store, { type: 'UserDeleted', data: { userId: 'u1' } }, 0);
+    for (const [id, key] of [['u2', 'a'], ['u3', 'b'], ['u4', 'c'], ['u5', 'D']]) await appendUser(store, created(id, key, `${id}@corp.com`));
+    await runner.catchUp();
+    for (const pageSize of [1, 2, 3, 100]) {
+      const listed = [...directory.keyHandles('identifier', pageSize)];
+      expect(listed.map(([key]) => key)).toEqual(['a', 'b', 'c', 'd']);
+      const users = directory.findByHandles(listed.map(([, handle]) => handle));
+      expect(listed.map(([, handle]) => users.get(handle)?.id)).toEqual(listed.map(([key]) => directory.findBy('identifier', key)?.id));
+    }
+    expect(directory.findBy('identifier', 'b')?.id).toBe('u3');
+    expect(directory.findByHandles([])).toEqual(new Map());
+  });
+
   it('reads a user back by key exactly as its events fold it (absent fields stay absent)', async () => {
     const events: UserEvent[] = [
       {
