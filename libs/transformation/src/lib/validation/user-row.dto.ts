@@ -131,9 +131,10 @@ const email: Rule = (value) => isEmail(value, {});
 
 /**
  * A rule that remembers its verdicts for the last few thousand values: a file names the same
- * managers on many rows, and isEmail is the costliest check of a row.
+ * managers on many rows, and isEmail is the costliest check of a row. Full, it forgets them all
+ * and starts again, so its memory stays bounded whatever the file.
  */
-function remembered(rule: Rule, capacity = 4_096): Rule {
+export function remembered(rule: Rule, capacity = 4_096): Rule {
   let verdicts = new Map<unknown, boolean>();
   return (value) => {
     let verdict = verdicts.get(value);
