@@ -173,6 +173,15 @@ describe('evolveUser', () => {
     expect(state).toMatchObject({ id: 'u-1', title: 'CTO', status: 'Inactive', revision: 2, deleted: false });
   });
 
+  it('creates a state with exactly the fields its event gives, profile fields in their canonical order', () => {
+    // The profile arrives out of order, as parsed JSON may have it; absent fields stay absent (no undefined keys).
+    const created: UserEvent = {
+      type: 'UserCreated',
+      data: { userId: 'u-2', profile: { language: 'fr', identifier: 'eve@corp', title: undefined }, status: 'Draft', securityRoles: [], genericProperties: {} },
+    };
+    expect(Object.keys(evolveUser(undefined, created))).toEqual(['id', 'identifier', 'language', 'status', 'deleted', 'securityRoles', 'genericProperties', 'revision']);
+  });
+
   it('refuses an event before the user exists', () => {
     expect(() => evolveUser(undefined, { type: 'UserDeleted', data: { userId: 'x' } })).toThrow(/before UserCreated/);
   });
