@@ -44,7 +44,8 @@ describe('ProjectionRunner with the directory', () => {
   });
 
   it('lists each key once with a handle to the user findBy returns, across page boundaries', async () => {
-    // "b" has a deleted user (created first, so the earlier row) and a live one; both pages of 2 split its run.
+    // "b" has a live user and a deleted one, which the index puts second: pages of 1 and 2 end
+    // inside b's run (the rest is skipped), pages of 3 and 100 hold all of it (the repeat is dropped).
     await appendUser(store, created('u1', 'B', 'old-b@corp.com'));
     await appendUser(store, { type: 'UserDeleted', data: { userId: 'u1' } }, 0);
     for (const [id, key] of [['u2', 'a'], ['u3', 'b'], ['u4', 'c'], ['u5', 'D']]) await appendUser(store, created(id, key, `${id}@corp.com`));
