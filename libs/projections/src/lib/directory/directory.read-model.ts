@@ -1,5 +1,5 @@
 import type { MatchBy, UserState, UserStatus } from '@dirsync/domain';
-import { keysetPages, matchKey, type ReadModelDb } from '../read-model-db';
+import { directorySize, keysetPages, matchKey, type ReadModelDb } from '../read-model-db';
 import type { Statement } from 'better-sqlite3';
 import { rowToDirectoryUser, USER_STATE_COLUMNS, valuesToUser, type DirectoryUser, type UserRow } from './user-row';
 
@@ -155,7 +155,8 @@ export class DirectoryReadModel {
     return (this.db.prepare("SELECT count(*) AS n FROM users WHERE deleted = 0 AND status = 'Active'").get() as { n: number }).n;
   }
 
+  /** Users in the directory, deleted ones included. */
   count(): number {
-    return (this.db.prepare('SELECT count(*) AS n FROM users').get() as { n: number }).n;
+    return directorySize(this.db);
   }
 }
