@@ -1,4 +1,5 @@
 import type { UserState, UserStatus } from '@dirsync/domain';
+import { matchKey } from '../read-model-db';
 
 /** A `users` row as SQLite returns it. */
 export interface UserRow {
@@ -58,6 +59,54 @@ const STATE_COLUMNS = [
 
 /** STATE_COLUMNS for a SELECT list. */
 export const USER_STATE_COLUMNS = STATE_COLUMNS.join(', ');
+
+/** What a `users` row holds beside the state: the match keys, the listing order and the history. */
+export interface UserRowExtras {
+  /** The stream revision of the event that wrote the row. */
+  revision: number;
+  createdAt: string;
+  updatedAt: string;
+  lastImportId: string | null;
+}
+
+/** The columns `userToValues` fills, in its order: the state's, then the derived and historical ones. */
+export const USER_WRITE_COLUMNS = [
+  ...STATE_COLUMNS,
+  'identifier_key',
+  'email_key',
+  'username_key',
+  'sort_key',
+  'created_at',
+  'updated_at',
+  'last_import_id',
+] as const;
+
+/**
+ * A `users` row as positional values of USER_WRITE_COLUMNS: the projection writes one per user
+ * event, and binding an array costs the driver less than two dozen named parameters.
+ */
+export function userToValues(state: UserState, extras: UserRowExtras): unknown[] {
+  const values: unknown[] = [state.id];
+  for (const [field] of PROFILE_COLUMNS) values.push(state[field] ?? null);
+  const identifierKey = matchKey(state.identifier);
+  const emailKey = matchKey(state.email);
+  const usernameKey = matchKey(state.username);
+  values.push(
+    state.status,
+    state.deleted ? 1 : 0,
+    JSON.stringify(state.securityRoles),
+    JSON.stringify(state.genericProperties),
+    extras.revision,
+    identifierKey,
+    emailKey,
+    usernameKey,
+    identifierKey ?? emailKey ?? usernameKey ?? '',
+    extras.createdAt,
+    extras.updatedAt,
+    extras.lastImportId,
+  );
+  return values;
+}
 
 /**
  * A UserState from a raw (array) row of USER_STATE_COLUMNS: the planner looks up every row of a

@@ -30,8 +30,9 @@ export class ImportReportProjection implements Projection {
       WHERE id = @id`);
     this.startPlan = db.prepare(`UPDATE imports SET plan_number = @planNumber WHERE id = @importId AND plan_number < @planNumber`);
     this.dropOlderPlans = db.prepare(`DELETE FROM import_rows WHERE import_id = @importId AND plan_number BETWEEN 1 AND @planNumber - 1`);
+    // Positional: a report row is written for every row of every file, and an array binds faster than named parameters.
     this.insertRow = db.prepare(`INSERT INTO import_rows (import_id, row, key, email, user_id, outcome, reasons, warnings, changes, ord, plan_number)
-      VALUES (@importId, @row, @key, @email, @userId, @outcome, @reasons, @warnings, @changes, @ord, @planNumber)`);
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
   }
 
   apply(recorded: RecordedEvent): void {
@@ -116,19 +117,19 @@ export class ImportReportProjection implements Projection {
   }
 
   private addRow(importId: string, row: RowResult, planNumber: number): void {
-    this.insertRow.run({
+    this.insertRow.run(
       importId,
-      row: row.row ?? null,
-      key: row.key ?? null,
-      email: row.email ?? null,
-      userId: row.userId ?? null,
-      outcome: row.outcome,
-      reasons: JSON.stringify(row.reasons),
-      warnings: JSON.stringify(row.warnings),
-      changes: row.changes ? JSON.stringify(row.changes) : null,
-      ord: row.row ?? Number.MAX_SAFE_INTEGER,
+      row.row ?? null,
+      row.key ?? null,
+      row.email ?? null,
+      row.userId ?? null,
+      row.outcome,
+      JSON.stringify(row.reasons),
+      JSON.stringify(row.warnings),
+      row.changes ? JSON.stringify(row.changes) : null,
+      row.row ?? Number.MAX_SAFE_INTEGER,
       planNumber,
-    });
+    );
   }
 }
 

@@ -43,6 +43,33 @@ describe('ProjectionRunner with the directory', () => {
     expect(directory.findBy('email', 'ADA@CORP.COM')?.id).toBe('u1');
   });
 
+  it('writes every field of the state, the match keys, the listing key and the history columns', async () => {
+    const profile = {
+      identifier: ' Ada@Corp ', upn: 'ada@corp.com', email: 'Ada@Corp.com', username: 'ALovelace', personId: 'P1', firstName: 'Ada',
+      lastName: 'Lovelace', title: 'Analyst', department: 'R&D', alias: 'ada', language: 'en', managerEmail: 'cb@corp.com',
+      picture: 'a.png', minglePicture: 'm.png',
+    };
+    const first: UserEvent = {
+      type: 'UserCreated',
+      data: { userId: 'u1', profile, status: 'Active', securityRoles: ['admin'], genericProperties: { floor: '3' }, importId: 'i1', row: 2 },
+    };
+    await appendUser(store, first);
+    await appendUser(store, { type: 'UserUpdated', data: { userId: 'u1', changes: { title: { from: 'Analyst', to: 'CTO' } }, importId: 'i2', row: 5 } }, 0);
+    await appendUser(store, { type: 'UserDisabled', data: { userId: 'u1', reason: 'admin', previousStatus: 'Active' } }, 1);
+    await runner.catchUp();
+
+    const stream = [];
+    for await (const event of store.readStream('user-u1')) stream.push(event);
+    const [createdAt, updatedAt] = [stream[0].recordedAt, stream[2].recordedAt];
+    expect(directory.getById('u1')).toEqual({
+      id: 'u1', ...profile, title: 'CTO', status: 'Inactive', deleted: false, securityRoles: ['admin'], genericProperties: { floor: '3' },
+      createdAt, updatedAt, lastImportId: 'i2', // the disable came from no import: the last import stays
+    });
+    expect(db.prepare('SELECT identifier_key, email_key, username_key, sort_key, revision FROM users').get()).toEqual({
+      identifier_key: 'ada@corp', email_key: 'ada@corp.com', username_key: 'alovelace', sort_key: 'ada@corp', revision: 2,
+    });
+  });
+
   it('lists each key once with a handle to the user findBy returns, across page boundaries', async () => {
     // "b" has a live user and a deleted one, which the index puts second: pages of 1 and 2 end
     // inside b's run (the rest is skipped), pages of 3 and 100 hold all of it (the repeat is dropped).
