@@ -1,8 +1,12 @@
 import { evolveUser, USER_STREAM_PREFIX, type UserEvent, type UserState } from '@dirsync/domain';
 import type { RecordedEvent } from '@dirsync/event-store';
 import type { Projection } from '../runner/projection';
+import type { Statement } from 'better-sqlite3';
 import type { ReadModelDb } from '../read-model-db';
 import { rowToUser, USER_WRITE_COLUMNS, userToValues, type UserRow } from './user-row';
+
+/** Distinct column sets a projection keeps an UPDATE statement for; others take the full upsert. */
+const MAX_UPDATE_STATEMENTS = 64;
 
 /** The user directory: one row per user, the state folded from its `user-<id>` stream. */
 export class DirectoryProjection implements Projection {
@@ -10,6 +14,7 @@ export class DirectoryProjection implements Projection {
   readonly streamPrefixes = [USER_STREAM_PREFIX];
   private readonly selectUser;
   private readonly upsertUser;
+  private readonly updates = new Map<string, Statement>();
 
   constructor(private readonly db: ReadModelDb) {
     this.selectUser = db.prepare<[string], UserRow>('SELECT * FROM users WHERE id = ?');
@@ -31,10 +36,36 @@ export class DirectoryProjection implements Projection {
       updatedAt: event.recordedAt,
       lastImportId: userEvent.data.importId ?? row?.last_import_id ?? null,
     });
-    this.upsertUser.run(values);
+    if (!row || !this.updateChanged(row, values)) this.upsertUser.run(values);
   }
 
   reset(): void {
     this.db.exec('DELETE FROM users');
+  }
+
+  /**
+   * Writes only the columns whose values changed. SQLite rewrites the entry of every index on a
+   * column an UPDATE sets, even to the same value: setting all of them moved each user to new
+   * places in all four random-keyed indexes, about four times the cost of the change alone.
+   * Returns false when it has no statement for this set of columns (the caller upserts the row).
+   */
+  private updateChanged(row: UserRow, values: unknown[]): boolean {
+    const stored = row as unknown as Record<string, unknown>;
+    const changed = USER_WRITE_COLUMNS.flatMap((column, index) => (stored[column] === values[index] ? [] : [index]));
+    if (changed.length === 0) return true; // every event moves the revision: only a repeat changes nothing
+    const statement = this.updateStatement(changed);
+    if (!statement) return false;
+    statement.run(...changed.map((index) => values[index]), row.id);
+    return true;
+  }
+
+  private updateStatement(columns: number[]): Statement | undefined {
+    const key = columns.join(',');
+    let statement = this.updates.get(key);
+    if (!statement && this.updates.size < MAX_UPDATE_STATEMENTS) {
+      statement = this.db.prepare(`UPDATE users SET ${columns.map((index) => `${USER_WRITE_COLUMNS[index]} = ?`).join(', ')} WHERE id = ?`);
+      this.updates.set(key, statement);
+    }
+    return statement;
   }
 }

@@ -102,6 +102,32 @@ describe('ProjectionRunner with the directory', () => {
     expect(directory.findBy('identifier', 'A')).toEqual({ ...folded, revision: 1 });
   });
 
+  it('folds updates of any set of fields, the match keys included, beyond the update statements it keeps', async () => {
+    // Every user's update changes a different set of fields: 100 sets, more than the projection
+    // keeps UPDATE statements for (the rest are upserted whole).
+    const fields = ['identifier', 'email', 'username', 'title', 'department', 'alias', 'language'] as const;
+    const expected = new Map<string, UserState | undefined>();
+    for (let n = 1; n <= 100; n++) {
+      const userId = `u${n}`;
+      const events: UserEvent[] = [created(userId, `id${n}`, `u${n}@corp.com`)];
+      const changes = Object.fromEntries(
+        fields.filter((_, bit) => n & (1 << bit)).map((field) => [field, { from: undefined, to: `${field}-${n}` }]),
+      );
+      events.push({ type: 'UserUpdated', data: { userId, changes, importId: 'i2', row: n } });
+      if (n % 3 === 0) events.push({ type: 'UserDisabled', data: { userId, reason: 'admin', previousStatus: 'Active' } });
+      for (const [revision, event] of events.entries()) await appendUser(store, event, revision === 0 ? 'no-stream' : revision - 1);
+      expected.set(userId, events.reduce<UserState | undefined>(evolveUser, undefined));
+    }
+    await runner.catchUp();
+    for (const [userId, state] of expected) {
+      const key = state?.identifier ?? '';
+      expect(directory.findBy('identifier', key.toUpperCase())).toEqual(state);
+      expect(directory.findBy('email', state?.email)?.id).toBe(userId);
+    }
+    expect(directory.findBy('identifier', 'id1')).toBeUndefined(); // user 1 changed its identifier
+    expect(db.prepare('SELECT count(*) AS n FROM users WHERE sort_key <> identifier_key').get()).toEqual({ n: 0 });
+  });
+
   it('finds a live user before a deleted one with the same key', async () => {
     await appendUser(store, created('u0', 'same', 'old@corp.com'));
     await appendUser(store, { type: 'UserDeleted', data: { userId: 'u0', by: 'admin' } }, 0);
