@@ -45,6 +45,9 @@ export function openReadModelDb(file: string): ReadModelDb {
     DROP INDEX IF EXISTS users_identifier;
     DROP INDEX IF EXISTS users_email;
     DROP INDEX IF EXISTS users_username;
+    DROP INDEX IF EXISTS users_by_identifier;
+    DROP INDEX IF EXISTS users_by_email;
+    DROP INDEX IF EXISTS users_by_username;
     DROP INDEX IF EXISTS import_rows_by_import;
     CREATE TABLE IF NOT EXISTS imports (
       id TEXT PRIMARY KEY,
@@ -105,10 +108,12 @@ export function openReadModelDb(file: string): ReadModelDb {
  */
 const SECONDARY_INDEXES: Record<string, string> = {
   users_by_sort_key: 'users(sort_key, id)',
-  // Look-ups by key return live users before deleted ones: the index gives that order, no sort.
-  users_by_identifier: 'users(identifier_key, deleted, id)',
-  users_by_email: 'users(email_key, deleted, id)',
-  users_by_username: 'users(username_key, deleted, id)',
+  // Look-ups by key return live users before deleted ones, then the first projected (row id).
+  // Every index entry ends with the row id: these give that order with no sort and no id column,
+  // which would double their size.
+  users_by_identifier_key: 'users(identifier_key, deleted)',
+  users_by_email_key: 'users(email_key, deleted)',
+  users_by_username_key: 'users(username_key, deleted)',
   import_rows_by_ord: 'import_rows(import_id, ord, seq)',
 };
 

@@ -41,7 +41,7 @@ export class DirectoryReadModel {
   constructor(private readonly db: ReadModelDb) {
     this.byId = db.prepare<[string], UserRow>('SELECT * FROM users WHERE id = ?');
     const byKey = (field: MatchBy) =>
-      db.prepare<[string], unknown[]>(`SELECT ${USER_STATE_COLUMNS} FROM users WHERE ${KEY_COLUMNS[field]} = ? ORDER BY deleted, id LIMIT 1`).raw();
+      db.prepare<[string], unknown[]>(`SELECT ${USER_STATE_COLUMNS} FROM users WHERE ${KEY_COLUMNS[field]} = ? ORDER BY deleted, rowid LIMIT 1`).raw();
     this.byKey = { identifier: byKey('identifier'), email: byKey('email'), username: byKey('username') };
     this.byHandles = db.prepare<[string], unknown[]>(`SELECT rowid, ${USER_STATE_COLUMNS} FROM users WHERE rowid IN (SELECT value FROM json_each(?))`).raw();
   }
@@ -53,8 +53,8 @@ export class DirectoryReadModel {
    */
   *keyHandles(field: MatchBy, pageSize = KEY_PAGE): IterableIterator<[key: string, handle: number]> {
     const column = KEY_COLUMNS[field];
-    // The index's order (key, deleted, id) puts the user findBy returns first among equal keys.
-    const order = `ORDER BY ${column}, deleted, id LIMIT ${pageSize}`;
+    // The index's order (key, deleted, row id) puts the user findBy returns first among equal keys.
+    const order = `ORDER BY ${column}, deleted, rowid LIMIT ${pageSize}`;
     const first = this.db.prepare(`SELECT ${column}, rowid FROM users WHERE ${column} IS NOT NULL ${order}`).raw();
     const next = this.db.prepare(`SELECT ${column}, rowid FROM users WHERE ${column} > ? ${order}`).raw();
     type Row = [string, number];
@@ -79,7 +79,10 @@ export class DirectoryReadModel {
     return users;
   }
 
-  /** The user whose `field` equals `value`, compared case-insensitively; live users before deleted ones. */
+  /**
+   * The user whose `field` equals `value`, compared case-insensitively: live users before deleted
+   * ones, then the one projected first (the log's order, so a rebuild picks the same one).
+   */
   findBy(field: MatchBy, value: string | undefined): UserState | undefined {
     const key = matchKey(value);
     if (key === null) return undefined;

@@ -136,6 +136,17 @@ describe('ProjectionRunner with the directory', () => {
     expect(directory.findBy('identifier', 'same')?.id).toBe('u9');
   });
 
+  it('among users alike in key and deletion, finds the one projected first, before and after a rebuild', async () => {
+    await appendUser(store, created('u9', 'same', 'first@corp.com'));
+    await appendUser(store, created('u1', 'same', 'second@corp.com')); // the smaller id, projected later
+    await runner.catchUp();
+    expect(directory.findBy('identifier', 'same')?.id).toBe('u9');
+    const matched = directory.findByHandles([...directory.keyHandles('identifier')].map(([, handle]) => handle));
+    expect([...matched.values()].map((user) => user.id)).toEqual(['u9']);
+    await runner.rebuild();
+    expect(directory.findBy('identifier', 'same')?.id).toBe('u9');
+  });
+
   it('moves the checkpoint in the same transaction as the rows, and applies each event once', async () => {
     await appendUser(store, created('u1', 'a', 'a@corp.com'));
     await runner.catchUp();
@@ -168,7 +179,7 @@ describe('ProjectionRunner with the directory', () => {
     await runner.catchUp();
     await runner.rebuild();
     expect(indexes()).toEqual(before);
-    expect(before).toEqual(expect.arrayContaining(['users_by_identifier', 'users_by_email', 'users_by_username', 'import_rows_by_ord']));
+    expect(before).toEqual(expect.arrayContaining(['users_by_identifier_key', 'users_by_email_key', 'users_by_username_key', 'import_rows_by_ord']));
   });
 
   describe('with many events waiting', () => {
@@ -198,7 +209,7 @@ describe('ProjectionRunner with the directory', () => {
       const watcher = new IndexWatcher();
       await runnerDeferringAfter40(watcher).catchUp();
 
-      expect([...watcher.missingWhileApplying].sort()).toEqual(['users_by_email', 'users_by_identifier', 'users_by_sort_key', 'users_by_username']);
+      expect([...watcher.missingWhileApplying].sort()).toEqual(['users_by_email_key', 'users_by_identifier_key', 'users_by_sort_key', 'users_by_username_key']);
       expect(missingSecondaryIndexes(db)).toEqual([]);
       expect(directory.findBy('email', 'u42@corp.com')?.id).toBe('u42');
       const deferred = readModelChecksums(db);
