@@ -38,16 +38,20 @@ export interface SqliteEventStoreOptions {
   busyTimeoutMs?: number;
 }
 
-interface EventRow {
-  position: number;
-  id: string;
-  stream_id: string;
-  revision: number;
-  type: string;
-  data: string;
-  metadata: string | null;
-  recorded_at: string | null;
-}
+/**
+ * An events row as a raw array of COLUMNS: every read of the log builds one per event, and an array
+ * costs the driver about half of an object with named columns.
+ */
+type EventRow = [
+  position: number,
+  id: string,
+  streamId: string,
+  revision: number,
+  type: string,
+  data: string,
+  metadata: string | null,
+  recordedAt: string | null,
+];
 
 const SCHEMA = `
   CREATE TABLE IF NOT EXISTS events (
@@ -124,7 +128,7 @@ export class SqliteEventStore implements EventStore {
     );
     this.selectStreamPage = this.db.prepare<[string, number, number], EventRow>(
       `SELECT ${COLUMNS} FROM events WHERE stream_id = ? AND revision >= ? ORDER BY revision LIMIT ?`,
-    );
+    ).raw();
     this.selectHead = this.db.prepare<[], { head: number }>('SELECT coalesce(max(position), 0) AS head FROM events');
     this.selectCheckpoint = this.db.prepare<[string], { position: number }>('SELECT position FROM checkpoints WHERE name = ?');
     this.upsertCheckpoint = this.db.prepare<[string, number]>(
@@ -162,7 +166,7 @@ export class SqliteEventStore implements EventStore {
       for (const row of rows) yield toRecorded(row);
       if (rows.length < limit) return;
       remaining -= rows.length;
-      revision = rows[rows.length - 1].revision + 1;
+      revision = rows[rows.length - 1][3] + 1;
       await nextMacrotask(); // let timers and I/O run between pages of a long stream
     }
   }
@@ -173,7 +177,7 @@ export class SqliteEventStore implements EventStore {
     let statement = this.logQueries.get(key);
     if (!statement) {
       const types = Array.from({ length: typeCount }, () => '?').join(', ');
-      statement = this.db.prepare(`SELECT ${COLUMNS} FROM events WHERE stream_id = ? AND revision >= ? AND type IN (${types}) ORDER BY revision LIMIT ?`);
+      statement = this.db.prepare(`SELECT ${COLUMNS} FROM events WHERE stream_id = ? AND revision >= ? AND type IN (${types}) ORDER BY revision LIMIT ?`).raw();
       this.logQueries.set(key, statement);
     }
     return statement as Database.Statement<unknown[], EventRow>;
@@ -327,7 +331,7 @@ export class SqliteEventStore implements EventStore {
         conditions.push(`type IN (${Array.from({ length: typeCount }, (_, i) => `@t${i}`).join(', ')})`);
       }
       statement = this.query(() =>
-        this.db.prepare(`SELECT ${COLUMNS} FROM events WHERE ${conditions.join(' AND ')} ORDER BY position LIMIT @limit`),
+        this.db.prepare(`SELECT ${COLUMNS} FROM events WHERE ${conditions.join(' AND ')} ORDER BY position LIMIT @limit`).raw(),
       );
       this.logQueries.set(key, statement);
     }
@@ -363,15 +367,15 @@ function isTaken(error: unknown, columns: string): boolean {
   return code === 'SQLITE_CONSTRAINT_UNIQUE' && typeof message === 'string' && message.endsWith(columns);
 }
 
-function toRecorded(row: EventRow): RecordedEvent {
+function toRecorded([position, id, streamId, revision, type, data, metadata, recordedAt]: EventRow): RecordedEvent {
   return {
-    id: row.id,
-    type: row.type,
-    streamId: row.stream_id,
-    revision: row.revision,
-    position: row.position,
-    data: JSON.parse(row.data),
-    metadata: row.metadata === null ? {} : JSON.parse(row.metadata),
-    recordedAt: row.recorded_at ?? '',
+    id,
+    type,
+    streamId,
+    revision,
+    position,
+    data: JSON.parse(data),
+    metadata: metadata === null ? {} : JSON.parse(metadata),
+    recordedAt: recordedAt ?? '',
   };
 }
