@@ -155,6 +155,19 @@ describe('ProjectionRunner with the directory', () => {
     expect(runner.position()).toBe(await store.headPosition());
   });
 
+  it('reads the log once a pass, however many batches it applies, and applies every event once', async () => {
+    for (let i = 0; i < 25; i++) await appendUser(store, created(`u${i}`, `id${i}`, `u${i}@corp.com`));
+    const applied: number[] = [];
+    const counter: Projection = { name: 'counter', streamPrefixes: ['user-'], apply: (event) => void applied.push(event.position), reset: () => undefined };
+    const reads = jest.spyOn(store, 'readAll');
+    const batchesOfTen = new ProjectionRunner(store, db, [new DirectoryProjection(db), counter], { batchWeight: 10 });
+    await batchesOfTen.catchUp();
+    expect(reads).toHaveBeenCalledTimes(1);
+    expect(applied).toEqual([...Array(25).keys()].map((i) => i + 1));
+    expect(directory.count()).toBe(25);
+    expect(batchesOfTen.position()).toBe(await store.headPosition());
+  });
+
   it('reaches the head even when the last events belong to streams it does not read', async () => {
     await appendUser(store, created('u1', 'a', 'a@corp.com'));
     await store.append('source-1', [{ id: 'src-1', type: 'SourceConfigured', data: {} }]);
