@@ -192,11 +192,13 @@ export class SqliteEventStore implements EventStore {
     let remaining = options.maxCount ?? Infinity;
     while (remaining > 0) {
       const limit = Math.min(this.pageSize, remaining);
-      const page = this.readPage(position, options.filter, limit);
-      for (const event of page) yield event;
-      if (page.length < limit) return;
-      remaining -= page.length;
-      position = page[page.length - 1].position;
+      // Decoded one by one as yielded: a reader that stops mid-page, or holds a batch while it
+      // works, never pays for (or keeps) the decoded rest of the page.
+      const rows = this.readRows(position, options.filter, limit);
+      for (const row of rows) yield toRecorded(row);
+      if (rows.length < limit) return;
+      remaining -= rows.length;
+      position = rows[rows.length - 1][0];
       await nextMacrotask(); // let timers and I/O run between pages of a long log
     }
   }
@@ -309,12 +311,16 @@ export class SqliteEventStore implements EventStore {
   }
 
   private readPage(position: number, filter: LogFilter | undefined, limit: number): RecordedEvent[] {
+    return this.readRows(position, filter, limit).map(toRecorded);
+  }
+
+  private readRows(position: number, filter: LogFilter | undefined, limit: number): EventRow[] {
     const { streamPrefixes, eventTypes } = normalizeFilter(filter);
     const params: Record<string, string | number> = { position, limit };
     streamPrefixes.forEach((prefix, index) => (params[`p${index}`] = prefix));
     eventTypes.forEach((type, index) => (params[`t${index}`] = type));
     const statement = this.logQuery(streamPrefixes.length, eventTypes.length);
-    return this.query(() => statement.all(params) as EventRow[]).map(toRecorded);
+    return this.query(() => statement.all(params) as EventRow[]);
   }
 
   private logQuery(prefixCount: number, typeCount: number): Database.Statement {
