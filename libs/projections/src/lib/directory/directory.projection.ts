@@ -1,7 +1,7 @@
+import type { Statement } from 'better-sqlite3';
 import { evolveUser, USER_STREAM_PREFIX, type UserEvent, type UserState } from '@dirsync/domain';
 import type { RecordedEvent } from '@dirsync/event-store';
 import type { Projection } from '../runner/projection';
-import type { Statement } from 'better-sqlite3';
 import type { ReadModelDb } from '../read-model-db';
 import { rowToUser, USER_WRITE_COLUMNS, userToValues, type UserRow } from './user-row';
 
