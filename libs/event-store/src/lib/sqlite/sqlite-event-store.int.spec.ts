@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { DuplicateEventIdError, EventStoreUnavailableError, PartialDuplicateAppendError, WrongExpectedRevisionError } from '../errors';
 import { eventStoreContract } from '../event-store.contract';
 import type { EventStore, NewEvent, RecordedEvent } from '../event-store.port';
+import { PAGE_TEXT_BYTES } from './page-size';
 import { SqliteEventStore, type SqliteEventStoreOptions } from './sqlite-event-store';
 
 function tempDir(): string {
@@ -158,6 +159,25 @@ describe('SqliteEventStore', () => {
     let count = 0;
     for await (const _ of store.readAll({ filter: { streamPrefixes: ['user-39'] } })) count++;
     expect(count).toBe(111 * 5); // user-39 and user-3900 … user-3999
+  });
+
+  it('reads a log of large events whole and in order, in pages that hold about PAGE_TEXT_BYTES of them', async () => {
+    const store = new SqliteEventStore(file, { pollIntervalMs: 20, pageSize: 8 });
+    opened.push(store);
+    const text = 'x'.repeat(1024 * 1024); // a little over 1 MiB of JSON an event: three to a page
+    await store.append('big', Array.from({ length: 10 }, (_, index) => event(`big-${index}`, { index, text })));
+    await store.append('small', Array.from({ length: 10 }, (_, index) => event(`small-${index}`, { index })));
+    const pageLimits = jest.spyOn(store as unknown as { readRows(p: number, f: unknown, limit: number): unknown[] }, 'readRows');
+
+    const read = await readAll(store);
+
+    expect(read.map((e) => e.id)).toEqual([...Array(10).keys()].map((i) => `big-${i}`).concat([...Array(10).keys()].map((i) => `small-${i}`)));
+    expect(read[9].data).toEqual({ index: 9, text });
+    const limits = pageLimits.mock.calls.map(([, , limit]) => limit);
+    expect(limits[0]).toBe(8); // the first page does not know the events' size yet
+    expect(limits[1]).toBe(Math.floor(PAGE_TEXT_BYTES / JSON.stringify({ index: 0, text }).length));
+    expect(limits[1]).toBe(3);
+    expect(limits.at(-1)).toBe(8); // back to full pages among the small events
   });
 
   it('reports use after close as EventStoreUnavailableError', async () => {

@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { setImmediate as nextMacrotask } from 'node:timers/promises';
+import { nextPageSize } from './page-size';
 import Database from 'better-sqlite3';
 import { EventStoreUnavailableError } from '../errors';
 import {
@@ -190,8 +191,9 @@ export class SqliteEventStore implements EventStore {
   async *readAll(options: ReadAllOptions = {}): AsyncIterable<RecordedEvent> {
     let position = options.fromPosition ?? START;
     let remaining = options.maxCount ?? Infinity;
+    let pageSize = this.pageSize;
     while (remaining > 0) {
-      const limit = Math.min(this.pageSize, remaining);
+      const limit = Math.min(pageSize, remaining);
       // Decoded one by one as yielded: a reader that stops mid-page, or holds a batch while it
       // works, never pays for (or keeps) the decoded rest of the page.
       const rows = this.readRows(position, options.filter, limit);
@@ -199,6 +201,7 @@ export class SqliteEventStore implements EventStore {
       if (rows.length < limit) return;
       remaining -= rows.length;
       position = rows[rows.length - 1][0];
+      pageSize = nextPageSize(rows.reduce((bytes, row) => bytes + row[5].length, 0), rows.length, this.pageSize);
       await nextMacrotask(); // let timers and I/O run between pages of a long log
     }
   }
