@@ -1,7 +1,7 @@
 /**
  * The JSON a page of the log aims to hold. A reader keeps the rest of a page while it works on
- * what it took (a projection batch): 500 row-result events of 100 rows are 35 MB of text at a
- * million rows, 500 user events a quarter of a megabyte.
+ * what it took (a projection batch): 500 row-result events, each of 100 created users, are about
+ * 35 MB of text; 500 user events a quarter of a megabyte.
  */
 export const PAGE_TEXT_BYTES = 4 * 1024 * 1024;
 
