@@ -4,14 +4,25 @@
  *
  * It uses Jest's globals, so it only runs inside Jest. It asserts what KurrentDB can also honour:
  * positions only grow (not that they start at 1), and an idempotent retry uses the original
- * expected revision.
+ * expected revision. What only some adapters promise (dense positions, ids known log-wide, atomic
+ * batches) is checked for the adapters that declare it (EventStoreCapabilities).
  */
-import { PartialDuplicateAppendError, WrongExpectedRevisionError } from './errors';
+import { DuplicateEventIdError, PartialDuplicateAppendError, WrongExpectedRevisionError } from './errors';
 import { START, type EventStore, type NewEvent, type RecordedEvent, type Subscription } from './event-store.port';
 
 export interface EventStoreUnderTest {
   store: EventStore;
   cleanup?: () => Promise<void>;
+}
+
+/** What some adapters promise beyond the port: the suite checks each promise an adapter declares. */
+export interface EventStoreCapabilities {
+  /** Positions are 1, 2, 3… across the log (KurrentDB's are byte offsets). */
+  densePositions?: boolean;
+  /** Every id of the log is known: a stored id is a retry in its stream, and refused in another. */
+  knowsEveryId?: boolean;
+  /** appendBatch writes all of its requests or none. */
+  atomicBatches?: boolean;
 }
 
 let idSequence = 0;
@@ -55,7 +66,7 @@ async function expectConflict(
   expect(error).toMatchObject(expected);
 }
 
-export function eventStoreContract(name: string, create: () => Promise<EventStoreUnderTest>): void {
+export function eventStoreContract(name: string, create: () => Promise<EventStoreUnderTest>, capabilities: EventStoreCapabilities = {}): void {
   describe(`${name} (event store contract)`, () => {
     let store: EventStore;
     let cleanup: (() => Promise<void>) | undefined;
@@ -228,6 +239,54 @@ export function eventStoreContract(name: string, create: () => Promise<EventStor
         );
       });
     });
+
+    if (capabilities.densePositions) {
+      it('numbers positions 1, 2, 3… across streams', async () => {
+        await store.append('a', newEvents(2));
+        await store.append('b', newEvents(1));
+
+        expect((await collect(store.readAll())).map((event) => event.position)).toEqual([1, 2, 3]);
+      });
+    }
+
+    if (capabilities.knowsEveryId) {
+      describe('ids known log-wide', () => {
+        it('treats a re-append of stored ids as a retry whatever the expected revision', async () => {
+          const [first, second] = newEvents(2);
+          const original = await store.append('a', [first]);
+          await store.append('a', [second]);
+          const head = await store.headPosition();
+
+          expect(await store.append('a', [first], 'no-stream')).toEqual(original);
+          expect(await store.headPosition()).toBe(head);
+        });
+
+        it('rejects an id already stored in another stream', async () => {
+          const [stored] = newEvents(1);
+          await store.append('a', [stored]);
+
+          await expect(store.append('b', [stored])).rejects.toThrow(DuplicateEventIdError);
+          expect(await store.streamRevision('b')).toBeUndefined();
+        });
+      });
+    }
+
+    if (capabilities.atomicBatches) {
+      it('writes nothing of a batch when a later request conflicts', async () => {
+        const [stored, first, conflicting] = newEvents(3);
+        await store.append('b', [stored]);
+
+        await expect(
+          store.appendBatch([
+            { streamId: 'a', events: [first] },
+            { streamId: 'b', events: [conflicting], expectedRevision: 'no-stream' },
+          ]),
+        ).rejects.toThrow(WrongExpectedRevisionError);
+
+        expect((await collect(store.readAll())).map((event) => event.id)).toEqual([stored.id]);
+        expect(await store.streamRevision('a')).toBeUndefined();
+      });
+    }
 
     describe('readStream', () => {
       it('reads from a revision, at most maxCount events', async () => {
