@@ -25,7 +25,7 @@ export async function fetchFile(endpoint: FtpEndpoint, dir: string, name: string
   try {
     signal?.throwIfAborted();
     const before = await describeRemote(client, endpoint.remotePath);
-    await client.downloadTo(partial, endpoint.remotePath);
+    await failedIfClosed(client, client.downloadTo(partial, endpoint.remotePath));
     const after = await describeRemote(client, endpoint.remotePath);
     if (before.size !== after.size || before.modifiedAt !== after.modifiedAt) {
       await rm(partial, { force: true });
@@ -51,6 +51,31 @@ export async function fetchFile(endpoint: FtpEndpoint, dir: string, name: string
     signal?.removeEventListener('abort', abort);
     client.close();
   }
+}
+
+/** How long a closed client's transfer may take to report its own error before it counts as failed. */
+const CLOSED_TRANSFER_GRACE_MS = 1_000;
+
+/**
+ * The transfer, failed soon after its client has closed. basic-ftp 6.2.3 can leave a download
+ * pending for ever when the data connection is gone before the transfer starts (a server that
+ * dies at that moment): the client closes itself, but the task never settles, and the run would
+ * hold its source's lock for good. Seen under CPU load in the suite's "server stops mid-transfer"
+ * test. The client removes its sockets' listeners as it closes, so its state is polled. The
+ * abandoned task keeps its local file descriptor.
+ */
+export function failedIfClosed<T>(client: Pick<Client, 'closed'>, transfer: Promise<T>): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    let closedAt: number | undefined;
+    const watch = setInterval(() => {
+      if (!client.closed) return;
+      closedAt ??= Date.now();
+      if (Date.now() - closedAt < CLOSED_TRANSFER_GRACE_MS) return;
+      clearInterval(watch);
+      reject(new Error('the connection closed during the transfer'));
+    }, 100);
+    transfer.then(resolve, reject).finally(() => clearInterval(watch));
+  });
 }
 
 async function describeRemote(client: Client, remotePath: string): Promise<{ size: number; modifiedAt: string | null }> {
