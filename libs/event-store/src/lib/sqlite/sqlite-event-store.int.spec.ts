@@ -1,4 +1,5 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import Database from 'better-sqlite3';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuplicateEventIdError, EventStoreUnavailableError, PartialDuplicateAppendError } from '../errors';
@@ -142,6 +143,30 @@ describe('SqliteEventStore', () => {
     expect(limits.at(-1)).toBe(8); // back to full pages among the small events
   });
 
+  it('creates a new file with 16 KiB pages', async () => {
+    const store = open();
+    await store.append('a', [event('1')]);
+    await store.close();
+
+    expect(pageSizeOf(file)).toBe(16_384);
+  });
+
+  it('opens a file made with 4 KiB pages as it is, and keeps working with it', async () => {
+    mkdirSync(join(dir, 'nested'));
+    const older = new Database(file);
+    older.pragma('page_size = 4096');
+    older.pragma('journal_mode = WAL');
+    older.close();
+    const store = open();
+
+    await store.append('a', [event('1', { n: 1 })]);
+    await store.append('a', [event('2', { n: 2 })], 0);
+
+    expect((await readAll(store)).map((e) => e.data)).toEqual([{ n: 1 }, { n: 2 }]);
+    await store.close();
+    expect(pageSizeOf(file)).toBe(4096);
+  });
+
   it('reports use after close as EventStoreUnavailableError', async () => {
     const store = open();
     await store.close();
@@ -149,6 +174,15 @@ describe('SqliteEventStore', () => {
     await expect(store.headPosition()).rejects.toThrow(EventStoreUnavailableError);
   });
 });
+
+function pageSizeOf(file: string): number {
+  const db = new Database(file, { readonly: true });
+  try {
+    return db.pragma('page_size', { simple: true }) as number;
+  } finally {
+    db.close();
+  }
+}
 
 async function waitFor(condition: () => boolean, timeoutMs = 5000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
