@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { Readable } from 'node:stream';
@@ -97,6 +97,20 @@ describe('BlobStore', () => {
     expect((await awaited.commit()).sha256).toBe(expected);
     expect((await careless.commit()).sha256).toBe(expected);
     expect(readFileSync(store.path(expected), 'utf8')).toBe(lines.join(''));
+  });
+
+  it('writes a full batch while the caller gathers the next, and holds the caller back while the batch before is written', async () => {
+    const batch = Buffer.alloc(256 * 1024, 'a'); // FLUSH_BYTES: each write below fills a batch
+    const bytesInTmp = () => filesUnder(join(dir, 'blobs', 'tmp')).reduce((n, name) => n + statSync(join(dir, 'blobs', 'tmp', name)).size, 0);
+    const writer = store.writer();
+
+    await writer.write(batch);
+    expect(bytesInTmp()).toBe(0); // returned at once: its batch is still on its way to the file
+    await writer.write(batch);
+    expect(bytesInTmp()).toBe(batch.length); // returned only once the first batch was written
+    const ref = await writer.commit();
+
+    expect(ref).toEqual({ sha256: sha256(Buffer.concat([batch, batch])), size: 2 * batch.length });
   });
 
   it('stores empty content', async () => {
