@@ -7,26 +7,28 @@ import { openReadModelDb } from './read-model-db';
 describe('openReadModelDb', () => {
   let dir: string;
   let file: string;
+  let db: Database.Database | undefined;
 
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), 'read-models-'));
     file = join(dir, 'readmodels.sqlite');
   });
 
-  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+  afterEach(() => {
+    db?.close();
+    db = undefined;
+    rmSync(dir, { recursive: true, force: true });
+  });
 
-  const pageSizeOf = (db: Database.Database) => db.pragma('page_size', { simple: true });
-  const tables = (db: Database.Database) =>
-    (db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name IN ('users', 'imports', 'import_rows') ORDER BY name`).all() as { name: string }[]).map((t) => t.name);
+  const pageSizeOf = (opened: Database.Database) => opened.pragma('page_size', { simple: true });
+  const tables = (opened: Database.Database) =>
+    (opened.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name IN ('users', 'imports', 'import_rows') ORDER BY name`).all() as { name: string }[]).map((t) => t.name);
 
   it('creates a new file with 16 KiB pages', () => {
-    const db = openReadModelDb(file);
-    try {
-      expect(pageSizeOf(db)).toBe(16_384);
-      expect(tables(db)).toEqual(['import_rows', 'imports', 'users']);
-    } finally {
-      db.close();
-    }
+    db = openReadModelDb(file);
+
+    expect(pageSizeOf(db)).toBe(16_384);
+    expect(tables(db)).toEqual(['import_rows', 'imports', 'users']);
   });
 
   it('opens a file made with 4 KiB pages as it is and adds the schema to it', () => {
@@ -35,12 +37,9 @@ describe('openReadModelDb', () => {
     older.exec('CREATE TABLE kept (n INTEGER)');
     older.close();
 
-    const db = openReadModelDb(file);
-    try {
-      expect(pageSizeOf(db)).toBe(4096);
-      expect(tables(db)).toEqual(['import_rows', 'imports', 'users']);
-    } finally {
-      db.close();
-    }
+    db = openReadModelDb(file);
+
+    expect(pageSizeOf(db)).toBe(4096);
+    expect(tables(db)).toEqual(['import_rows', 'imports', 'users']);
   });
 });

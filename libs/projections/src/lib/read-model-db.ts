@@ -1,27 +1,14 @@
-import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import type Database from 'better-sqlite3';
+import { openSqliteFile } from '@dirsync/event-store';
 
 export type ReadModelDb = Database.Database;
-
-/** SQLite's page size for a new read-model file (SQLite's default is 4 KiB). */
-const READ_MODEL_PAGE_BYTES = 16_384;
 
 /**
  * The read models live in their own SQLite file, apart from the log: they are disposable and
  * rebuilt from events, whichever event store holds the log.
  */
 export function openReadModelDb(file: string): ReadModelDb {
-  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
-  const db = new Database(file);
-  // Only a new file takes it (an existing one keeps its own): fewer, larger pages to write for
-  // the report's rows and the directory's indexes, as in the event store's file.
-  db.pragma(`page_size = ${READ_MODEL_PAGE_BYTES}`);
-  db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = NORMAL');
-  db.pragma('busy_timeout = 5000');
-  // 64 MiB of page cache: the directory's indexes outgrow SQLite's 2 MiB default at a few hundred thousand users.
-  db.pragma('cache_size = -65536');
+  const db = openSqliteFile(file);
   db.exec(`
     CREATE TABLE IF NOT EXISTS projection_checkpoints (
       name TEXT PRIMARY KEY,
