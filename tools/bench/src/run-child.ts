@@ -3,8 +3,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ScenarioMeasurement, ScenarioSpec } from './scenarios/types';
 
-const REGISTER = join(__dirname, '..', '..', 'runtime', 'register.js');
-const CHILD = join(__dirname, 'child.ts');
+// The bench runs compiled (tools/runtime/run.js), so the child is the compiled file beside this one.
+const CHILD = join(__dirname, 'child.js');
 
 export interface ChildOptions {
   /** Write a V8 CPU profile of the child into this directory. */
@@ -13,13 +13,13 @@ export interface ChildOptions {
   timeoutMs?: number;
 }
 
-/** Runs one scenario in a fresh Node process (same runtime as `npm run etl`) and returns what it measured. */
+/** Runs one scenario in a fresh Node process (compiled, as `npm run etl` runs) and returns what it measured. */
 export function runScenarioInChild(spec: ScenarioSpec, options: ChildOptions = {}): Promise<ScenarioMeasurement> {
   const profiling = options.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`] : [];
   return new Promise((resolve, reject) => {
     // The child's stdout goes to our stderr: our stdout carries only the table.
     const child = fork(CHILD, [JSON.stringify(spec)], {
-      execArgv: ['-r', REGISTER, ...profiling],
+      execArgv: ['--enable-source-maps', ...profiling],
       stdio: ['ignore', 2, 2, 'ipc'],
     });
     // Sampled from outside too: a child that is killed or dies still tells how much memory it took.

@@ -105,7 +105,7 @@ describe('etl CLI on the embedded store', () => {
   });
 
   it('as a real process, prints only the JSON summary on stdout', () => {
-    const run = spawnSync(process.execPath, ['-r', join(repoRoot, 'tools/runtime/register.js'), join(repoRoot, 'apps/cli/src/main.ts'), 'import', sample, '--json'], {
+    const run = spawnSync(process.execPath, [join(repoRoot, 'tools/runtime/run.js'), join(repoRoot, 'apps/cli/src/main.ts'), 'import', sample, '--json'], {
       cwd: repoRoot,
       env: { ...process.env, ETL_DATA_DIR: h.dataDir },
       encoding: 'utf8',
@@ -117,7 +117,7 @@ describe('etl CLI on the embedded store', () => {
   it('as a real process, stops quietly when the reader of its output goes away (etl users | head)', async () => {
     const ids = Array.from({ length: 3_000 }, (_, i) => `user${i}`);
     await importJson(h.file('many.csv', `UserIdentifier,UPN\n${ids.map((id) => `${id},${id}`).join('\n')}\n`));
-    const etlCommand = [process.execPath, '-r', join(repoRoot, 'tools/runtime/register.js'), join(repoRoot, 'apps/cli/src/main.ts'), 'users']
+    const etlCommand = [process.execPath, join(repoRoot, 'tools/runtime/run.js'), join(repoRoot, 'apps/cli/src/main.ts'), 'users']
       .map((part) => `'${part}'`)
       .join(' ');
     // `head` reads one line and exits; etl's later writes then meet a closed pipe.

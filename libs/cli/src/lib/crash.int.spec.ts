@@ -26,7 +26,7 @@ describe('kill -9 during an import, then resume', () => {
 
   /** Starts `etl import` as a real process and kills it with SIGKILL after `delayMs` (if it is still running). */
   async function importKilledAfter(file: string, dataDir: string, delayMs: number): Promise<boolean> {
-    const child = spawn(process.execPath, ['-r', join(repoRoot, 'tools/runtime/register.js'), join(repoRoot, 'apps/cli/src/main.ts'), 'import', file, '--json'], {
+    const child = spawn(process.execPath, [join(repoRoot, 'tools/runtime/run.js'), join(repoRoot, 'apps/cli/src/main.ts'), 'import', file, '--json'], {
       cwd: repoRoot,
       env: { ...process.env, ETL_DATA_DIR: dataDir },
       stdio: 'ignore',

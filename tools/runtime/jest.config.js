@@ -1,0 +1,4 @@
+module.exports = {
+  displayName: 'runtime',
+  preset: '../../jest.preset.js',
+};
