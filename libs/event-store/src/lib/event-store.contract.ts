@@ -398,6 +398,25 @@ export function eventStoreContract(name: string, create: () => Promise<EventStor
 
         expect(await store.headPosition()).toBe(last?.position);
       });
+
+      it('with a filter, is the last event it keeps after fromPosition, or fromPosition when there is none', async () => {
+        await store.append('user-1', newEvents(2));
+        await store.append('catalog', newEvents(1, 'Defined'));
+        await store.append('import-1', newEvents(3));
+        const log = await collect(store.readAll());
+        const [lastUser, catalog, head] = [log[1].position, log[2].position, log[5].position];
+        const users = { streamPrefixes: ['user-'] };
+
+        expect(await store.headPosition({ filter: users })).toBe(lastUser);
+        expect(await store.headPosition({ filter: { streamPrefixes: ['user-', 'catalog'] } })).toBe(catalog);
+        expect(await store.headPosition({ filter: { eventTypes: ['Defined'] } })).toBe(catalog);
+        expect(await store.headPosition({ filter: users, fromPosition: log[0].position })).toBe(lastUser);
+        // Nothing it keeps after fromPosition: the answer is fromPosition itself.
+        expect(await store.headPosition({ filter: users, fromPosition: lastUser })).toBe(lastUser);
+        expect(await store.headPosition({ filter: users, fromPosition: catalog })).toBe(catalog);
+        expect(await store.headPosition({ filter: { streamPrefixes: ['source-'] } })).toBe(START);
+        expect(await store.headPosition({ fromPosition: log[0].position })).toBe(head);
+      });
     });
 
     describe('subscribe', () => {

@@ -85,6 +85,13 @@ export interface ReadAllOptions {
   maxCount?: number;
 }
 
+export interface HeadPositionOptions {
+  /** Only events this filter keeps count. */
+  filter?: LogFilter;
+  /** Look only after this position, which is the answer when no event after it counts. Default START. */
+  fromPosition?: number;
+}
+
 export interface SubscribeOptions {
   /** Exclusive start position. Default START. */
   fromPosition?: number;
@@ -134,8 +141,12 @@ export interface EventStore {
   /** Events of the whole log in position order, after `fromPosition`, filtered. */
   readAll(options?: ReadAllOptions): AsyncIterable<RecordedEvent>;
 
-  /** Position of the last event in the log (START when empty). */
-  headPosition(): Promise<number>;
+  /**
+   * Position of the last event in the log (START when empty). With options: of the last event the
+   * filter keeps after `fromPosition`, or `fromPosition` when there is none. A store that can
+   * filter without decoding (SQLite, KurrentDB reading backwards) answers without reading events.
+   */
+  headPosition(options?: HeadPositionOptions): Promise<number>;
 
   /**
    * Catch-up subscription to the whole log: delivers stored events after `fromPosition`, then new

@@ -154,12 +154,8 @@ export class LoadingService {
    * import's transformation. Unlike the log's head it does not move when this import's own row
    * results are appended, so a plan made again after a crash records the same position.
    */
-  private async directoryPosition(transformedAt: number): Promise<number> {
-    let position = transformedAt;
-    for await (const event of this.store.readAll({ fromPosition: position, filter: { streamPrefixes: [USER_STREAM_PREFIX, CATALOG_STREAM] } })) {
-      position = event.position;
-    }
-    return position;
+  private directoryPosition(transformedAt: number): Promise<number> {
+    return this.store.headPosition({ fromPosition: transformedAt, filter: { streamPrefixes: [USER_STREAM_PREFIX, CATALOG_STREAM] } });
   }
 
   /** Has anyone but this import written a user event since the plan was made? */

@@ -6,6 +6,7 @@ import {
   type EventHandler,
   type EventStore,
   type ExpectedRevision,
+  type HeadPositionOptions,
   type LogFilter,
   type NewEvent,
   type ReadAllOptions,
@@ -94,9 +95,14 @@ export class InMemoryEventStore implements EventStore {
     }
   }
 
-  async headPosition(): Promise<number> {
+  async headPosition(options: HeadPositionOptions = {}): Promise<number> {
     this.assertOpen();
-    return this.log.length;
+    const from = Math.max(START, options.fromPosition ?? START);
+    // The event at index i has position i + 1.
+    for (let index = this.log.length - 1; index >= from; index--) {
+      if (matchesFilter(this.log[index], options.filter)) return index + 1;
+    }
+    return from;
   }
 
   subscribe(handler: EventHandler, options: SubscribeOptions = {}): Subscription {

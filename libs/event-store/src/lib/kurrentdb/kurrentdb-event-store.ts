@@ -9,6 +9,7 @@ import {
   type EventHandler,
   type EventStore,
   type ExpectedRevision,
+  type HeadPositionOptions,
   type NewEvent,
   type ReadAllOptions,
   type ReadStreamOptions,
@@ -221,16 +222,19 @@ export class KurrentDbEventStore implements EventStore {
     }
   }
 
-  /** Position of the last event the port can see (START when there is none). */
-  async headPosition(): Promise<number> {
+  /** Position of the last event the port can see and the filter keeps, read backwards from the end. */
+  async headPosition(options: HeadPositionOptions = {}): Promise<number> {
     this.assertOpen();
-    const filter = toServerFilter(undefined, this.names);
+    const from = options.fromPosition ?? START;
+    const filter = toServerFilter(options.filter, this.names);
     return this.withRetry('reading the head of $all', async () => {
       for await (const resolved of this.client.readAll({ direction: BACKWARDS, fromPosition: END, filter })) {
-        const event = toRecordedEvent(resolved, this.names);
+        const position = commitPositionOf(resolved);
+        if (position !== undefined && position <= from) return from;
+        const event = toRecordedEvent(resolved, this.names, options.filter);
         if (event) return event.position;
       }
-      return START;
+      return from;
     });
   }
 

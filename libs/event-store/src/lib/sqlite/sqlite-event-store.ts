@@ -10,6 +10,7 @@ import {
   type EventHandler,
   type EventStore,
   type ExpectedRevision,
+  type HeadPositionOptions,
   type LogFilter,
   type NewEvent,
   type ReadAllOptions,
@@ -197,8 +198,14 @@ export class SqliteEventStore implements EventStore {
     }
   }
 
-  async headPosition(): Promise<number> {
-    return this.headPositionNow();
+  async headPosition(options: HeadPositionOptions = {}): Promise<number> {
+    const from = options.fromPosition ?? START;
+    const { streamPrefixes, eventTypes } = normalizeFilter(options.filter);
+    if (streamPrefixes.length === 0 && eventTypes.length === 0) return Math.max(from, this.headPositionNow());
+    // Backwards from the end, down to `from` at most, reading no event's data.
+    const statement = this.logQuery(streamPrefixes.length, eventTypes.length, 'last');
+    const [row] = this.query(() => statement.all(this.logParams(from, options.filter, 1)) as [position: number][]);
+    return row ? row[0] : from;
   }
 
   subscribe(handler: EventHandler, options: SubscribeOptions = {}): Subscription {
@@ -310,15 +317,21 @@ export class SqliteEventStore implements EventStore {
 
   private readRows(position: number, filter: LogFilter | undefined, limit: number): EventRow[] {
     const { streamPrefixes, eventTypes } = normalizeFilter(filter);
+    const statement = this.logQuery(streamPrefixes.length, eventTypes.length, 'events');
+    return this.query(() => statement.all(this.logParams(position, filter, limit)) as EventRow[]);
+  }
+
+  private logParams(position: number, filter: LogFilter | undefined, limit: number): Record<string, string | number> {
+    const { streamPrefixes, eventTypes } = normalizeFilter(filter);
     const params: Record<string, string | number> = { position, limit };
     streamPrefixes.forEach((prefix, index) => (params[`p${index}`] = prefix));
     eventTypes.forEach((type, index) => (params[`t${index}`] = type));
-    const statement = this.logQuery(streamPrefixes.length, eventTypes.length);
-    return this.query(() => statement.all(params) as EventRow[]);
+    return params;
   }
 
-  private logQuery(prefixCount: number, typeCount: number): Database.Statement {
-    const key = `${prefixCount}:${typeCount}`;
+  /** 'events': the filter's events after @position, in order; 'last': the position of its last one after @position. */
+  private logQuery(prefixCount: number, typeCount: number, select: 'events' | 'last'): Database.Statement {
+    const key = `${select}:${prefixCount}:${typeCount}`;
     let statement = this.logQueries.get(key);
     if (!statement) {
       const conditions = ['position > @position'];
@@ -331,7 +344,13 @@ export class SqliteEventStore implements EventStore {
         conditions.push(`type IN (${Array.from({ length: typeCount }, (_, i) => `@t${i}`).join(', ')})`);
       }
       statement = this.query(() =>
-        this.db.prepare(`SELECT ${COLUMNS} FROM events WHERE ${conditions.join(' AND ')} ORDER BY position LIMIT @limit`).raw(),
+        this.db
+          .prepare(
+            select === 'events'
+              ? `SELECT ${COLUMNS} FROM events WHERE ${conditions.join(' AND ')} ORDER BY position LIMIT @limit`
+              : `SELECT position FROM events WHERE ${conditions.join(' AND ')} ORDER BY position DESC LIMIT @limit`,
+          )
+          .raw(),
       );
       this.logQueries.set(key, statement);
     }
