@@ -26,7 +26,8 @@ function scratchWorkspace(): string {
     `@Injectable()`,
     `class Greeter { constructor(readonly greeting: Greeting) {} }`,
     `const types = Reflect.getMetadata('design:paramtypes', Greeter) as unknown[];`,
-    `console.log(new Greeting().text('world'), types[0] === Greeting);`,
+    // One string: console.log colours a boolean when the test runner forces colour.
+    'console.log(`${new Greeting().text(\'world\')} ${types[0] === Greeting}`);',
   ].join('\n'));
   symlinkSync(join(WORKSPACE, 'node_modules'), join(root, 'node_modules'));
   return root;
