@@ -23,7 +23,7 @@ export interface ProfileSummary {
  * resumed, which is enough to tell the stages apart.
  */
 const CATEGORIES: { name: string; match: (fn: string, url: string) => boolean }[] = [
-  { name: 'startup (module loading, SWC compile, Nest boot)', match: (fn, url) => url.includes('@swc') || fn === 'compileFunction' || url.includes('@nestjs/core/injector') },
+  { name: 'startup (module loading, Nest boot)', match: (fn, url) => ['compileFunction', 'wrapSafe', 'compileSourceTextModule'].includes(fn) || url.includes('@nestjs/core/injector') },
   { name: 'import stream re-reads (ImportLog.read: waitUntilSettled poll, stages)', match: (fn, url) => fn === 'readStream' || (fn === 'read' && url.includes('import-log')) || fn === 'evolveImport' },
   { name: 'validate rows (class-validator)', match: (fn, url) => url.includes('class-validator') || fn === 'validateRow' },
   { name: 'csv-parse (transformation)', match: (_fn, url) => url.includes('csv-parse') },
@@ -32,7 +32,7 @@ const CATEGORIES: { name: string; match: (fn: string, url: string) => boolean }[
   { name: 'planning: catalog look-ups', match: (fn, url) => url.includes('catalog.read-model') },
   { name: 'planning: decide + username + diff', match: (fn, url) => url.includes('/domain/src/') || fn === 'planRow' || fn === 'checkCatalog' || fn === 'changesOf' },
   { name: 'user event appends (appendBatch, appendOne)', match: (fn, url) => fn === 'appendOne' || fn === 'appendBatch' || url.includes('append-rules') },
-  { name: 'projections (directory upserts, import_rows inserts)', match: (fn, url) => url.includes('/projections/src/lib/') && !url.includes('read-model.ts') },
+  { name: 'projections (directory upserts, import_rows inserts)', match: (fn, url) => url.includes('/projections/src/lib/') && !url.includes('read-model.') },
   { name: 'log reads for projections/subscriptions (readAll, readPage)', match: (fn) => fn === 'readPage' || fn === 'readAll' || fn === 'toRecorded' },
   { name: 'plan blob / records blob NDJSON (JSON.stringify, readline, JSON.parse)', match: (fn, url) => url.includes('blob-store') || fn === 'readNdjson' || url.includes('node:readline') },
   { name: 'loading: other (row-result recorder, applier)', match: (_fn, url) => url.includes('/loading/src/') },
