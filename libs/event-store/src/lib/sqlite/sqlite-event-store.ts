@@ -203,8 +203,7 @@ export class SqliteEventStore implements EventStore {
     const { streamPrefixes, eventTypes } = normalizeFilter(options.filter);
     if (streamPrefixes.length === 0 && eventTypes.length === 0) return Math.max(from, this.headPositionNow());
     // Backwards from the end, down to `from` at most, reading no event's data.
-    const statement = this.logQuery(streamPrefixes.length, eventTypes.length, 'last');
-    const [row] = this.query(() => statement.all(this.logParams(from, options.filter, 1)) as [position: number][]);
+    const [row] = this.queryLog<[position: number]>('last', from, options.filter, 1);
     return row ? row[0] : from;
   }
 
@@ -316,17 +315,17 @@ export class SqliteEventStore implements EventStore {
   }
 
   private readRows(position: number, filter: LogFilter | undefined, limit: number): EventRow[] {
-    const { streamPrefixes, eventTypes } = normalizeFilter(filter);
-    const statement = this.logQuery(streamPrefixes.length, eventTypes.length, 'events');
-    return this.query(() => statement.all(this.logParams(position, filter, limit)) as EventRow[]);
+    return this.queryLog<EventRow>('events', position, filter, limit);
   }
 
-  private logParams(position: number, filter: LogFilter | undefined, limit: number): Record<string, string | number> {
+  /** Runs the log query of this shape (see logQuery) for the filter's events after `position`. */
+  private queryLog<Row>(select: 'events' | 'last', position: number, filter: LogFilter | undefined, limit: number): Row[] {
     const { streamPrefixes, eventTypes } = normalizeFilter(filter);
     const params: Record<string, string | number> = { position, limit };
     streamPrefixes.forEach((prefix, index) => (params[`p${index}`] = prefix));
     eventTypes.forEach((type, index) => (params[`t${index}`] = type));
-    return params;
+    const statement = this.logQuery(streamPrefixes.length, eventTypes.length, select);
+    return this.query(() => statement.all(params) as Row[]);
   }
 
   /** 'events': the filter's events after @position, in order; 'last': the position of its last one after @position. */
