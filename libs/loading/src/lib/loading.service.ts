@@ -124,7 +124,12 @@ export class LoadingService {
     const basedOnPosition = await this.directoryPosition(transformation.position);
     await this.projections.waitFor(basedOnPosition);
     // Row results go into the import's stream as they are decided, so the report needs only the log.
-    const results = new RowResultRecorder(this.log, importId, revision, { planNumber, chunkName: (index) => `plan-${planNumber}-rows-${index}` });
+    const results = new RowResultRecorder(this.log, importId, revision, {
+      planNumber,
+      chunkName: (index) => `plan-${planNumber}-rows-${index}`,
+      // With the projections on a thread of their own, the report takes the rows while the next are decided.
+      afterAppend: () => this.projections.keepUp(),
+    });
     const output = await this.planner.plan({
       importId,
       options: requested.options,

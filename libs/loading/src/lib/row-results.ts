@@ -16,6 +16,8 @@ export interface RowResultRecorderOptions {
   chunkName: (chunkIndex: number) => string;
   /** Runs before each append, e.g. to store the users' events before the rows that report them. */
   beforeAppend?: () => Promise<unknown>;
+  /** Runs after each append, e.g. to have the rows projected while the next ones are decided. */
+  afterAppend?: () => void;
 }
 
 /**
@@ -52,6 +54,7 @@ export class RowResultRecorder {
     }
     this.revision = await this.log.append(importId, this.revision, events);
     this.rows = [];
+    this.options.afterAppend?.();
     return this.revision;
   }
 }

@@ -29,13 +29,18 @@ export class PipelineModule {
     const { dataDir, defaultLanguage, guards, heapGrowthPercent } = options.settings;
     // Every process of the pipeline boots through here: one place for its memory settings.
     limitHeapGrowth(heapGrowthPercent);
+    const store = eventStoreOptions(dataDir);
     return {
       module: PipelineModule,
       global: true,
       imports: [
-        EventStoreModule.forRoot(eventStoreOptions(dataDir)),
+        EventStoreModule.forRoot(store),
         BlobStoreModule.forRoot({ rootDir: join(dataDir, 'blobs') }),
-        ProjectionsModule.forRoot({ file: join(dataDir, 'readmodels.sqlite'), live: options.stages.projections }),
+        ProjectionsModule.forRoot({
+          file: join(dataDir, 'readmodels.sqlite'),
+          live: options.stages.projections,
+          threadWithLog: store.kind === 'sqlite' ? store.file : undefined,
+        }),
         ExtractionModule.forRoot({ defaultLanguage }),
         TransformationModule,
         LoadingModule.forRoot({ guards }),

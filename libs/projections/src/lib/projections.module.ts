@@ -1,13 +1,12 @@
 import { Inject, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
 import { EVENT_STORE, type EventStore } from '@dirsync/event-store';
-import { CatalogProjection } from './catalog/catalog.projection';
 import { CatalogReadModel } from './catalog/catalog.read-model';
-import { DirectoryProjection } from './directory/directory.projection';
 import { DirectoryReadModel } from './directory/directory.read-model';
-import { ImportReportProjection } from './import-report/import-report.projection';
 import { ImportReportReadModel } from './import-report/import-report.read-model';
 import { openReadModelDb, type ReadModelDb } from './read-model-db';
+import { readModelProjections } from './read-model-projections';
 import { ProjectionRunner } from './runner/projection-runner';
+import { ProjectionThread } from './runner/projection-thread';
 
 export interface ProjectionsOptions {
   /** SQLite file of the read models (`:memory:` for tests). */
@@ -15,6 +14,11 @@ export interface ProjectionsOptions {
   /** Follow the log and keep the read models current (the process that hosts the projections). */
   live?: boolean;
   pollIntervalMs?: number;
+  /**
+   * The embedded store's log file: the passes then run on a thread of their own (ProjectionThread),
+   * beside the process's work. Needs a file for the read models too.
+   */
+  threadWithLog?: string;
 }
 
 export const READ_MODEL_DB = Symbol('READ_MODEL_DB');
@@ -51,7 +55,9 @@ export class ProjectionsModule {
           provide: ProjectionRunner,
           inject: [EVENT_STORE, READ_MODEL_DB],
           useFactory: (store: EventStore, db: ReadModelDb) =>
-            new ProjectionRunner(store, db, [new DirectoryProjection(db), new ImportReportProjection(db), new CatalogProjection(db)]),
+            new ProjectionRunner(store, db, readModelProjections(db), {
+              thread: options.threadWithLog ? new ProjectionThread({ logFile: options.threadWithLog, readModelFile: options.file }) : undefined,
+            }),
         },
         { provide: DirectoryReadModel, inject: [READ_MODEL_DB], useFactory: (db: ReadModelDb) => new DirectoryReadModel(db) },
         { provide: CatalogReadModel, inject: [READ_MODEL_DB], useFactory: (db: ReadModelDb) => new CatalogReadModel(db) },

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { openSqliteFile } from '@dirsync/event-store';
+import { openSqliteFile, type SqliteFileOptions } from '@dirsync/event-store';
 
 export type ReadModelDb = Database.Database;
 
@@ -7,8 +7,8 @@ export type ReadModelDb = Database.Database;
  * The read models live in their own SQLite file, apart from the log: they are disposable and
  * rebuilt from events, whichever event store holds the log.
  */
-export function openReadModelDb(file: string): ReadModelDb {
-  const db = openSqliteFile(file);
+export function openReadModelDb(file: string, options: SqliteFileOptions = {}): ReadModelDb {
+  const db = openSqliteFile(file, options);
   db.exec(`
     CREATE TABLE IF NOT EXISTS projection_checkpoints (
       name TEXT PRIMARY KEY,

@@ -37,6 +37,8 @@ export interface SqliteEventStoreOptions {
   pageSize?: number;
   /** How long a write waits for another process's write lock. Default 5,000 ms. */
   busyTimeoutMs?: number;
+  /** Page cache of the store's connection. Default 64 MiB. */
+  cacheMiB?: number;
 }
 
 /**
@@ -106,7 +108,7 @@ export class SqliteEventStore implements EventStore {
     this.pageSize = options.pageSize ?? 500;
     this.pollIntervalMs = options.pollIntervalMs ?? 100;
     try {
-      this.db = openSqliteFile(file, { busyTimeoutMs: options.busyTimeoutMs });
+      this.db = openSqliteFile(file, { busyTimeoutMs: options.busyTimeoutMs, cacheMiB: options.cacheMiB });
       this.db.exec(SCHEMA);
     } catch (error) {
       throw unavailable(error) ?? error;

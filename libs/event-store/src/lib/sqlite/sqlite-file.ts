@@ -5,11 +5,18 @@ import { dirname } from 'node:path';
 /** SQLite's page size for a new file (SQLite's default is 4 KiB). */
 const PAGE_BYTES = 16_384;
 
+export interface SqliteFileOptions {
+  /** How long a write waits for another connection's write lock. Default 5,000 ms. */
+  busyTimeoutMs?: number;
+  /** Page cache of this connection. Default 64 MiB (see below). */
+  cacheMiB?: number;
+}
+
 /**
  * Opens a SQLite file, creating it and its folder if need be, with the settings the log and the
  * read models share: several processes use each file (one writer at a time, readers never blocked).
  */
-export function openSqliteFile(file: string, options: { busyTimeoutMs?: number } = {}): Database.Database {
+export function openSqliteFile(file: string, options: SqliteFileOptions = {}): Database.Database {
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
   const db = new Database(file);
   try {
@@ -25,7 +32,7 @@ export function openSqliteFile(file: string, options: { busyTimeoutMs?: number }
     db.pragma('synchronous = NORMAL');
     // 64 MiB of page cache: the log's id and stream indexes and the directory's look-up indexes
     // outgrow SQLite's 2 MiB default at a few hundred thousand users.
-    db.pragma('cache_size = -65536');
+    db.pragma(`cache_size = -${(options.cacheMiB ?? 64) * 1024}`);
     return db;
   } catch (error) {
     db.close();

@@ -168,6 +168,15 @@ describe('ProjectionRunner with the directory', () => {
     expect(batchesOfTen.position()).toBe(await store.headPosition());
   });
 
+  it('keepUp starts no pass in the process, where it would only take turns with the caller', async () => {
+    await appendUser(store, created('u1', 'a', 'a@corp.com'));
+    const reads = jest.spyOn(store, 'readAll');
+    runner.keepUp();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(reads).not.toHaveBeenCalled();
+    expect(runner.position()).toBe(0);
+  });
+
   it('reaches the head even when the last events belong to streams it does not read', async () => {
     await appendUser(store, created('u1', 'a', 'a@corp.com'));
     await store.append('source-1', [{ id: 'src-1', type: 'SourceConfigured', data: {} }]);

@@ -8,6 +8,7 @@ import {
   type ReadModelDb,
 } from '../read-model-db';
 import type { Projection } from './projection';
+import type { ProjectionThread } from './projection-thread';
 
 /**
  * Work per transaction, in events plus the rows that row-result events carry. Each commit writes
@@ -39,6 +40,11 @@ export interface ProjectionRunnerOptions {
   deferIndexesAfterEvents?: number;
   /** Work per transaction (BATCH_WEIGHT). */
   batchWeight?: number;
+  /**
+   * Runs every pass on this thread instead (over its own connections to the same files), so the
+   * process goes on meanwhile; this runner then only reads the checkpoints.
+   */
+  thread?: ProjectionThread;
 }
 
 /**
@@ -80,9 +86,18 @@ export class ProjectionRunner {
     return this.running;
   }
 
+  /**
+   * Starts a pass without waiting for it, when passes run on a thread of their own: the caller goes
+   * on while the read models catch up. In the process itself there is nothing to gain.
+   */
+  keepUp(): void {
+    if (this.options.thread) this.catchUp().catch(() => undefined); // a failed pass is met again by the next catchUp
+  }
+
   /** Resolves once the read models include every event up to `position`, with their indexes. */
   async waitFor(position: number): Promise<void> {
-    while (this.position() < position || this.indexesDeferred) {
+    // A pass on the thread may have deferred the directory's indexes: it ends with them back.
+    while (this.position() < position || this.indexesDeferred || (this.options.thread && this.running)) {
       const before = this.position();
       await this.catchUp();
       if (this.position() === before && before < position) await delay(20);
@@ -120,9 +135,11 @@ export class ProjectionRunner {
       this.live = undefined;
     }
     await this.running?.catch(() => undefined);
+    await this.options.thread?.close();
   }
 
   private async runRebuild(): Promise<number> {
+    if (this.options.thread) return this.options.thread.rebuild();
     this.db.transaction(() => {
       // Filled from scratch, the tables are faster to index once at the end than row by row.
       dropSecondaryIndexes(this.db);
@@ -139,6 +156,7 @@ export class ProjectionRunner {
   }
 
   private async runCatchUp(): Promise<number> {
+    if (this.options.thread) return this.options.thread.catchUp();
     let applied = 0;
     const prefixes = [...new Set(this.projections.flatMap((p) => p.streamPrefixes))];
     // Read before the pass: every event up to it is visible to the reads below, so once they find

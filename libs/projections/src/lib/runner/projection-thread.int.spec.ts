@@ -1,0 +1,129 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SqliteEventStore } from '@dirsync/event-store';
+import type { UserEvent } from '@dirsync/domain';
+import { DirectoryReadModel } from '../directory/directory.read-model';
+import { ImportReportReadModel } from '../import-report/import-report.read-model';
+import { missingSecondaryIndexes, openReadModelDb, type ReadModelDb } from '../read-model-db';
+import { readModelProjections } from '../read-model-projections';
+import { ProjectionRunner } from './projection-runner';
+import { ProjectionThread } from './projection-thread';
+import { readModelChecksums } from './replay';
+
+const USERS = 30;
+const IMPORT_ID = 'i1';
+
+const created = (n: number): UserEvent => ({
+  type: 'UserCreated',
+  data: {
+    userId: `u${n}`, profile: { identifier: `user${n}@corp`, email: `user${n}@corp.com` }, status: 'Active',
+    securityRoles: [], genericProperties: {}, importId: IMPORT_ID, row: n + 2,
+  },
+});
+
+/** An import's stream with its row results, then the users it created: what a real import writes. */
+async function writeImport(store: SqliteEventStore): Promise<void> {
+  await store.append(`import-${IMPORT_ID}`, [
+    {
+      id: 'req', type: 'ImportRequested',
+      data: {
+        importId: IMPORT_ID, fileName: 'users.csv', file: { sha256: 'f', size: 1 }, format: 'csv', options: {},
+        source: { kind: 'upload' }, requestedBy: 'admin', requestedAt: '2026-11-22T00:00:00.000Z',
+      },
+    },
+    {
+      id: 'rows', type: 'ImportRowsPlanned',
+      data: {
+        importId: IMPORT_ID, planNumber: 1,
+        rows: Array.from({ length: USERS }, (_, n) => ({ row: n + 2, key: `user${n}@corp`, userId: `u${n}`, outcome: 'created', reasons: [], warnings: [] })),
+      },
+    },
+  ], 'no-stream');
+  for (let n = 0; n < USERS; n++) {
+    const event = created(n);
+    await store.append(`user-u${n}`, [{ id: `c${n}`, type: event.type, data: event.data }], 'no-stream');
+  }
+}
+
+describe('ProjectionRunner with its passes on a ProjectionThread (real SQLite files)', () => {
+  let dir: string;
+  let store: SqliteEventStore;
+  let db: ReadModelDb;
+  let runner: ProjectionRunner;
+
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'dirsync-thread-'));
+    store = new SqliteEventStore(join(dir, 'events.sqlite'));
+    db = openReadModelDb(join(dir, 'readmodels.sqlite'));
+    const thread = new ProjectionThread({ logFile: join(dir, 'events.sqlite'), readModelFile: join(dir, 'readmodels.sqlite') });
+    runner = new ProjectionRunner(store, db, readModelProjections(db), { thread });
+  });
+  afterEach(async () => {
+    await runner.stop();
+    await store.close();
+    db.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('projects the log into the same read models as the same runner in the process', async () => {
+    await writeImport(store);
+    const applied = await runner.catchUp();
+
+    expect(applied).toBe(USERS + 2);
+    expect(runner.position()).toBe(await store.headPosition());
+    expect(new DirectoryReadModel(db).findBy('email', 'USER7@corp.com')?.id).toBe('u7');
+    expect(new ImportReportReadModel(db).rows(IMPORT_ID).total).toBe(USERS);
+
+    const inProcessDb = openReadModelDb(join(dir, 'in-process.sqlite'));
+    try {
+      await new ProjectionRunner(store, inProcessDb, readModelProjections(inProcessDb)).catchUp();
+      expect(readModelChecksums(db)).toEqual(readModelChecksums(inProcessDb));
+    } finally {
+      inProcessDb.close();
+    }
+  });
+
+  it('keepUp returns at once; waitFor then finds the events projected and every index there', async () => {
+    await writeImport(store);
+    const head = await store.headPosition();
+
+    runner.keepUp();
+    expect(runner.position()).toBeLessThan(head); // the pass runs on the thread, after this line
+    await runner.waitFor(head);
+
+    expect(runner.position()).toBe(head);
+    expect(missingSecondaryIndexes(db)).toEqual([]);
+    expect(new DirectoryReadModel(db).count()).toBe(USERS);
+  });
+
+  it('rebuilds on the thread: every event read again, the read models unchanged', async () => {
+    await writeImport(store);
+    await runner.catchUp();
+    const before = readModelChecksums(db);
+
+    expect(await runner.rebuild()).toBe(USERS + 2);
+    expect(readModelChecksums(db)).toEqual(before);
+  });
+
+  it('a pass that fails on the thread rejects the caller with the thread\'s error', async () => {
+    // A row result without an outcome: the report's NOT NULL column refuses it, on the thread.
+    await store.append(`import-${IMPORT_ID}`, [
+      { id: 'bad-rows', type: 'ImportRowsPlanned', data: { importId: IMPORT_ID, planNumber: 1, rows: [{ row: 2, reasons: [], warnings: [] }] } },
+    ], 'no-stream');
+
+    await expect(runner.catchUp()).rejects.toThrow(/NOT NULL constraint failed: import_rows\.outcome/);
+    expect(runner.position()).toBe(0); // the failed batch's transaction moved no checkpoint
+  });
+
+  it('a thread that cannot open its files fails every pass with the reason', async () => {
+    writeFileSync(join(dir, 'plain'), 'not a folder');
+    const broken = new ProjectionThread({ logFile: join(dir, 'events.sqlite'), readModelFile: join(dir, 'plain', 'readmodels.sqlite') });
+    try {
+      await expect(broken.catchUp()).rejects.toThrow(/EEXIST/);
+      await expect(broken.catchUp()).rejects.toThrow(/EEXIST/);
+    } finally {
+      await broken.close();
+    }
+  });
+});

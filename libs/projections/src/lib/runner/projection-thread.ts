@@ -1,0 +1,91 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+
+/** What the worker opens: its own connections to the two SQLite files. */
+export interface ProjectionThreadFiles {
+  /** The embedded store's log. */
+  logFile: string;
+  /** The read models. */
+  readModelFile: string;
+}
+
+export type ProjectionThreadRequest = { id: number; op: 'catchUp' | 'rebuild' | 'close' };
+export type ProjectionThreadReply = { id: number; result?: number; error?: { message: string; stack?: string } };
+
+/**
+ * The runner's passes on a thread of their own (the second core), each over its own connections to
+ * the log and the read models. The process goes on while a pass runs: an import decides its next
+ * rows while its row results are projected. The database still sees one writer: the process only
+ * reads the read models, and the runner sends every pass here.
+ */
+export class ProjectionThread {
+  private readonly worker: Worker;
+  private readonly pending = new Map<number, { resolve: (n: number) => void; reject: (e: Error) => void }>();
+  private nextId = 1;
+  private failure: Error | undefined;
+
+  constructor(files: ProjectionThreadFiles) {
+    this.worker = new Worker(workerEntry(), { workerData: files, ...sourceLoader() });
+    this.worker.on('message', (reply: ProjectionThreadReply) => this.settle(reply));
+    this.worker.on('error', (error) => this.fail(error));
+    this.worker.on('exit', (code) => this.fail(new Error(`the projection thread stopped (exit code ${code})`)));
+    // An idle worker must not keep the process alive; a pass in flight holds it (see request).
+    this.worker.unref();
+  }
+
+  catchUp(): Promise<number> {
+    return this.request('catchUp');
+  }
+
+  rebuild(): Promise<number> {
+    return this.request('rebuild');
+  }
+
+  /** Waits for the pass in flight, closes the thread's connections and ends it. */
+  async close(): Promise<void> {
+    if (this.failure) return;
+    await this.request('close').catch(() => undefined);
+    await this.worker.terminate();
+  }
+
+  private request(op: ProjectionThreadRequest['op']): Promise<number> {
+    if (this.failure) return Promise.reject(this.failure);
+    const id = this.nextId++;
+    if (this.pending.size === 0) this.worker.ref();
+    return new Promise<number>((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      this.worker.postMessage({ id, op } satisfies ProjectionThreadRequest);
+    });
+  }
+
+  private settle({ id, result, error }: ProjectionThreadReply): void {
+    const waiting = this.pending.get(id);
+    if (!waiting) return;
+    this.pending.delete(id);
+    if (this.pending.size === 0) this.worker.unref();
+    if (error) waiting.reject(Object.assign(new Error(error.message), { stack: error.stack }));
+    else waiting.resolve(result ?? 0);
+  }
+
+  private fail(error: Error): void {
+    this.failure ??= error;
+    for (const waiting of this.pending.values()) waiting.reject(this.failure);
+    this.pending.clear();
+  }
+}
+
+/** The worker's module beside this one: compiled JavaScript when the app runs from dist/, TypeScript under Jest. */
+function workerEntry(): string {
+  const compiled = join(__dirname, 'projection-worker.js');
+  return existsSync(compiled) ? compiled : join(__dirname, 'projection-worker.ts');
+}
+
+/** From the sources (Jest), the worker compiles its TypeScript as it loads it, with the workspace's path aliases. */
+function sourceLoader(): { execArgv?: string[]; env?: NodeJS.ProcessEnv } {
+  if (existsSync(join(__dirname, 'projection-worker.js'))) return {};
+  return {
+    execArgv: ['--require', '@swc-node/register'],
+    env: { ...process.env, SWC_NODE_PROJECT: join(__dirname, '..', '..', '..', '..', '..', 'tsconfig.base.json') },
+  };
+}

@@ -1,0 +1,38 @@
+import { parentPort, workerData } from 'node:worker_threads';
+import { SqliteEventStore } from '@dirsync/event-store';
+import { openReadModelDb } from '../read-model-db';
+import { readModelProjections } from '../read-model-projections';
+import { ProjectionRunner } from './projection-runner';
+import type { ProjectionThreadFiles, ProjectionThreadReply, ProjectionThreadRequest } from './projection-thread';
+
+// The projection thread (see ProjectionThread): a runner of its own over its own connections, which
+// runs the passes the process asks for, one at a time, and answers each with its result.
+const port = parentPort;
+if (!port) throw new Error('projection-worker runs as a worker thread (see ProjectionThread)');
+
+// Small page caches: the process keeps its own 64 MiB ones, and a pass reads the log in order and
+// writes mostly at the ends of the tables. With the default 64 MiB here, a 100k-row import peaked
+// at 502 MB instead of about 390.
+const LOG_CACHE_MIB = 4;
+const READ_MODEL_CACHE_MIB = 8;
+
+const files = workerData as ProjectionThreadFiles;
+const store = new SqliteEventStore(files.logFile, { cacheMiB: LOG_CACHE_MIB });
+const db = openReadModelDb(files.readModelFile, { cacheMiB: READ_MODEL_CACHE_MIB });
+const runner = new ProjectionRunner(store, db, readModelProjections(db));
+
+port.on('message', ({ id, op }: ProjectionThreadRequest) => {
+  const reply = (answer: Omit<ProjectionThreadReply, 'id'>) => port.postMessage({ id, ...answer } satisfies ProjectionThreadReply);
+  const pass = op === 'rebuild' ? runner.rebuild() : op === 'catchUp' ? runner.catchUp() : close();
+  pass.then(
+    (result) => reply({ result }),
+    (error: Error) => reply({ error: { message: error.message, stack: error.stack } }),
+  );
+});
+
+async function close(): Promise<number> {
+  await runner.stop();
+  await store.close();
+  db.close();
+  return 0;
+}
