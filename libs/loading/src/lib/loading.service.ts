@@ -82,7 +82,8 @@ export class LoadingService {
         return;
       }
     }
-    if (!dryRun) await this.applier.apply(planned.plan.sha256);
+    // With the projections on a thread of their own, the directory takes the users as they are appended.
+    if (!dryRun) await this.projections.followWhile(() => this.applier.apply(planned.plan.sha256));
     await this.log.append(importId, revision, [
       { name: 'completed', type: 'ImportCompleted', data: { importId, counts: planned.counts, dryRun, completedAt: new Date().toISOString() } },
     ]);

@@ -177,6 +177,18 @@ describe('ProjectionRunner with the directory', () => {
     expect(runner.position()).toBe(0);
   });
 
+  it('followWhile in the process only runs the work: the catch-up after it projects what it appended', async () => {
+    const reads = jest.spyOn(store, 'readAll');
+    const result = await runner.followWhile(async () => {
+      await appendUser(store, created('u1', 'a', 'a@corp.com'));
+      return 'applied';
+    });
+    expect(result).toBe('applied');
+    expect(reads).not.toHaveBeenCalled();
+    await runner.catchUp();
+    expect(directory.count()).toBe(1);
+  });
+
   it('reaches the head even when the last events belong to streams it does not read', async () => {
     await appendUser(store, created('u1', 'a', 'a@corp.com'));
     await store.append('source-1', [{ id: 'src-1', type: 'SourceConfigured', data: {} }]);

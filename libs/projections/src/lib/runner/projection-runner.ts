@@ -35,6 +35,9 @@ const weightOf = (event: RecordedEvent): number => {
 const DEFER_INDEXES_AFTER_EVENTS = BATCH_WEIGHT;
 const DEFER_INDEXES_MAX_USERS_PER_EVENT = 4;
 
+/** How soon a following pass (followWhile) looks again once it has read the log to its end. */
+const FOLLOW_POLL_MS = 20;
+
 export interface ProjectionRunnerOptions {
   /** Events a pass applies before it may defer the directory's indexes (DEFER_INDEXES_AFTER_EVENTS). */
   deferIndexesAfterEvents?: number;
@@ -92,6 +95,41 @@ export class ProjectionRunner {
    */
   keepUp(): void {
     if (this.options.thread) this.catchUp().catch(() => undefined); // a failed pass is met again by the next catchUp
+  }
+
+  /**
+   * Runs `work` (an import's appends of its users' events) while a pass on the thread projects
+   * what it appends, as it comes: one pass for the whole of it, so a large import's directory
+   * indexes are deferred once and created once, as in a catch-up after it. The pass ends after
+   * `work` (waitFor joins it). In the process itself this is `work()`: the pass would only take
+   * turns with it.
+   */
+  async followWhile<T>(work: () => Promise<T>): Promise<T> {
+    const thread = this.options.thread;
+    if (!thread) return work();
+    // A pass in flight (a keepUp) ends first: passes on the thread run one at a time.
+    while (this.running) await this.running.catch(() => undefined);
+    const following = thread.follow();
+    this.running = following.done.finally(() => (this.running = undefined));
+    this.running.catch(() => undefined); // met by the next catchUp or waitFor
+    try {
+      return await work();
+    } finally {
+      following.stop();
+    }
+  }
+
+  /**
+   * Like catchUp, but when the log is read to its end the pass waits for more instead of ending,
+   * until `following.stopped`. The projection thread runs it for followWhile.
+   */
+  follow(following: { stopped: boolean }): Promise<number> {
+    const start = async (): Promise<number> => {
+      while (this.running) await this.running.catch(() => undefined);
+      this.running = this.runCatchUp(following).finally(() => (this.running = undefined));
+      return this.running;
+    };
+    return start();
   }
 
   /** Resolves once the read models include every event up to `position`, with their indexes. */
@@ -155,39 +193,59 @@ export class ProjectionRunner {
     }
   }
 
-  private async runCatchUp(): Promise<number> {
+  /** One pass over the log from the checkpoints; while `following` is not stopped, it waits at the end for more. */
+  private async runCatchUp(following?: { stopped: boolean }): Promise<number> {
     if (this.options.thread) return this.options.thread.catchUp();
     let applied = 0;
     const prefixes = [...new Set(this.projections.flatMap((p) => p.streamPrefixes))];
-    // Read before the pass: every event up to it is visible to the reads below, so once they find
-    // nothing more the checkpoints can move to it even if the last events were for other streams.
-    const head = await this.store.headPosition();
     // Counted once a pass (a full scan of an index), however often the backlog is weighed against it.
     let size: number | undefined;
     const directoryRows = (): number => (size ??= directorySize(this.db));
     const batchWeight = this.options.batchWeight ?? BATCH_WEIGHT;
-    // One read for the whole pass. Read anew for every batch, the log was decoded a page at a time
-    // and the rest of the page after a full batch thrown away: with row-result events a page held
-    // two and a half batches, so each was decoded about twice and a half.
+    try {
+      for (;;) {
+        // Looked at before the read: a stop that comes during it still gets a read that starts after it.
+        const last = !following || following.stopped;
+        // Read before the log: every event up to it is visible to the reads below, so once they find
+        // nothing more the checkpoints can move to it even if the last events were for other streams.
+        const head = await this.store.headPosition();
+        const before = applied;
+        applied += await this.applyLog(prefixes, batchWeight, (appliedHere) => this.deferIndexesIfWorthIt(before + appliedHere, directoryRows));
+        this.advanceTo(head);
+        if (last) return applied;
+        await delay(FOLLOW_POLL_MS);
+      }
+    } finally {
+      this.restoreIndexes();
+    }
+  }
+
+  /**
+   * Applies the log from the checkpoints to its end, in batches; returns how many events. One read
+   * for all of it: read anew for every batch, the log was decoded a page at a time and the rest of
+   * the page after a full batch thrown away (with row-result events a page held two and a half
+   * batches, so each was decoded about twice and a half).
+   */
+  private async applyLog(prefixes: string[], batchWeight: number, beforeBatch: (appliedHere: number) => void): Promise<number> {
+    let applied = 0;
     const log = this.store.readAll({ fromPosition: this.position(), filter: { streamPrefixes: prefixes } })[Symbol.asyncIterator]();
     try {
       for (;;) {
         const batch = await nextBatch(log, batchWeight);
-        if (batch.length === 0) {
-          this.advanceTo(head);
-          return applied;
-        }
-        if (!this.indexesDeferred && this.worthDeferringIndexes(applied, directoryRows)) {
-          this.db.transaction(() => dropDirectoryIndexes(this.db))();
-          this.indexesDeferred = true;
-        }
+        if (batch.length === 0) return applied;
+        beforeBatch(applied);
         this.applyBatch(batch);
         applied += batch.length;
       }
     } finally {
       await log.return?.();
-      this.restoreIndexes();
     }
+  }
+
+  private deferIndexesIfWorthIt(appliedInPass: number, directoryRows: () => number): void {
+    if (this.indexesDeferred || !this.worthDeferringIndexes(appliedInPass, directoryRows)) return;
+    this.db.transaction(() => dropDirectoryIndexes(this.db))();
+    this.indexesDeferred = true;
   }
 
   /** See DEFER_INDEXES_AFTER_EVENTS: the pass is a bulk load, the directory small beside it. */

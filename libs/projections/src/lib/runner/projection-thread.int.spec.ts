@@ -46,6 +46,15 @@ async function writeImport(store: SqliteEventStore): Promise<void> {
   }
 }
 
+/** Polls `condition` for up to five seconds. */
+async function eventually(condition: () => boolean): Promise<boolean> {
+  for (let waited = 0; waited < 5000; waited += 10) {
+    if (condition()) return true;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  return condition();
+}
+
 describe('ProjectionRunner with its passes on a ProjectionThread (real SQLite files)', () => {
   let dir: string;
   let store: SqliteEventStore;
@@ -94,6 +103,40 @@ describe('ProjectionRunner with its passes on a ProjectionThread (real SQLite fi
 
     expect(runner.position()).toBe(head);
     expect(missingSecondaryIndexes(db)).toEqual([]);
+    expect(new DirectoryReadModel(db).count()).toBe(USERS);
+  });
+
+  it('followWhile projects what the work appends while it runs, and the pass ends after it', async () => {
+    await writeImport(store);
+    await runner.catchUp();
+    let projectedDuringWork = false;
+
+    const result = await runner.followWhile(async () => {
+      for (let n = USERS; n < USERS + 10; n++) {
+        const event = created(n);
+        await store.append(`user-u${n}`, [{ id: `c${n}`, type: event.type, data: event.data }], 'no-stream');
+      }
+      const appended = await store.headPosition();
+      projectedDuringWork = await eventually(() => runner.position() >= appended);
+      return 'applied';
+    });
+    await runner.waitFor(await store.headPosition());
+
+    expect(result).toBe('applied');
+    expect(projectedDuringWork).toBe(true);
+    expect(new DirectoryReadModel(db).count()).toBe(USERS + 10);
+    expect(missingSecondaryIndexes(db)).toEqual([]);
+  });
+
+  it('followWhile ends its pass when the work fails, and the next pass projects what the work appended', async () => {
+    await expect(
+      runner.followWhile(async () => {
+        await writeImport(store);
+        throw new Error('the disk is full');
+      }),
+    ).rejects.toThrow('the disk is full');
+
+    await runner.waitFor(await store.headPosition());
     expect(new DirectoryReadModel(db).count()).toBe(USERS);
   });
 

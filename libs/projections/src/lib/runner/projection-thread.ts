@@ -10,7 +10,7 @@ export interface ProjectionThreadFiles {
   readModelFile: string;
 }
 
-export type ProjectionThreadRequest = { id: number; op: 'catchUp' | 'rebuild' | 'close' };
+export type ProjectionThreadRequest = { id: number; op: 'catchUp' | 'rebuild' | 'follow' | 'close' } | { op: 'stopFollowing' };
 export type ProjectionThreadReply = { id: number; result?: number; error?: { message: string; stack?: string } };
 
 /**
@@ -42,6 +42,12 @@ export class ProjectionThread {
     return this.request('rebuild');
   }
 
+  /** A pass that goes on projecting what is appended until stopped (ProjectionRunner.followWhile). */
+  follow(): { done: Promise<number>; stop: () => void } {
+    const done = this.request('follow');
+    return { done, stop: () => this.failure || this.worker.postMessage({ op: 'stopFollowing' } satisfies ProjectionThreadRequest) };
+  }
+
   /** Waits for the pass in flight, closes the thread's connections and ends it. */
   async close(): Promise<void> {
     if (this.failure) return;
@@ -49,7 +55,7 @@ export class ProjectionThread {
     await this.worker.terminate();
   }
 
-  private request(op: ProjectionThreadRequest['op']): Promise<number> {
+  private request(op: 'catchUp' | 'rebuild' | 'follow' | 'close'): Promise<number> {
     if (this.failure) return Promise.reject(this.failure);
     const id = this.nextId++;
     if (this.pending.size === 0) this.worker.ref();

@@ -21,14 +21,35 @@ const store = new SqliteEventStore(files.logFile, { cacheMiB: LOG_CACHE_MIB });
 const db = openReadModelDb(files.readModelFile, { cacheMiB: READ_MODEL_CACHE_MIB });
 const runner = new ProjectionRunner(store, db, readModelProjections(db));
 
-port.on('message', ({ id, op }: ProjectionThreadRequest) => {
-  const reply = (answer: Omit<ProjectionThreadReply, 'id'>) => port.postMessage({ id, ...answer } satisfies ProjectionThreadReply);
-  const pass = op === 'rebuild' ? runner.rebuild() : op === 'catchUp' ? runner.catchUp() : close();
-  pass.then(
+/** The following pass in flight, if any (ProjectionRunner.followWhile). */
+let following: { stopped: boolean } | undefined;
+
+port.on('message', (request: ProjectionThreadRequest) => {
+  if (request.op === 'stopFollowing') {
+    if (following) following.stopped = true;
+    return;
+  }
+  const reply = (answer: Omit<ProjectionThreadReply, 'id'>) => port.postMessage({ id: request.id, ...answer } satisfies ProjectionThreadReply);
+  run(request.op).then(
     (result) => reply({ result }),
     (error: Error) => reply({ error: { message: error.message, stack: error.stack } }),
   );
 });
+
+function run(op: 'catchUp' | 'rebuild' | 'follow' | 'close'): Promise<number> {
+  switch (op) {
+    case 'catchUp':
+      return runner.catchUp();
+    case 'rebuild':
+      return runner.rebuild();
+    case 'follow':
+      if (following) following.stopped = true; // one at a time: the process waits for the last to end
+      following = { stopped: false };
+      return runner.follow(following);
+    case 'close':
+      return close();
+  }
+}
 
 async function close(): Promise<number> {
   await runner.stop();
