@@ -195,7 +195,7 @@ export class ProjectionRunner {
 
   /** One pass over the log from the checkpoints; while `following` is not stopped, it waits at the end for more. */
   private async runCatchUp(following?: { stopped: boolean }): Promise<number> {
-    if (this.options.thread) return this.options.thread.catchUp();
+    if (this.options.thread) return (await this.upToDate()) ? 0 : this.options.thread.catchUp();
     let applied = 0;
     const prefixes = [...new Set(this.projections.flatMap((p) => p.streamPrefixes))];
     // Counted once a pass (a full scan of an index), however often the backlog is weighed against it.
@@ -246,6 +246,11 @@ export class ProjectionRunner {
     if (this.indexesDeferred || !this.worthDeferringIndexes(appliedInPass, directoryRows)) return;
     this.db.transaction(() => dropDirectoryIndexes(this.db))();
     this.indexesDeferred = true;
+  }
+
+  /** Nothing for a pass to do: every event projected, every index there (a read command needs no thread). */
+  private async upToDate(): Promise<boolean> {
+    return this.position() >= (await this.store.headPosition()) && missingSecondaryIndexes(this.db).length === 0;
   }
 
   /** See DEFER_INDEXES_AFTER_EVENTS: the pass is a bulk load, the directory small beside it. */

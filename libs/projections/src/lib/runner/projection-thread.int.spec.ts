@@ -106,6 +106,18 @@ describe('ProjectionRunner with its passes on a ProjectionThread (real SQLite fi
     expect(new DirectoryReadModel(db).count()).toBe(USERS);
   });
 
+  it('sends no pass to the thread when the read models are up to date (a command that only reads)', async () => {
+    await writeImport(store);
+    await runner.catchUp();
+    const thread = new ProjectionThread({ logFile: join(dir, 'events.sqlite'), readModelFile: join(dir, 'readmodels.sqlite') });
+    const passes = jest.spyOn(thread, 'catchUp');
+    const reader = new ProjectionRunner(store, db, readModelProjections(db), { thread });
+
+    expect(await reader.catchUp()).toBe(0);
+    expect(passes).not.toHaveBeenCalled();
+    await reader.stop();
+  });
+
   it('followWhile projects what the work appends while it runs, and the pass ends after it', async () => {
     await writeImport(store);
     await runner.catchUp();

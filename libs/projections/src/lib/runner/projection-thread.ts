@@ -20,19 +20,13 @@ export type ProjectionThreadReply = { id: number; result?: number; error?: { mes
  * reads the read models, and the runner sends every pass here.
  */
 export class ProjectionThread {
-  private readonly worker: Worker;
+  /** Started by the first pass: a command that only reads never starts it. */
+  private worker: Worker | undefined;
   private readonly pending = new Map<number, { resolve: (n: number) => void; reject: (e: Error) => void }>();
   private nextId = 1;
   private failure: Error | undefined;
 
-  constructor(files: ProjectionThreadFiles) {
-    this.worker = new Worker(workerEntry(), { workerData: files, ...sourceLoader() });
-    this.worker.on('message', (reply: ProjectionThreadReply) => this.settle(reply));
-    this.worker.on('error', (error) => this.fail(error));
-    this.worker.on('exit', (code) => this.fail(new Error(`the projection thread stopped (exit code ${code})`)));
-    // An idle worker must not keep the process alive; a pass in flight holds it (see request).
-    this.worker.unref();
-  }
+  constructor(private readonly files: ProjectionThreadFiles) {}
 
   catchUp(): Promise<number> {
     return this.request('catchUp');
@@ -45,23 +39,35 @@ export class ProjectionThread {
   /** A pass that goes on projecting what is appended until stopped (ProjectionRunner.followWhile). */
   follow(): { done: Promise<number>; stop: () => void } {
     const done = this.request('follow');
-    return { done, stop: () => this.failure || this.worker.postMessage({ op: 'stopFollowing' } satisfies ProjectionThreadRequest) };
+    return { done, stop: () => this.failure || this.worker?.postMessage({ op: 'stopFollowing' } satisfies ProjectionThreadRequest) };
   }
 
   /** Waits for the pass in flight, closes the thread's connections and ends it. */
   async close(): Promise<void> {
-    if (this.failure) return;
+    const worker = this.worker;
+    if (!worker || this.failure) return;
     await this.request('close').catch(() => undefined);
-    await this.worker.terminate();
+    await worker.terminate();
+  }
+
+  private start(): Worker {
+    const worker = new Worker(workerEntry(), { workerData: this.files, ...sourceLoader() });
+    worker.on('message', (reply: ProjectionThreadReply) => this.settle(reply));
+    worker.on('error', (error) => this.fail(error));
+    worker.on('exit', (code) => this.fail(new Error(`the projection thread stopped (exit code ${code})`)));
+    return worker;
   }
 
   private request(op: 'catchUp' | 'rebuild' | 'follow' | 'close'): Promise<number> {
     if (this.failure) return Promise.reject(this.failure);
+    this.worker ??= this.start();
+    const worker = this.worker;
     const id = this.nextId++;
-    if (this.pending.size === 0) this.worker.ref();
+    // An idle thread must not keep the process alive; a pass in flight holds it.
+    if (this.pending.size === 0) worker.ref();
     return new Promise<number>((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
-      this.worker.postMessage({ id, op } satisfies ProjectionThreadRequest);
+      worker.postMessage({ id, op } satisfies ProjectionThreadRequest);
     });
   }
 
@@ -69,7 +75,7 @@ export class ProjectionThread {
     const waiting = this.pending.get(id);
     if (!waiting) return;
     this.pending.delete(id);
-    if (this.pending.size === 0) this.worker.unref();
+    if (this.pending.size === 0) this.worker?.unref();
     if (error) waiting.reject(Object.assign(new Error(error.message), { stack: error.stack }));
     else waiting.resolve(result ?? 0);
   }
