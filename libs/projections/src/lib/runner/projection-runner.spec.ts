@@ -168,6 +168,31 @@ describe('ProjectionRunner with the directory', () => {
     expect(batchesOfTen.position()).toBe(await store.headPosition());
   });
 
+  it('a catchUp that comes while a pass is in flight includes the events appended before it', async () => {
+    await appendUser(store, created('u1', 'a', 'a@corp.com'));
+    // The first pass reads the log to its end, then waits at the gate before it finishes.
+    let readToEnd!: () => void;
+    const atGate = new Promise<void>((resolve) => (readToEnd = resolve));
+    let openGate!: () => void;
+    const gate = new Promise<void>((resolve) => (openGate = resolve));
+    const readAll = store.readAll.bind(store);
+    jest.spyOn(store, 'readAll').mockImplementationOnce(async function* (options) {
+      yield* readAll(options);
+      readToEnd();
+      await gate;
+    });
+    const first = runner.catchUp();
+    await atGate;
+    await appendUser(store, created('u2', 'b', 'b@corp.com'));
+
+    const second = runner.catchUp();
+    openGate();
+    await second;
+
+    expect(directory.findBy('identifier', 'b')?.id).toBe('u2');
+    expect(await first).toBe(1);
+  });
+
   it('keepUp starts no pass in the process, where it would only take turns with the caller', async () => {
     await appendUser(store, created('u1', 'a', 'a@corp.com'));
     const reads = jest.spyOn(store, 'readAll');

@@ -44,8 +44,8 @@ export interface ProjectionRunnerOptions {
   /** Work per transaction (BATCH_WEIGHT). */
   batchWeight?: number;
   /**
-   * Runs every pass on this thread instead (over its own connections to the same files), so the
-   * process goes on meanwhile; this runner then only reads the checkpoints.
+   * Runs the catch-up passes on this thread instead (over its own connections to the same files),
+   * so the process goes on meanwhile. A rebuild still runs here.
    */
   thread?: ProjectionThread;
 }
@@ -60,6 +60,8 @@ export class ProjectionRunner {
   private readonly getCheckpoint;
   private readonly setCheckpoint;
   private running: Promise<number> | undefined;
+  /** The pass after the one in flight, shared by every catchUp that came during it. */
+  private queued: Promise<number> | undefined;
   /** The running pass dropped the directory's indexes and creates them again when it ends. */
   private indexesDeferred = false;
   private live: { timer: NodeJS.Timeout; stopped: boolean } | undefined;
@@ -83,10 +85,23 @@ export class ProjectionRunner {
     return Math.min(...this.projections.map((p) => this.checkpoint(p)));
   }
 
-  /** Applies every stored event not yet projected; concurrent callers share one pass. */
+  /**
+   * Applies every event stored before the call. A pass in flight may have read the log's head
+   * before the caller's events were appended, so callers that come during one share the pass after
+   * it. Resolves with the number of events the pass applied.
+   */
   catchUp(): Promise<number> {
-    this.running ??= this.runCatchUp().finally(() => (this.running = undefined));
-    return this.running;
+    if (!this.running) {
+      this.running = this.runPass().finally(() => (this.running = undefined));
+      return this.running;
+    }
+    this.queued ??= this.running
+      .catch(() => undefined)
+      .then(() => {
+        this.queued = undefined;
+        return this.catchUp();
+      });
+    return this.queued;
   }
 
   /**
@@ -176,8 +191,12 @@ export class ProjectionRunner {
     await this.options.thread?.close();
   }
 
+  /**
+   * In the process even with a thread: nothing else runs meanwhile, and the process's connection
+   * has the larger page cache, which creating the indexes at the end sorts in (on the thread's, the
+   * 100k rebuild took 5.5 s instead of 4.3).
+   */
   private async runRebuild(): Promise<number> {
-    if (this.options.thread) return this.options.thread.rebuild();
     this.db.transaction(() => {
       // Filled from scratch, the tables are faster to index once at the end than row by row.
       dropSecondaryIndexes(this.db);
@@ -193,9 +212,14 @@ export class ProjectionRunner {
     }
   }
 
-  /** One pass over the log from the checkpoints; while `following` is not stopped, it waits at the end for more. */
+  /** A catch-up pass: on the thread when there is one and work for it, else here. */
+  private async runPass(): Promise<number> {
+    if (!this.options.thread) return this.runCatchUp();
+    return (await this.upToDate()) ? 0 : this.options.thread.catchUp();
+  }
+
+  /** One pass over the log from the checkpoints, here; while `following` is not stopped, it waits at the end for more. */
   private async runCatchUp(following?: { stopped: boolean }): Promise<number> {
-    if (this.options.thread) return (await this.upToDate()) ? 0 : this.options.thread.catchUp();
     let applied = 0;
     const prefixes = [...new Set(this.projections.flatMap((p) => p.streamPrefixes))];
     // Counted once a pass (a full scan of an index), however often the backlog is weighed against it.

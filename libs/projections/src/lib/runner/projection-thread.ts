@@ -10,14 +10,15 @@ export interface ProjectionThreadFiles {
   readModelFile: string;
 }
 
-export type ProjectionThreadRequest = { id: number; op: 'catchUp' | 'rebuild' | 'follow' | 'close' } | { op: 'stopFollowing' };
+export type ProjectionThreadRequest = { id: number; op: 'catchUp' | 'follow' | 'close' } | { op: 'stopFollowing' };
 export type ProjectionThreadReply = { id: number; result?: number; error?: { message: string; stack?: string } };
 
 /**
- * The runner's passes on a thread of their own (the second core), each over its own connections to
- * the log and the read models. The process goes on while a pass runs: an import decides its next
- * rows while its row results are projected. The database still sees one writer: the process only
- * reads the read models, and the runner sends every pass here.
+ * The runner's catch-up passes on a thread of their own (the second core), over its own
+ * connections to the log and the read models. The process goes on while a pass runs: an import
+ * decides its next rows while its row results are projected, and appends its users while the
+ * directory takes them. One pass runs at a time, here or (a rebuild) in the process, so the read
+ * models still have one writer.
  */
 export class ProjectionThread {
   /** Started by the first pass: a command that only reads never starts it. */
@@ -30,10 +31,6 @@ export class ProjectionThread {
 
   catchUp(): Promise<number> {
     return this.request('catchUp');
-  }
-
-  rebuild(): Promise<number> {
-    return this.request('rebuild');
   }
 
   /** A pass that goes on projecting what is appended until stopped (ProjectionRunner.followWhile). */
@@ -58,7 +55,7 @@ export class ProjectionThread {
     return worker;
   }
 
-  private request(op: 'catchUp' | 'rebuild' | 'follow' | 'close'): Promise<number> {
+  private request(op: 'catchUp' | 'follow' | 'close'): Promise<number> {
     if (this.failure) return Promise.reject(this.failure);
     this.worker ??= this.start();
     const worker = this.worker;

@@ -36,12 +36,10 @@ port.on('message', (request: ProjectionThreadRequest) => {
   );
 });
 
-function run(op: 'catchUp' | 'rebuild' | 'follow' | 'close'): Promise<number> {
+function run(op: 'catchUp' | 'follow' | 'close'): Promise<number> {
   switch (op) {
     case 'catchUp':
       return runner.catchUp();
-    case 'rebuild':
-      return runner.rebuild();
     case 'follow':
       if (following) following.stopped = true; // one at a time: the process waits for the last to end
       following = { stopped: false };
