@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { openSqliteFile, type SqliteFileOptions } from '@dirsync/event-store';
+import { openSqliteFile, type SqliteFileOptions } from '@dirsync/event-store/sqlite';
 
 export type ReadModelDb = Database.Database;
 

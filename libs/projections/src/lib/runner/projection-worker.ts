@@ -1,5 +1,5 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { SqliteEventStore } from '@dirsync/event-store';
+import { SqliteEventStore } from '@dirsync/event-store/sqlite';
 import { openReadModelDb } from '../read-model-db';
 import { readModelProjections } from '../read-model-projections';
 import { ProjectionRunner } from './projection-runner';
