@@ -41,6 +41,13 @@ class ProjectionsLifecycle implements OnApplicationShutdown {
   }
 }
 
+function projectionThread({ threadWithLog, file }: ProjectionsOptions): ProjectionThread | undefined {
+  if (!threadWithLog) return undefined;
+  // The thread opens the files itself: a database in memory would be a second, empty one.
+  if (file === ':memory:') throw new Error('ProjectionsModule: threadWithLog needs the read models in a file, not :memory:');
+  return new ProjectionThread({ logFile: threadWithLog, readModelFile: file });
+}
+
 /** Read models and the runner that keeps them in step with the log. */
 @Module({})
 export class ProjectionsModule {
@@ -55,9 +62,7 @@ export class ProjectionsModule {
           provide: ProjectionRunner,
           inject: [EVENT_STORE, READ_MODEL_DB],
           useFactory: (store: EventStore, db: ReadModelDb) =>
-            new ProjectionRunner(store, db, readModelProjections(db), {
-              thread: options.threadWithLog ? new ProjectionThread({ logFile: options.threadWithLog, readModelFile: options.file }) : undefined,
-            }),
+            new ProjectionRunner(store, db, readModelProjections(db), { thread: projectionThread(options) }),
         },
         { provide: DirectoryReadModel, inject: [READ_MODEL_DB], useFactory: (db: ReadModelDb) => new DirectoryReadModel(db) },
         { provide: CatalogReadModel, inject: [READ_MODEL_DB], useFactory: (db: ReadModelDb) => new CatalogReadModel(db) },
