@@ -19,7 +19,7 @@ import {
 } from '@dirsync/domain';
 import type { BlobStore } from '@dirsync/blob-store';
 import { deterministicId, sequentialId, type AppendRequest } from '@dirsync/event-store';
-import { matchKey, type CatalogReadModel, type DirectoryReadModel } from '@dirsync/projections';
+import { matchKey, type ActiveUser, type CatalogReadModel, type DirectoryReadModel } from '@dirsync/projections';
 import { readNdjson } from '@dirsync/blob-store';
 import { OffHeapStringMap } from '../off-heap-string-map';
 import { DirectoryMatches } from './directory-matches';
@@ -323,9 +323,11 @@ export class ImportPlanner {
 
   /** "Disable users not present": every active user whose key no row of the file carries. Never a deletion. */
   private *disableMissing(input: PlanInput, claims: FileClaims): IterableIterator<PlanLine> {
-    for (const user of this.directory.activeUsers()) {
+    const missing = (user: ActiveUser): boolean => {
       const key = matchKey(user[input.matchBy] ?? undefined);
-      if (key !== null && claims.keyRows.has(key)) continue;
+      return key === null || !claims.keyRows.has(key);
+    };
+    for (const user of this.directory.activeUsersWhere(missing)) {
       yield {
         result: {
           key: user[input.matchBy] ?? undefined,
