@@ -10,6 +10,13 @@ export interface ProjectionThreadFiles {
   readModelFile: string;
 }
 
+/**
+ * The thread's young generation (V8's default is three times as large). The thread works while the
+ * planner holds its claims, at the process's peak: with this limit the 1M imports peaked about
+ * 13 MB lower (disable-missing 476 → 463 MB), at the same speed.
+ */
+const YOUNG_GENERATION_MB = 16;
+
 export type ProjectionThreadRequest = { id: number; op: 'catchUp' | 'follow' | 'close' } | { op: 'stopFollowing' };
 export type ProjectionThreadReply = { id: number; result?: number; error?: { message: string; stack?: string } };
 
@@ -48,7 +55,11 @@ export class ProjectionThread {
   }
 
   private start(): Worker {
-    const worker = new Worker(workerEntry(), { workerData: this.files, ...sourceLoader() });
+    const worker = new Worker(workerEntry(), {
+      workerData: this.files,
+      resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB },
+      ...sourceLoader(),
+    });
     worker.on('message', (reply: ProjectionThreadReply) => this.settle(reply));
     worker.on('error', (error) => this.fail(error));
     worker.on('exit', (code) => this.fail(new Error(`the projection thread stopped (exit code ${code})`)));
