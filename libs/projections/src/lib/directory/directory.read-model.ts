@@ -134,10 +134,10 @@ export class DirectoryReadModel {
   }
 
   /**
-   * Users that are active and not deleted: their keys and stream revision, all that "disable
-   * missing" needs (read as arrays: at a million users, whole rows cost several seconds).
+   * Users that are active and not deleted, in listing order (sort key, then id): their keys and
+   * stream revision, all that "disable missing" needs (read as arrays: at a million users, whole
+   * rows cost several seconds).
    */
-  /** Every active user, in listing order (sort key, then id). */
   *activeUsers(): IterableIterator<ActiveUser> {
     const first = this.db.prepare(`SELECT ${ACTIVE_COLUMNS} FROM users WHERE ${ACTIVE} ORDER BY sort_key, id LIMIT ${PAGE}`).raw();
     const next = this.db.prepare(`SELECT ${ACTIVE_COLUMNS} FROM users WHERE ${ACTIVE} AND (sort_key, id) > (?, ?) ORDER BY sort_key, id LIMIT ${PAGE}`).raw();

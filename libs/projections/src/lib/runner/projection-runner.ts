@@ -193,8 +193,7 @@ export class ProjectionRunner {
 
   /**
    * In the process even with a thread: nothing else runs meanwhile, and the process's connection
-   * has the larger page cache, which creating the indexes at the end sorts in (on the thread's, the
-   * 100k rebuild took 5.5 s instead of 4.3).
+   * has the larger page cache, in which creating the indexes at the end sorts.
    */
   private async runRebuild(): Promise<number> {
     this.db.transaction(() => {
