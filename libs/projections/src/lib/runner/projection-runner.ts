@@ -91,10 +91,7 @@ export class ProjectionRunner {
    * it. Resolves with the number of events the pass applied.
    */
   catchUp(): Promise<number> {
-    if (!this.running) {
-      this.running = this.runPass().finally(() => (this.running = undefined));
-      return this.running;
-    }
+    if (!this.running) return this.track(this.runPass());
     this.queued ??= this.running
       .catch(() => undefined)
       .then(() => {
@@ -123,10 +120,9 @@ export class ProjectionRunner {
     const thread = this.options.thread;
     if (!thread) return work();
     // A pass in flight (a keepUp) ends first: passes on the thread run one at a time.
-    while (this.running) await this.running.catch(() => undefined);
+    await this.idle();
     const following = thread.follow();
-    this.running = following.done.finally(() => (this.running = undefined));
-    this.running.catch(() => undefined); // met by the next catchUp or waitFor
+    this.track(following.done).catch(() => undefined); // met by the next catchUp or waitFor
     try {
       return await work();
     } finally {
@@ -138,13 +134,9 @@ export class ProjectionRunner {
    * Like catchUp, but when the log is read to its end the pass waits for more instead of ending,
    * until `following.stopped`. The projection thread runs it for followWhile.
    */
-  follow(following: { stopped: boolean }): Promise<number> {
-    const start = async (): Promise<number> => {
-      while (this.running) await this.running.catch(() => undefined);
-      this.running = this.runCatchUp(following).finally(() => (this.running = undefined));
-      return this.running;
-    };
-    return start();
+  async follow(following: { stopped: boolean }): Promise<number> {
+    await this.idle();
+    return this.track(this.runCatchUp(following));
   }
 
   /** Resolves once the read models include every event up to `position`, with their indexes. */
@@ -159,11 +151,10 @@ export class ProjectionRunner {
 
   /** Drops every read model and projects the whole log again. Returns the number of events read. */
   async rebuild(): Promise<number> {
-    // A pass that starts while we wait must end too: none may apply a batch it read before the reset.
-    while (this.running) await this.running.catch(() => undefined);
+    // No pass may apply a batch it read before the reset.
+    await this.idle();
     // Callers of catchUp and waitFor meanwhile wait for the whole rebuild, indexes included.
-    this.running = this.runRebuild().finally(() => (this.running = undefined));
-    return this.running;
+    return this.track(this.runRebuild());
   }
 
   /** Follows the log by polling, so events appended by other processes are projected too. */
@@ -187,8 +178,19 @@ export class ProjectionRunner {
       clearTimeout(this.live.timer);
       this.live = undefined;
     }
-    await this.running?.catch(() => undefined);
+    await this.idle();
     await this.options.thread?.close();
+  }
+
+  /** Makes `pass` the pass in flight until it settles. */
+  private track(pass: Promise<number>): Promise<number> {
+    this.running = pass.finally(() => (this.running = undefined));
+    return this.running;
+  }
+
+  /** Resolves once no pass is in flight, including passes that start while it waits. */
+  private async idle(): Promise<void> {
+    while (this.running) await this.running.catch(() => undefined);
   }
 
   /**

@@ -17,7 +17,9 @@ export interface ProjectionThreadFiles {
  */
 const YOUNG_GENERATION_MB = 16;
 
-export type ProjectionThreadRequest = { id: number; op: 'catchUp' | 'follow' | 'close' } | { op: 'stopFollowing' };
+/** What the process asks the thread for; each gets a reply with the same id. */
+export type ProjectionThreadOp = 'catchUp' | 'follow' | 'close';
+export type ProjectionThreadRequest = { id: number; op: ProjectionThreadOp } | { op: 'stopFollowing' };
 export type ProjectionThreadReply = { id: number; result?: number; error?: { message: string; stack?: string } };
 
 /**
@@ -66,7 +68,7 @@ export class ProjectionThread {
     return worker;
   }
 
-  private request(op: 'catchUp' | 'follow' | 'close'): Promise<number> {
+  private request(op: ProjectionThreadOp): Promise<number> {
     if (this.failure) return Promise.reject(this.failure);
     this.worker ??= this.start();
     const worker = this.worker;

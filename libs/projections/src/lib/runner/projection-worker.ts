@@ -3,7 +3,7 @@ import { SqliteEventStore } from '@dirsync/event-store/sqlite';
 import { openReadModelDb } from '../read-model-db';
 import { readModelProjections } from '../read-model-projections';
 import { ProjectionRunner } from './projection-runner';
-import type { ProjectionThreadFiles, ProjectionThreadReply, ProjectionThreadRequest } from './projection-thread';
+import type { ProjectionThreadFiles, ProjectionThreadOp, ProjectionThreadReply, ProjectionThreadRequest } from './projection-thread';
 
 // The projection thread (see ProjectionThread): a runner of its own over its own connections, which
 // runs the passes the process asks for, one at a time, and answers each with its result.
@@ -36,7 +36,7 @@ port.on('message', (request: ProjectionThreadRequest) => {
   );
 });
 
-function run(op: 'catchUp' | 'follow' | 'close'): Promise<number> {
+function run(op: ProjectionThreadOp): Promise<number> {
   switch (op) {
     case 'catchUp':
       return runner.catchUp();
