@@ -57,10 +57,11 @@ export class ProjectionThread {
   }
 
   private start(): Worker {
-    const worker = new Worker(workerEntry(), {
+    const { entry, ...loader } = workerModule();
+    const worker = new Worker(entry, {
       workerData: this.files,
       resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB },
-      ...sourceLoader(),
+      ...loader,
     });
     worker.on('message', (reply: ProjectionThreadReply) => this.settle(reply));
     worker.on('error', (error) => this.fail(error));
@@ -97,16 +98,16 @@ export class ProjectionThread {
   }
 }
 
-/** The worker's module beside this one: compiled JavaScript when the app runs from dist/, TypeScript under Jest. */
-function workerEntry(): string {
+/**
+ * The worker's module beside this one: compiled JavaScript when the app runs from dist/. Under Jest
+ * only the TypeScript is there, and the worker compiles it as it loads it, with the workspace's
+ * path aliases.
+ */
+function workerModule(): { entry: string; execArgv?: string[]; env?: NodeJS.ProcessEnv } {
   const compiled = join(__dirname, 'projection-worker.js');
-  return existsSync(compiled) ? compiled : join(__dirname, 'projection-worker.ts');
-}
-
-/** From the sources (Jest), the worker compiles its TypeScript as it loads it, with the workspace's path aliases. */
-function sourceLoader(): { execArgv?: string[]; env?: NodeJS.ProcessEnv } {
-  if (existsSync(join(__dirname, 'projection-worker.js'))) return {};
+  if (existsSync(compiled)) return { entry: compiled };
   return {
+    entry: join(__dirname, 'projection-worker.ts'),
     execArgv: ['--require', '@swc-node/register'],
     env: { ...process.env, SWC_NODE_PROJECT: join(__dirname, '..', '..', '..', '..', '..', 'tsconfig.base.json') },
   };
