@@ -107,21 +107,40 @@ async function profileRuns(
     log(`  profiled ${SCENARIO_LABELS[scenario]}…`);
     try {
       const measurement = await runScenarioInChild(spec, { cpuProfileDir: profileDir, timeoutMs: args.timeoutMs });
-      const written = readdirSync(profileDir).find((name) => name.endsWith('.cpuprofile'));
-      if (!written) {
+      const { main, workers } = profileFiles(profileDir);
+      if (!main) {
         runs.push({ scenario, measurement });
         continue;
       }
-      // Next to the results, so it outlives the temp dir (bench/ is not committed).
-      const kept = resolve(dirname(args.out), `${scenario}-${rows}.cpuprofile`);
-      mkdirSync(dirname(kept), { recursive: true });
-      copyFileSync(join(profileDir, written), kept);
+      // Next to the results, so they outlive the temp dir (bench/ is not committed).
+      const keep = (written: string, suffix: string) => {
+        const kept = resolve(dirname(args.out), `${scenario}-${rows}${suffix}.cpuprofile`);
+        mkdirSync(dirname(kept), { recursive: true });
+        copyFileSync(join(profileDir, written), kept);
+        return kept;
+      };
+      const kept = keep(main, '');
+      const threads = workers.map(({ file, threadId }) => {
+        const threadFile = keep(file, `-thread-${threadId}`);
+        return { threadId, cpu: summarizeCpuProfile(threadFile, 8), cpuProfileFile: threadFile };
+      });
       log(`    ${(measurement.wallMs / 1000).toFixed(2)} s; CPU profile ${kept}`);
-      runs.push({ scenario, measurement, cpu: summarizeCpuProfile(kept), cpuProfileFile: kept });
+      runs.push({ scenario, measurement, cpu: summarizeCpuProfile(kept), cpuProfileFile: kept, threads });
     } catch (error) {
       log(`    failed: ${(error as Error).message}`);
       if (scenario === 'initial') break;
     }
   }
   return runs;
+}
+
+/**
+ * Node's --cpu-prof writes a profile per thread, named CPU.<date>.<time>.<pid>.<thread id>.<seq>.cpuprofile:
+ * thread 0 is the main thread, the others workers (the projection thread, when it ran).
+ */
+function profileFiles(dir: string): { main?: string; workers: { file: string; threadId: number }[] } {
+  const files = readdirSync(dir)
+    .filter((name) => name.endsWith('.cpuprofile'))
+    .map((file) => ({ file, threadId: Number(file.split('.').at(-3)) }));
+  return { main: files.find((profile) => profile.threadId === 0)?.file, workers: files.filter((profile) => profile.threadId !== 0) };
 }

@@ -29,6 +29,8 @@ export interface ProfiledRun {
   measurement: ScenarioMeasurement;
   cpu?: ProfileSummary;
   cpuProfileFile?: string;
+  /** Worker threads' profiles (the projection thread, when it ran), by thread id. */
+  threads?: { threadId: number; cpu: ProfileSummary; cpuProfileFile: string }[];
 }
 
 /** DESIGN.md, "Non-functional targets". */
@@ -128,6 +130,14 @@ function formatProfile(rows: number, run: ProfiledRun): string {
     }
   }
   if (run.cpuProfileFile) lines.push(`  CPU profile: ${run.cpuProfileFile} (open in Chrome DevTools)`);
+  for (const thread of run.threads ?? []) {
+    // Its idle time is time it waited for work: beside the main thread's phases, it says which of the two bounds them.
+    lines.push(`  Worker thread ${thread.threadId} (the projection thread), CPU by activity (of ${(thread.cpu.totalMs / 1000).toFixed(1)} s sampled):`);
+    for (const c of thread.cpu.categories) if (c.percent >= 0.5) lines.push(`    ${c.percent.toFixed(1).padStart(5)} %  ${(c.ms / 1000).toFixed(2).padStart(7)} s  ${c.name}`);
+    lines.push('  Its top functions by self time:');
+    for (const f of thread.cpu.topSelf) lines.push(`    ${f.percent.toFixed(1).padStart(5)} %  ${(f.ms / 1000).toFixed(2).padStart(7)} s  ${f.fn}`);
+    lines.push(`  Its CPU profile: ${thread.cpuProfileFile}`);
+  }
   return lines.join('\n');
 }
 
