@@ -117,12 +117,7 @@ function formatProfile(rows: number, run: ProfiledRun): string {
   const m = run.measurement;
   const lines = [`Profiled ${SCENARIO_LABELS[run.scenario]}, ${thousands(rows)} rows: wall ${(m.wallMs / 1000).toFixed(2)} s with the profiler on, peak RSS ${fixed(m.peakRssMb)} MB`];
   if (m.phases) lines.push(`  phases: ${Object.entries(m.phases).map(([name, ms]) => `${name} ${(ms / 1000).toFixed(2)} s`).join(' | ')}`);
-  if (run.cpu) {
-    lines.push(`  CPU by activity (of ${(run.cpu.totalMs / 1000).toFixed(1)} s sampled):`);
-    for (const c of run.cpu.categories) lines.push(`    ${c.percent.toFixed(1).padStart(5)} %  ${(c.ms / 1000).toFixed(2).padStart(7)} s  ${c.name}`);
-    lines.push('  Top functions by self time:');
-    for (const f of run.cpu.topSelf) lines.push(`    ${f.percent.toFixed(1).padStart(5)} %  ${(f.ms / 1000).toFixed(2).padStart(7)} s  ${f.fn}`);
-  }
+  if (run.cpu) lines.push(...cpuLines(run.cpu, { activities: 'CPU by activity', functions: 'Top functions by self time' }));
   if (m.instrumentation) {
     lines.push('  Call counters:');
     for (const [name, c] of Object.entries(m.instrumentation)) {
@@ -132,13 +127,22 @@ function formatProfile(rows: number, run: ProfiledRun): string {
   if (run.cpuProfileFile) lines.push(`  CPU profile: ${run.cpuProfileFile} (open in Chrome DevTools)`);
   for (const thread of run.threads ?? []) {
     // Its idle time is time it waited for work: beside the main thread's phases, it says which of the two bounds them.
-    lines.push(`  Worker thread ${thread.threadId} (the projection thread), CPU by activity (of ${(thread.cpu.totalMs / 1000).toFixed(1)} s sampled):`);
-    for (const c of thread.cpu.categories) if (c.percent >= 0.5) lines.push(`    ${c.percent.toFixed(1).padStart(5)} %  ${(c.ms / 1000).toFixed(2).padStart(7)} s  ${c.name}`);
-    lines.push('  Its top functions by self time:');
-    for (const f of thread.cpu.topSelf) lines.push(`    ${f.percent.toFixed(1).padStart(5)} %  ${(f.ms / 1000).toFixed(2).padStart(7)} s  ${f.fn}`);
+    const activities = `Worker thread ${thread.threadId} (the projection thread), CPU by activity`;
+    lines.push(...cpuLines(thread.cpu, { activities, functions: 'Its top functions by self time' }, 0.5));
     lines.push(`  Its CPU profile: ${thread.cpuProfileFile}`);
   }
   return lines.join('\n');
+}
+
+/** A CPU summary as lines: its activities (those of at least `minPercent`), then its top functions. */
+function cpuLines(cpu: ProfileSummary, titles: { activities: string; functions: string }, minPercent = 0): string[] {
+  const share = (percent: number, ms: number, name: string) => `    ${percent.toFixed(1).padStart(5)} %  ${(ms / 1000).toFixed(2).padStart(7)} s  ${name}`;
+  return [
+    `  ${titles.activities} (of ${(cpu.totalMs / 1000).toFixed(1)} s sampled):`,
+    ...cpu.categories.filter((c) => c.percent >= minPercent).map((c) => share(c.percent, c.ms, c.name)),
+    `  ${titles.functions}:`,
+    ...cpu.topSelf.map((f) => share(f.percent, f.ms, f.fn)),
+  ];
 }
 
 function aligned(rows: string[][], right: boolean[]): string {
