@@ -1,6 +1,6 @@
 import { setImmediate as nextMacrotask } from 'node:timers/promises';
 import { nextPageSize } from './page-size';
-import { openSqliteFile } from './sqlite-file';
+import { openSqliteFile, type SqliteFileOptions } from './sqlite-file';
 import Database from 'better-sqlite3';
 import { EventStoreUnavailableError } from '../errors';
 import {
@@ -30,15 +30,12 @@ import { CatchUpSubscription } from '../internal/catch-up-subscription';
 import { LiveSubscriptions } from '../internal/live-subscriptions';
 import { normalizeFilter } from '../internal/log-filter';
 
-export interface SqliteEventStoreOptions {
+/** Besides the file's settings (a write's wait for the lock, the page cache): */
+export interface SqliteEventStoreOptions extends SqliteFileOptions {
   /** How often subscriptions look for events appended by other processes. Default 100 ms. */
   pollIntervalMs?: number;
   /** Rows fetched per query by reads and subscriptions. Default 500 (a page is held in memory at once). */
   pageSize?: number;
-  /** How long a write waits for another process's write lock. Default 5,000 ms. */
-  busyTimeoutMs?: number;
-  /** Page cache of the store's connection. Default 64 MiB. */
-  cacheMiB?: number;
 }
 
 /**
