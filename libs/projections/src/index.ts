@@ -6,6 +6,7 @@ export * from './lib/directory/directory.read-model';
 export * from './lib/directory/user-row';
 export * from './lib/import-report/import-report.projection';
 export * from './lib/import-report/import-report.read-model';
+export * from './lib/import-report/plan-lines';
 export * from './lib/projections.module';
 export * from './lib/import-report/import-report.csv';
 export * from './lib/catalog/catalog.projection';

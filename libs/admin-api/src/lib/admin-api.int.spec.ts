@@ -55,6 +55,19 @@ describe('admin REST API', () => {
     expect(results.total).toBe(7);
     expect(results.items).toHaveLength(3);
     expect(results.items[0]).toMatchObject({ row: 2, outcome: 'created' });
+    // A created user's fields come from the import's plan, not from its row result.
+    expect(results.items[0].changes).toMatchObject({
+      identifier: { to: 'ada.lovelace@example.com' },
+      username: { to: 'ada' },
+      title: { to: 'Chief Engineer' },
+      status: { to: 'Active' },
+    });
+    expect(results.items[0].changes.title.from).toBeUndefined();
+    const changes = await json(fetch(`${base}/imports/${summary.id}/changes?limit=7`));
+    expect(changes.total).toBe(7);
+    for (const item of changes.items) expect(item).toMatchObject({ outcome: 'created', changes: { email: { to: item.email } } });
+    const changesCsv = (await (await fetch(`${base}/imports/${summary.id}/changes.csv`)).text()).split('\n');
+    expect(changesCsv).toContain(`2,ada.lovelace@example.com,${results.items[0].userId},created,title,,Chief Engineer`);
 
     const csv = await fetch(`${base}/imports/${summary.id}/results.csv`);
     expect(csv.headers.get('content-type')).toMatch(/text\/csv/);

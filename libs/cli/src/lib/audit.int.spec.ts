@@ -11,8 +11,10 @@ describe('audit (CLI)', () => {
   it('stores a dry run plan, per user and field, before and after, and writes no user event', async () => {
     await h.importJson(samplePath('users.csv'));
     const before = (await h.events()).length;
-    const { summary } = await h.importJson(h.file('c.csv', sample.replace('Compiler Lead', 'Admiral').replace(',Inactive,', ',Active,')), '--dry-run');
-    expect(summary).toMatchObject({ status: 'completed', counts: { updated: 1, reactivated: 1, skipped: 5 } });
+    const newcomer = 'new.person@example.com,new.person@example.com,new.person@example.com,New,Person,newp,Tester,QA,Active,en,,,,\n';
+    const file = h.file('c.csv', sample.replace('Compiler Lead', 'Admiral').replace(',Inactive,', ',Active,') + newcomer);
+    const { summary } = await h.importJson(file, '--dry-run');
+    expect(summary).toMatchObject({ status: 'completed', counts: { created: 1, updated: 1, reactivated: 1, skipped: 5 } });
     expect((await h.events()).length).toBe(before);
     const report = JSON.parse((await h.etl('report', summary.importId, '--json')).stdout);
     expect(report.dryRun).toBe(true);
@@ -20,8 +22,26 @@ describe('audit (CLI)', () => {
     expect(changed.map((r: { key: string; changes: unknown }) => [r.key, r.changes])).toEqual([
       ['grace.hopper@example.com', { title: { from: 'Compiler Lead', to: 'Admiral' } }],
       ['marie.curie@example.com', { status: { from: 'Inactive', to: 'Active' } }],
+      [
+        'new.person@example.com',
+        {
+          identifier: { to: 'new.person@example.com' },
+          upn: { to: 'new.person@example.com' },
+          email: { to: 'new.person@example.com' },
+          username: { to: 'newp' },
+          firstName: { to: 'New' },
+          lastName: { to: 'Person' },
+          title: { to: 'Tester' },
+          department: { to: 'QA' },
+          language: { to: 'en' },
+          status: { to: 'Active' },
+          securityRoles: { to: [] },
+          genericProperties: { to: {} },
+        },
+      ],
     ]);
     expect((await h.user('grace.hopper@example.com')).title).toBe('Compiler Lead');
+    expect(await h.user('new.person@example.com')).toBeUndefined();
   });
 
   it('replays the whole log to read models equal to the live ones, checksum for checksum', async () => {

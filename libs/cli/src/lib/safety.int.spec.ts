@@ -28,6 +28,13 @@ describe('import guards and approval (CLI)', () => {
     expect(summary).toMatchObject({ status: 'awaiting-approval', counts: { created: 2, disabled: 4 }, reasons: ['the import would disable 4 users, more than 2'] });
     expect((await h.events()).length).toBe(before);
     expect(await statuses()).toEqual(['a:Active', 'b:Active', 'c:Active', 'd:Active', 'e:Active']);
+    // What the held plan would create is there to review before any user event exists.
+    const report = JSON.parse((await h.etl('report', summary.importId, '--json')).stdout);
+    const created = report.rows.filter((r: { outcome: string }) => r.outcome === 'created');
+    expect(created.map((r: { changes: unknown }) => r.changes)).toEqual([
+      expect.objectContaining({ identifier: { to: 'f' }, upn: { to: 'f' }, email: { to: 'f@x.com' }, status: { to: 'Active' } }),
+      expect.objectContaining({ identifier: { to: 'g' }, upn: { to: 'g' }, email: { to: 'g@x.com' }, status: { to: 'Active' } }),
+    ]);
   });
 
   it('applies the plan once approved, recording who approved it', async () => {
@@ -64,8 +71,8 @@ describe('import guards and approval (CLI)', () => {
 
   it('re-plans on approval when the directory changed since the plan', async () => {
     await h.importJson(h.file('all.csv', people('a', 'b', 'c', 'd', 'e')));
-    const { summary } = await h.importJson(h.file('one.csv', people('a')), '--disable-missing');
-    expect(summary.counts.disabled).toBe(4);
+    const { summary } = await h.importJson(h.file('one.csv', people('a', 'f')), '--disable-missing');
+    expect(summary.counts).toMatchObject({ created: 1, disabled: 4 });
     const store = createEventStore({ kind: 'sqlite', file: `${h.dataDir}/events.sqlite` });
     const b = (await h.users()).find((u) => u.identifier === 'b');
     await new DeleteUserService(store).delete(b.id, 'admin');
@@ -74,6 +81,8 @@ describe('import guards and approval (CLI)', () => {
     expect(approved).toMatchObject({ status: 'completed', counts: { disabled: 3 } }); // b is deleted now, not disabled
     const report = JSON.parse((await h.etl('report', summary.importId, '--json')).stdout);
     expect(report.rows.filter((r: { outcome: string }) => r.outcome === 'disabled')).toHaveLength(3);
+    // The second plan's created row is read from the second plan.
+    expect(report.rows.find((r: { key: string }) => r.key === 'f')).toMatchObject({ outcome: 'created', changes: { identifier: { to: 'f' } } });
   });
 
   it('never guards a dry run: the plan is stored and nothing applied', async () => {

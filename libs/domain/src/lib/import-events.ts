@@ -43,6 +43,12 @@ export interface ImportTransformed {
 export type RowOutcome = 'created' | 'updated' | 'skipped' | 'disabled' | 'reactivated' | 'rejected';
 export const ROW_OUTCOMES: readonly RowOutcome[] = ['created', 'updated', 'skipped', 'disabled', 'reactivated', 'rejected'];
 
+/** Where one row's line lies in its plan's blob (see ImportPlanned.plan), in bytes. */
+export interface PlanLineRef {
+  offset: number;
+  length: number;
+}
+
 /** What the plan does with one row (or, for disables of missing users, one user). */
 export interface RowResult {
   /** The file's row; absent for users acted on because they are missing from the file. */
@@ -53,7 +59,13 @@ export interface RowResult {
   outcome: RowOutcome;
   reasons: string[];
   warnings: string[];
+  /** Per field, before and after. Not set for a created user: its plan line holds every field. */
   changes?: FieldChanges;
+  /**
+   * A created user's line in the plan, whose UserCreated holds every field the user gets. Its
+   * result does not repeat them: at a million created rows they were most of the log's bytes.
+   */
+  planLine?: PlanLineRef;
 }
 
 /** The plan's row results, in bounded chunks, appended before any user event. */

@@ -1,4 +1,5 @@
 import { Inject, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
+import { BLOB_STORE, type BlobStore } from '@dirsync/blob-store';
 import { EVENT_STORE, type EventStore } from '@dirsync/event-store';
 import { CatalogReadModel } from './catalog/catalog.read-model';
 import { DirectoryReadModel } from './directory/directory.read-model';
@@ -66,7 +67,12 @@ export class ProjectionsModule {
         },
         { provide: DirectoryReadModel, inject: [READ_MODEL_DB], useFactory: (db: ReadModelDb) => new DirectoryReadModel(db) },
         { provide: CatalogReadModel, inject: [READ_MODEL_DB], useFactory: (db: ReadModelDb) => new CatalogReadModel(db) },
-        { provide: ImportReportReadModel, inject: [READ_MODEL_DB], useFactory: (db: ReadModelDb) => new ImportReportReadModel(db) },
+        {
+          provide: ImportReportReadModel,
+          // The blob store holds the plans that created users' fields are read from.
+          inject: [READ_MODEL_DB, { token: BLOB_STORE, optional: true }],
+          useFactory: (db: ReadModelDb, blobs?: BlobStore) => new ImportReportReadModel(db, blobs && ((sha256) => blobs.path(sha256))),
+        },
         ProjectionsLifecycle,
       ],
       exports: [ProjectionRunner, DirectoryReadModel, ImportReportReadModel, CatalogReadModel, READ_MODEL_DB],

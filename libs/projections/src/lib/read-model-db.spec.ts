@@ -42,4 +42,23 @@ describe('openReadModelDb', () => {
     expect(pageSizeOf(db)).toBe(4096);
     expect(tables(db)).toEqual(['import_rows', 'imports', 'users']);
   });
+
+  it("adds the plan columns to an earlier version's report rows and keeps the rows it has", () => {
+    const older = new Database(file);
+    older.exec(`CREATE TABLE import_rows (
+      seq INTEGER PRIMARY KEY AUTOINCREMENT, import_id TEXT NOT NULL, row INTEGER, key TEXT, email TEXT, user_id TEXT,
+      outcome TEXT NOT NULL, reasons TEXT NOT NULL, warnings TEXT NOT NULL, changes TEXT, ord INTEGER NOT NULL,
+      plan_number INTEGER NOT NULL DEFAULT 0)`);
+    older.exec(`INSERT INTO import_rows (import_id, row, outcome, reasons, warnings, changes, ord, plan_number)
+      VALUES ('i1', 2, 'created', '[]', '[]', '{"title":{"to":"CTO"}}', 2, 1)`);
+    older.close();
+
+    db = openReadModelDb(file);
+    db.close();
+    db = openReadModelDb(file); // a second opening finds the columns there
+
+    expect(db.prepare('SELECT changes, plan_offset, plan_length FROM import_rows').all()).toEqual([
+      { changes: '{"title":{"to":"CTO"}}', plan_offset: null, plan_length: null },
+    ]);
+  });
 });

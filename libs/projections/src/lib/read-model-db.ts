@@ -82,6 +82,13 @@ export function openReadModelDb(file: string, options: SqliteFileOptions = {}): 
       -- 0: rejected by transformation; n: from plan n (a re-plan replaces the earlier plan's rows).
       plan_number INTEGER NOT NULL DEFAULT 0
     );
+    -- Each plan's blob, where created users' fields are read (import_rows.plan_offset).
+    CREATE TABLE IF NOT EXISTS import_plans (
+      import_id TEXT NOT NULL,
+      plan_number INTEGER NOT NULL,
+      sha256 TEXT NOT NULL,
+      PRIMARY KEY (import_id, plan_number)
+    );
     CREATE TABLE IF NOT EXISTS catalog (
       kind TEXT NOT NULL,
       key TEXT NOT NULL,
@@ -91,8 +98,21 @@ export function openReadModelDb(file: string, options: SqliteFileOptions = {}): 
       PRIMARY KEY (kind, key)
     );
   `);
+  addColumns(db, 'import_rows', { plan_offset: 'INTEGER', plan_length: 'INTEGER' });
   createSecondaryIndexes(db);
   return db;
+}
+
+/**
+ * Columns added since a table was first created: CREATE TABLE IF NOT EXISTS leaves an older file's
+ * table as it was. The rows already there keep what they had (rows of older imports carry every
+ * field of a created user in `changes`).
+ */
+function addColumns(db: ReadModelDb, table: string, columns: Record<string, string>): void {
+  const present = new Set(db.prepare<[], { name: string }>(`SELECT name FROM pragma_table_info('${table}')`).all().map((column) => column.name));
+  for (const [name, type] of Object.entries(columns)) {
+    if (!present.has(name)) db.exec(`ALTER TABLE ${table} ADD COLUMN ${name} ${type}`);
+  }
 }
 
 /**

@@ -204,7 +204,7 @@ export class ImportsController {
     await this.summary(id);
     response.setHeader('Content-Type', 'text/csv; charset=utf-8');
     response.setHeader('Content-Disposition', `attachment; filename="import-${id}-results.csv"`);
-    await writeReportCsv(this.reports.allRows(id), (chunk) => response.write(chunk));
+    await writeReportCsv(this.reports.allResults(id), (chunk) => response.write(chunk));
     response.end();
   }
 

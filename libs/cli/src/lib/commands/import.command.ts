@@ -91,7 +91,7 @@ function humanSummary(summary: ImportSummary, reports: ImportReportReadModel): s
   lines.push(`  ${file}created ${c.created}, updated ${c.updated}, skipped ${c.skipped}, disabled ${c.disabled}, reactivated ${c.reactivated}, rejected ${c.rejected}`);
   for (const warning of summary.warnings) lines.push(`  warning: ${warning}`);
   const attention: string[][] = [];
-  for (const row of reports.allRows(summary.id)) {
+  for (const row of reports.allResults(summary.id)) {
     if (row.outcome === 'rejected' || row.warnings.length > 0) {
       attention.push([String(row.row ?? ''), row.key ?? '', row.outcome, [...row.reasons, ...row.warnings].join('; ')]);
       if (attention.length === 20) break;

@@ -12,11 +12,11 @@ export async function reportCommand(importId: string, flags: { csv?: boolean; js
     const summary = reports.get(importId);
     if (!summary) throw new UsageError(`no import with id ${importId}`);
     if (flags.csv) {
-      await writeReportCsv(reports.allRows(importId), output.out);
+      await writeReportCsv(reports.allResults(importId), output.out);
     } else if (flags.json) {
       output.out(`${JSON.stringify({ ...summary, rows: [...reports.allRows(importId)] })}\n`);
     } else {
-      const rows = [...reports.allRows(importId)].map((r) => [String(r.row ?? ''), r.key ?? '', r.outcome, [...r.reasons, ...r.warnings].join('; ')]);
+      const rows = [...reports.allResults(importId)].map((r) => [String(r.row ?? ''), r.key ?? '', r.outcome, [...r.reasons, ...r.warnings].join('; ')]);
       output.out(`Import ${summary.id} of ${summary.fileName}: ${summary.status}\n${formatTable(['row', 'key', 'outcome', 'reasons'], rows)}`);
     }
     return 0;

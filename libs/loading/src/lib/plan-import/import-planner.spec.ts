@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BlobStore } from '@dirsync/blob-store';
-import { DEFAULT_IMPORT_OPTIONS, type ImportOptions, type RowResult, type UserRecord } from '@dirsync/domain';
+import { DEFAULT_IMPORT_OPTIONS, type ImportOptions, type PlanLineRef, type RowResult, type UserRecord } from '@dirsync/domain';
 import { InMemoryEventStore } from '@dirsync/event-store';
 import {
   CatalogProjection,
@@ -11,6 +11,7 @@ import {
   DirectoryReadModel,
   ImportReportProjection,
   openReadModelDb,
+  PlanLineReader,
   ProjectionRunner,
 } from '@dirsync/projections';
 import { PlanApplier } from '../apply-plan/plan-applier';
@@ -100,6 +101,44 @@ describe('ImportPlanner and PlanApplier', () => {
     ]);
     expect(results[0].warnings).toEqual([]);
     expect(results[1].warnings).toEqual(['manager "ghost@x.com" is not a user of the directory; it was not saved']);
+  });
+
+  it("points a created user's result at its plan line, where its fields are read; other results carry their changes", async () => {
+    await applier.apply((await plan([row(2, 'kept', { title: 'Old' })])).output.plan.sha256);
+    await runner.catchUp();
+    const { output, results } = await plan(
+      [
+        row(2, 'kept', { title: 'New' }),
+        { row: 3, profile: { identifier: 'fresh', email: 'fresh@x.com', title: 'Tester' }, securityRoles: ['Auditor'] },
+        { row: 4, profile: { identifier: 'other' }, status: 'Inactive' },
+      ],
+      {},
+      { format: 'xml' }, // the second row's line also defines the role in the catalog
+    );
+    expect(results.map((r) => r.outcome)).toEqual(['updated', 'created', 'created']);
+    expect(results[0]).toMatchObject({ changes: { title: { from: 'Old', to: 'New' } } });
+    expect(results[0].planLine).toBeUndefined();
+
+    const reader = new PlanLineReader((sha256) => blobs.path(sha256));
+    try {
+      const [fresh, other] = results.slice(1).map((result) => {
+        expect(result.changes).toBeUndefined();
+        return reader.changesAt(output.plan.sha256, result.planLine as PlanLineRef);
+      });
+      expect(fresh).toEqual({
+        identifier: { to: 'fresh' },
+        email: { to: 'fresh@x.com' },
+        username: { to: 'fresh' },
+        title: { to: 'Tester' },
+        language: { to: 'en' },
+        status: { to: 'Active' },
+        securityRoles: { to: ['Auditor'] },
+        genericProperties: { to: {} },
+      });
+      expect(other).toMatchObject({ identifier: { to: 'other' }, status: { to: 'Inactive' } });
+    } finally {
+      reader.close();
+    }
   });
 
   it('applies a plan once even when it is applied again after a crash', async () => {

@@ -122,13 +122,20 @@ export class ImportPlanner {
     const counts = emptyCounts();
     counts.rejected = input.rejectedBeforePlanning;
     let eventCount = 0;
+    let planBytes = 0;
     const plan = this.blobs.writer();
     const write = async ({ result, appends }: PlanLine) => {
       counts[result.outcome] += 1;
+      if (appends.length > 0) {
+        eventCount += appends.reduce((n, a) => n + a.events.length, 0);
+        const line = `${JSON.stringify({ appends } satisfies PlanAppends)}\n`;
+        const length = Buffer.byteLength(line);
+        // A created user's fields are read from its line (see RowResult.planLine), not repeated in its result.
+        if (result.outcome === 'created') result.planLine = { offset: planBytes, length };
+        planBytes += length;
+        await plan.write(line);
+      }
       await results.add(result);
-      if (appends.length === 0) return;
-      eventCount += appends.reduce((n, a) => n + a.events.length, 0);
-      await plan.write(`${JSON.stringify({ appends } satisfies PlanAppends)}\n`);
     };
     try {
       for await (const record of this.records(input)) await write(this.planRow(record, input, claims));
@@ -225,7 +232,7 @@ export class ImportPlanner {
         outcome: decision.outcome,
         reasons: decision.reasons,
         warnings: decision.warnings,
-        ...this.changesOf(current, decision.events),
+        ...(decision.outcome === 'created' ? {} : this.changesOf(current, decision.events)),
       },
       appends: [
         ...(applied ? this.catalogAppends(definitions, input.importId, record.row) : []),
@@ -287,7 +294,10 @@ export class ImportPlanner {
     ];
   }
 
-  /** Per field, before and after: what a dry run shows and what the changes endpoint serves. */
+  /**
+   * Per field, before and after: what a dry run shows and what the changes endpoint serves. Not
+   * for a created user, whose result points at its plan line instead (see plan()).
+   */
   private changesOf(current: UserState | undefined, events: UserEvent[]): { changes?: FieldChanges } {
     if (events.length === 0) return {};
     const after = events.reduce<UserState | undefined>(evolveUser, current);

@@ -1,5 +1,5 @@
 import { stringify } from 'csv-stringify';
-import type { ImportRowReport } from './import-report.read-model';
+import type { ImportRowReport, ImportRowResult } from './import-report.read-model';
 
 export const REPORT_COLUMNS = ['row', 'identifier', 'email', 'outcome', 'reasons', 'warnings', 'user_id'] as const;
 
@@ -7,11 +7,11 @@ export const REPORT_COLUMNS = ['row', 'identifier', 'email', 'outcome', 'reasons
  * The per-row results as CSV. Cells a spreadsheet would run as a formula are escaped, because the
  * values come from an uploaded file. `identifier` is the row's match key.
  */
-export async function writeReportCsv(rows: Iterable<ImportRowReport>, write: (chunk: string) => void): Promise<void> {
+export async function writeReportCsv(rows: Iterable<ImportRowResult>, write: (chunk: string) => void): Promise<void> {
   await writeCsv(REPORT_COLUMNS, reportLines(rows), write);
 }
 
-function* reportLines(rows: Iterable<ImportRowReport>): IterableIterator<Record<string, unknown>> {
+function* reportLines(rows: Iterable<ImportRowResult>): IterableIterator<Record<string, unknown>> {
   for (const row of rows) {
     yield {
       row: row.row ?? '',

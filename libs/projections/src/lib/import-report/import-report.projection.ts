@@ -16,6 +16,7 @@ export class ImportReportProjection implements Projection {
   private readonly insertRow;
   private readonly startPlan;
   private readonly dropOlderPlans;
+  private readonly recordPlan;
 
   constructor(private readonly db: ReadModelDb) {
     this.insertImport = db.prepare(`INSERT OR REPLACE INTO imports
@@ -31,8 +32,9 @@ export class ImportReportProjection implements Projection {
     this.startPlan = db.prepare(`UPDATE imports SET plan_number = @planNumber WHERE id = @importId AND plan_number < @planNumber`);
     this.dropOlderPlans = db.prepare(`DELETE FROM import_rows WHERE import_id = @importId AND plan_number BETWEEN 1 AND @planNumber - 1`);
     // Positional: a report row is written for every row of every file, and an array binds faster than named parameters.
-    this.insertRow = db.prepare(`INSERT INTO import_rows (import_id, row, key, email, user_id, outcome, reasons, warnings, changes, ord, plan_number)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+    this.recordPlan = db.prepare(`INSERT OR REPLACE INTO import_plans (import_id, plan_number, sha256) VALUES (?, ?, ?)`);
+    this.insertRow = db.prepare(`INSERT INTO import_rows (import_id, row, key, email, user_id, outcome, reasons, warnings, changes, plan_offset, plan_length, ord, plan_number)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
   }
 
   apply(recorded: RecordedEvent): void {
@@ -86,6 +88,7 @@ export class ImportReportProjection implements Projection {
         return;
       }
       case 'ImportPlanned':
+        this.recordPlan.run(event.data.importId, event.data.planNumber, event.data.plan.sha256);
         update({ status: 'planned', counts: JSON.stringify(event.data.counts) });
         return;
       case 'ImportAwaitingApproval':
@@ -113,7 +116,7 @@ export class ImportReportProjection implements Projection {
   }
 
   reset(): void {
-    this.db.exec('DELETE FROM imports; DELETE FROM import_rows;');
+    this.db.exec('DELETE FROM imports; DELETE FROM import_rows; DELETE FROM import_plans;');
   }
 
   private addRow(importId: string, row: RowResult, planNumber: number): void {
@@ -127,6 +130,8 @@ export class ImportReportProjection implements Projection {
       JSON.stringify(row.reasons),
       JSON.stringify(row.warnings),
       row.changes ? JSON.stringify(row.changes) : null,
+      row.planLine?.offset ?? null,
+      row.planLine?.length ?? null,
       row.row ?? Number.MAX_SAFE_INTEGER,
       planNumber,
     );

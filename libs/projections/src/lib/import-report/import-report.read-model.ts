@@ -1,6 +1,7 @@
 import type { ImportCounts, ImportOptions, ImportStatus, RowOutcome, FieldChanges } from '@dirsync/domain';
 import { keysetPages, type ReadModelDb } from '../read-model-db';
 import { sourceKey } from './import-report.projection';
+import { PlanLineReader, type BlobFile } from './plan-lines';
 
 export interface ImportSummary {
   id: string;
@@ -35,8 +36,12 @@ export interface ImportRowReport {
   outcome: RowOutcome;
   reasons: string[];
   warnings: string[];
+  /** Per field, before and after; for a created user, null until its import's plan is recorded. */
   changes: FieldChanges | null;
 }
+
+/** A row's result without its changes: what reports that list outcomes need, read without the plan. */
+export type ImportRowResult = Omit<ImportRowReport, 'changes'>;
 
 interface ImportRecord {
   id: string; status: ImportStatus; file_name: string; sha256: string; size: number; format: string; options: string;
@@ -46,15 +51,23 @@ interface ImportRecord {
 }
 interface RowRecord {
   row: number | null; key: string | null; email: string | null; user_id: string | null; outcome: RowOutcome;
-  reasons: string; warnings: string; changes: string | null;
+  reasons: string; warnings: string; changes: string | null; plan_offset: number | null; plan_length: number | null; plan_number: number;
 }
 
 const ROW_ORDER = 'ORDER BY ord, seq';
 const PAGE = 1_000;
+/** Rows that change a user: a created user's changes are in its plan (plan_offset), the others' in `changes`. */
+const CHANGES = '(changes IS NOT NULL OR plan_offset IS NOT NULL)';
 
-/** Queries over imports and their per-row results. */
+/**
+ * Queries over imports and their per-row results. A created user's fields are read from its
+ * import's plan, in the blob store: without `blobFile`, those rows' changes are null.
+ */
 export class ImportReportReadModel {
-  constructor(private readonly db: ReadModelDb) {}
+  constructor(
+    private readonly db: ReadModelDb,
+    private readonly blobFile?: BlobFile,
+  ) {}
 
   get(importId: string): ImportSummary | undefined {
     const record = this.db.prepare('SELECT * FROM imports WHERE id = ?').get(importId) as ImportRecord | undefined;
@@ -82,40 +95,86 @@ export class ImportReportReadModel {
     const records = this.db
       .prepare(`SELECT * FROM import_rows WHERE import_id = ? ${ROW_ORDER} LIMIT ? OFFSET ?`)
       .all(importId, Math.min(Math.max(1, limit), 10_000), Math.max(0, offset)) as RowRecord[];
-    return { total, items: records.map(toRow) };
+    return { total, items: this.toRows(importId, records) };
   }
 
   /** Rows that change a user (planned or applied), in row order, each with every field's from and to. */
   changes(importId: string, offset = 0, limit = 100): { total: number; items: ImportRowReport[] } {
-    const where = 'import_id = ? AND changes IS NOT NULL';
+    const where = `import_id = ? AND ${CHANGES}`;
     const total = (this.db.prepare(`SELECT count(*) AS n FROM import_rows WHERE ${where}`).get(importId) as { n: number }).n;
     const records = this.db
       .prepare(`SELECT * FROM import_rows WHERE ${where} ${ROW_ORDER} LIMIT ? OFFSET ?`)
       .all(importId, Math.min(Math.max(1, limit), 10_000), Math.max(0, offset)) as RowRecord[];
-    return { total, items: records.map(toRow) };
+    return { total, items: this.toRows(importId, records) };
   }
 
   /** Every row of one import in row order, streamed (a report can have a million rows). */
   allRows(importId: string): IterableIterator<ImportRowReport> {
-    return this.pagedRows(importId, '1 = 1');
+    return this.withChanges(importId, this.pagedRows(importId, '1 = 1'));
+  }
+
+  /** The same rows without their changes: no created user's fields are read from the plan. */
+  allResults(importId: string): IterableIterator<ImportRowResult> {
+    return mapIterator(this.pagedRows(importId, '1 = 1'), toResult);
   }
 
   /** Every row that changes a user, streamed. */
   allChanges(importId: string): IterableIterator<ImportRowReport> {
-    return this.pagedRows(importId, 'changes IS NOT NULL');
+    return this.withChanges(importId, this.pagedRows(importId, CHANGES));
   }
 
-  private *pagedRows(importId: string, where: string): IterableIterator<ImportRowReport> {
+  private *withChanges(importId: string, records: Iterable<RowRecord>): IterableIterator<ImportRowReport> {
+    const changes = this.rowChanges(importId);
+    try {
+      for (const record of records) yield toRow(record, changes);
+    } finally {
+      changes.close();
+    }
+  }
+
+  private pagedRows(importId: string, where: string): IterableIterator<RowRecord> {
     type Paged = RowRecord & { ord: number; seq: number };
     const first = this.db.prepare(`SELECT * FROM import_rows WHERE import_id = ? AND ${where} ${ROW_ORDER} LIMIT ${PAGE}`);
     const next = this.db.prepare(`SELECT * FROM import_rows WHERE import_id = ? AND ${where} AND (ord, seq) > (?, ?) ${ROW_ORDER} LIMIT ${PAGE}`);
-    const pages = keysetPages<Paged, [number, number]>(
+    return keysetPages<Paged, [number, number]>(
       () => first.all(importId) as Paged[],
       ([ord, seq]) => next.all(importId, ord, seq) as Paged[],
       (record) => [record.ord, record.seq],
     );
-    for (const record of pages) yield toRow(record);
   }
+
+  private toRows(importId: string, records: RowRecord[]): ImportRowReport[] {
+    const changes = this.rowChanges(importId);
+    try {
+      return records.map((record) => toRow(record, changes));
+    } finally {
+      changes.close();
+    }
+  }
+
+  /** Reads the changes of an import's rows: as stored, or, for a created user, from its plan's line. */
+  private rowChanges(importId: string): RowChanges {
+    const plans = new Map(
+      (this.db.prepare('SELECT plan_number, sha256 FROM import_plans WHERE import_id = ?').all(importId) as { plan_number: number; sha256: string }[]).map(
+        (plan) => [plan.plan_number, plan.sha256],
+      ),
+    );
+    const reader = this.blobFile && plans.size > 0 ? new PlanLineReader(this.blobFile) : undefined;
+    return {
+      of(record) {
+        if (record.changes) return JSON.parse(record.changes);
+        const plan = plans.get(record.plan_number);
+        if (!reader || !plan || record.plan_offset === null || record.plan_length === null) return null;
+        return reader.changesAt(plan, { offset: record.plan_offset, length: record.plan_length });
+      },
+      close: () => reader?.close(),
+    };
+  }
+}
+
+interface RowChanges {
+  of(record: RowRecord): FieldChanges | null;
+  close(): void;
 }
 
 function toSummary(r: ImportRecord): ImportSummary {
@@ -143,7 +202,13 @@ function toSummary(r: ImportRecord): ImportSummary {
   };
 }
 
-function toRow(r: RowRecord): ImportRowReport {
+function toRow(r: RowRecord, changes: RowChanges): ImportRowReport {
+  const row = toResult(r) as ImportRowReport;
+  row.changes = changes.of(r);
+  return row;
+}
+
+function toResult(r: RowRecord): ImportRowResult {
   return {
     row: r.row,
     key: r.key,
@@ -152,6 +217,9 @@ function toRow(r: RowRecord): ImportRowReport {
     outcome: r.outcome,
     reasons: JSON.parse(r.reasons),
     warnings: JSON.parse(r.warnings),
-    changes: r.changes ? JSON.parse(r.changes) : null,
   };
+}
+
+function* mapIterator<T, U>(items: Iterable<T>, map: (item: T) => U): IterableIterator<U> {
+  for (const item of items) yield map(item);
 }

@@ -6,7 +6,9 @@ import type { ProjectionRunner } from './projection-runner';
 const READ_MODELS: Record<string, string> = {
   directory: 'SELECT * FROM users ORDER BY id',
   imports: 'SELECT * FROM imports ORDER BY id',
-  'import-rows': 'SELECT import_id, row, key, email, user_id, outcome, reasons, warnings, changes, plan_number FROM import_rows ORDER BY import_id, ord, seq',
+  'import-rows':
+    'SELECT import_id, row, key, email, user_id, outcome, reasons, warnings, changes, plan_offset, plan_length, plan_number FROM import_rows ORDER BY import_id, ord, seq',
+  'import-plans': 'SELECT * FROM import_plans ORDER BY import_id, plan_number',
   catalog: 'SELECT * FROM catalog ORDER BY kind, key',
 };
 

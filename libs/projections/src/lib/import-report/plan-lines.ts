@@ -1,0 +1,48 @@
+import { closeSync, openSync, readSync } from 'node:fs';
+import { diffUser, evolveUser, USER_STREAM_PREFIX, type FieldChanges, type PlanLineRef, type UserEvent, type UserState } from '@dirsync/domain';
+
+/** Where the blob with this sha256 is on disk (BlobStore.path). */
+export type BlobFile = (sha256: string) => string;
+
+/** The part of a plan line (the loading stage's PlanAppends) that a created user's fields are read from. */
+interface PlanLineAppends {
+  appends: { streamId: string; events: UserEvent[] }[];
+}
+
+/**
+ * Reads a created user's fields from its line in the import's plan (RowResult.planLine): the
+ * line's user events, folded, against no user before. One instance per query: it keeps the last
+ * plan open, so a page of rows opens its plan once; close() it when done.
+ */
+export class PlanLineReader {
+  private current?: { sha256: string; fd: number };
+
+  constructor(private readonly blobFile: BlobFile) {}
+
+  changesAt(planSha256: string, line: PlanLineRef): FieldChanges {
+    const bytes = Buffer.alloc(line.length);
+    const read = readSync(this.open(planSha256), bytes, 0, line.length, line.offset);
+    if (read !== line.length) throw new Error(`plan ${planSha256} ends before its line at byte ${line.offset}`);
+    const { appends } = JSON.parse(bytes.toString('utf8')) as PlanLineAppends;
+    let user: UserState | undefined;
+    for (const append of appends) {
+      if (!append.streamId.startsWith(USER_STREAM_PREFIX)) continue; // the catalog's definitions
+      for (const event of append.events) user = evolveUser(user, { type: event.type, data: event.data } as UserEvent);
+    }
+    if (!user) throw new Error(`plan ${planSha256} has no user event at byte ${line.offset}`);
+    return diffUser(undefined, user);
+  }
+
+  close(): void {
+    if (this.current) closeSync(this.current.fd);
+    this.current = undefined;
+  }
+
+  private open(sha256: string): number {
+    if (this.current?.sha256 !== sha256) {
+      this.close();
+      this.current = { sha256, fd: openSync(this.blobFile(sha256), 'r') };
+    }
+    return this.current.fd;
+  }
+}
