@@ -109,10 +109,15 @@ export function openReadModelDb(file: string, options: SqliteFileOptions = {}): 
  * field of a created user in `changes`).
  */
 function addColumns(db: ReadModelDb, table: string, columns: Record<string, string>): void {
-  const present = new Set(db.prepare<[], { name: string }>(`SELECT name FROM pragma_table_info('${table}')`).all().map((column) => column.name));
-  for (const [name, type] of Object.entries(columns)) {
-    if (!present.has(name)) db.exec(`ALTER TABLE ${table} ADD COLUMN ${name} ${type}`);
-  }
+  const missing = () => {
+    const present = new Set(db.prepare<[], { name: string }>(`SELECT name FROM pragma_table_info('${table}')`).all().map((column) => column.name));
+    return Object.keys(columns).filter((name) => !present.has(name));
+  };
+  if (missing().length === 0) return; // the usual case: no write lock taken just to open the file
+  // Looked at again under the write lock: another process (or the projection thread) may be adding them too.
+  db.transaction(() => {
+    for (const name of missing()) db.exec(`ALTER TABLE ${table} ADD COLUMN ${name} ${columns[name]}`);
+  }).immediate();
 }
 
 /**
