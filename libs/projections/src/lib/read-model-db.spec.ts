@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openReadModelDb } from './read-model-db';
+import { createSecondaryIndexes, dropSecondaryIndexes, missingSecondaryIndexes, openReadModelDb } from './read-model-db';
 
 describe('openReadModelDb', () => {
   let dir: string;
@@ -41,6 +41,17 @@ describe('openReadModelDb', () => {
 
     expect(pageSizeOf(db)).toBe(4096);
     expect(tables(db)).toEqual(['import_rows', 'imports', 'users']);
+  });
+
+  it('creates the missing indexes, then gives the connection its own page cache back', () => {
+    db = openReadModelDb(file, { cacheMiB: 64 });
+    dropSecondaryIndexes(db);
+    expect(missingSecondaryIndexes(db)).not.toEqual([]);
+
+    createSecondaryIndexes(db);
+
+    expect(missingSecondaryIndexes(db)).toEqual([]);
+    expect(db.pragma('cache_size', { simple: true })).toBe(-64 * 1024);
   });
 
   it("adds the plan columns to an earlier version's report rows and keeps the rows it has", () => {

@@ -142,8 +142,24 @@ const SECONDARY_INDEXES: Record<string, string> = {
  */
 const DIRECTORY_INDEXES = Object.keys(SECONDARY_INDEXES).filter((name) => name.startsWith('users_'));
 
+/**
+ * The page cache while indexes are created. SQLite sizes its sorter's memory from the page cache,
+ * and a small one sorts faster here: on a 1M read-model file (a million users, two million report
+ * rows) the five indexes took 6.3–6.7 s with the process's 64 MiB, 3.3–4.2 s with 8 MiB and
+ * 2.9–3.2 s with 2 MiB.
+ */
+const INDEX_BUILD_CACHE_MIB = 2;
+
 export function createSecondaryIndexes(db: ReadModelDb): void {
-  for (const [name, on] of Object.entries(SECONDARY_INDEXES)) db.exec(`CREATE INDEX IF NOT EXISTS ${name} ON ${on}`);
+  const missing = missingSecondaryIndexes(db);
+  if (missing.length === 0) return;
+  const cacheSize = db.pragma('cache_size', { simple: true }) as number;
+  db.pragma(`cache_size = -${INDEX_BUILD_CACHE_MIB * 1024}`);
+  try {
+    for (const name of missing) db.exec(`CREATE INDEX IF NOT EXISTS ${name} ON ${SECONDARY_INDEXES[name]}`);
+  } finally {
+    db.pragma(`cache_size = ${cacheSize}`);
+  }
 }
 
 export function dropSecondaryIndexes(db: ReadModelDb, names: readonly string[] = Object.keys(SECONDARY_INDEXES)): void {
