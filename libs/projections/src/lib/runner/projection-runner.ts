@@ -193,10 +193,7 @@ export class ProjectionRunner {
     while (this.running) await this.running.catch(() => undefined);
   }
 
-  /**
-   * In the process even with a thread: nothing else runs meanwhile, and the process's connection
-   * has the larger page cache, in which creating the indexes at the end sorts.
-   */
+  /** In the process even with a thread: nothing else runs meanwhile. */
   private async runRebuild(): Promise<number> {
     this.db.transaction(() => {
       // Filled from scratch, the tables are faster to index once at the end than row by row.
