@@ -77,11 +77,13 @@ describe('import guards and approval (CLI)', () => {
     const b = (await h.users()).find((u) => u.identifier === 'b');
     await new DeleteUserService(store).delete(b.id, 'admin');
     await store.close();
+    // Another import moves a's address: the new plan gives it back, in a line before f's.
+    await h.importJson(h.file('moved.csv', 'UserIdentifier,UPN,EmailId\na,a,a.moved@x.com\n'));
     const approved = JSON.parse((await h.etl('approve', summary.importId, '--json')).stdout);
-    expect(approved).toMatchObject({ status: 'completed', counts: { disabled: 3 } }); // b is deleted now, not disabled
+    expect(approved).toMatchObject({ status: 'completed', counts: { disabled: 3, updated: 1, created: 1 } }); // b is deleted now, not disabled
     const report = JSON.parse((await h.etl('report', summary.importId, '--json')).stdout);
     expect(report.rows.filter((r: { outcome: string }) => r.outcome === 'disabled')).toHaveLength(3);
-    // The second plan's created row is read from the second plan.
+    // f's line moved in the second plan: its fields are read there, not at its place in the first.
     expect(report.rows.find((r: { key: string }) => r.key === 'f')).toMatchObject({ outcome: 'created', changes: { identifier: { to: 'f' } } });
   });
 

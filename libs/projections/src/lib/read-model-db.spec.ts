@@ -54,7 +54,7 @@ describe('openReadModelDb', () => {
     expect(db.pragma('cache_size', { simple: true })).toBe(-64 * 1024);
   });
 
-  it("adds the plan columns to an earlier version's report rows and keeps the rows it has", () => {
+  it("adds the plan columns to an earlier version's report and empties it to be projected again; the directory stays", () => {
     const older = new Database(file);
     older.exec(`CREATE TABLE import_rows (
       seq INTEGER PRIMARY KEY AUTOINCREMENT, import_id TEXT NOT NULL, row INTEGER, key TEXT, email TEXT, user_id TEXT,
@@ -62,14 +62,16 @@ describe('openReadModelDb', () => {
       plan_number INTEGER NOT NULL DEFAULT 0)`);
     older.exec(`INSERT INTO import_rows (import_id, row, outcome, reasons, warnings, changes, ord, plan_number)
       VALUES ('i1', 2, 'created', '[]', '[]', '{"title":{"to":"CTO"}}', 2, 1)`);
+    older.exec(`CREATE TABLE projection_checkpoints (name TEXT PRIMARY KEY, position INTEGER NOT NULL)`);
+    older.exec(`INSERT INTO projection_checkpoints VALUES ('directory', 7), ('import-report', 7)`);
     older.close();
 
     db = openReadModelDb(file);
+    db.prepare(`INSERT INTO import_rows (import_id, outcome, reasons, warnings, ord, plan_offset, plan_length) VALUES ('i2', 'created', '[]', '[]', 2, 0, 10)`).run();
     db.close();
-    db = openReadModelDb(file); // a second opening finds the columns there
+    db = openReadModelDb(file); // upgraded already: the rows projected since stay
 
-    expect(db.prepare('SELECT changes, plan_offset, plan_length FROM import_rows').all()).toEqual([
-      { changes: '{"title":{"to":"CTO"}}', plan_offset: null, plan_length: null },
-    ]);
+    expect(db.prepare('SELECT import_id, plan_offset, plan_length FROM import_rows').all()).toEqual([{ import_id: 'i2', plan_offset: 0, plan_length: 10 }]);
+    expect(db.prepare('SELECT name, position FROM projection_checkpoints').all()).toEqual([{ name: 'directory', position: 7 }]);
   });
 });

@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import { openSqliteFile, type SqliteFileOptions } from '@dirsync/event-store/sqlite';
+import { IMPORT_REPORT_PROJECTION } from './import-report/import-report.projection';
 
 export type ReadModelDb = Database.Database;
 
@@ -80,7 +81,10 @@ export function openReadModelDb(file: string, options: SqliteFileOptions = {}): 
       -- Row order, with rows that have no file row (users missing from the file) last.
       ord INTEGER NOT NULL,
       -- 0: rejected by transformation; n: from plan n (a re-plan replaces the earlier plan's rows).
-      plan_number INTEGER NOT NULL DEFAULT 0
+      plan_number INTEGER NOT NULL DEFAULT 0,
+      -- A created user's line in its plan (RowResult.planLine), where its fields are read.
+      plan_offset INTEGER,
+      plan_length INTEGER
     );
     -- Each plan's blob, where created users' fields are read (import_rows.plan_offset).
     CREATE TABLE IF NOT EXISTS import_plans (
@@ -98,25 +102,26 @@ export function openReadModelDb(file: string, options: SqliteFileOptions = {}): 
       PRIMARY KEY (kind, key)
     );
   `);
-  addColumns(db, 'import_rows', { plan_offset: 'INTEGER', plan_length: 'INTEGER' });
+  upgradeReport(db);
   createSecondaryIndexes(db);
   return db;
 }
 
 /**
- * Columns added since a table was first created: CREATE TABLE IF NOT EXISTS leaves an older file's
- * table as it was. The rows already there keep what they had (rows of older imports carry every
- * field of a created user in `changes`).
+ * A report of an earlier version (CREATE TABLE IF NOT EXISTS leaves its tables as they were) gets
+ * the plan columns and is projected again from the log: only a pass over the imports' events
+ * records each plan's blob (import_plans), so that a rebuild finds the same report.
  */
-function addColumns(db: ReadModelDb, table: string, columns: Record<string, string>): void {
-  const missing = () => {
-    const present = new Set(db.prepare<[], { name: string }>(`SELECT name FROM pragma_table_info('${table}')`).all().map((column) => column.name));
-    return Object.keys(columns).filter((name) => !present.has(name));
-  };
-  if (missing().length === 0) return; // the usual case: no write lock taken just to open the file
-  // Looked at again under the write lock: another process (or the projection thread) may be adding them too.
+function upgradeReport(db: ReadModelDb): void {
+  const hasPlanColumns = () =>
+    db.prepare<[], { name: string }>(`SELECT name FROM pragma_table_info('import_rows')`).all().some((column) => column.name === 'plan_offset');
+  if (hasPlanColumns()) return; // the usual case: no write lock taken just to open the file
+  // Looked at again under the write lock: another process (or the projection thread) may be upgrading it too.
   db.transaction(() => {
-    for (const name of missing()) db.exec(`ALTER TABLE ${table} ADD COLUMN ${name} ${columns[name]}`);
+    if (hasPlanColumns()) return;
+    db.exec(`ALTER TABLE import_rows ADD COLUMN plan_offset INTEGER; ALTER TABLE import_rows ADD COLUMN plan_length INTEGER;
+      DELETE FROM imports; DELETE FROM import_rows; DELETE FROM import_plans;`);
+    db.prepare('DELETE FROM projection_checkpoints WHERE name = ?').run(IMPORT_REPORT_PROJECTION);
   }).immediate();
 }
 

@@ -123,7 +123,7 @@ describe('ImportPlanner and PlanApplier', () => {
     try {
       const [fresh, other] = results.slice(1).map((result) => {
         expect(result.changes).toBeUndefined();
-        return reader.changesAt(output.plan.sha256, result.planLine as PlanLineRef);
+        return reader.changesAt(output.plan.sha256, result.planLine as PlanLineRef, result.userId as string);
       });
       expect(fresh).toEqual({
         identifier: { to: 'fresh' },
@@ -136,6 +136,10 @@ describe('ImportPlanner and PlanApplier', () => {
         genericProperties: { to: {} },
       });
       expect(other).toMatchObject({ identifier: { to: 'other' }, status: { to: 'Inactive' } });
+      // Bytes that are not this user's line (another user's, or from the middle of a line) give no fields.
+      const line = results[1].planLine as PlanLineRef;
+      expect(reader.changesAt(output.plan.sha256, line, results[2].userId as string)).toBeNull();
+      expect(reader.changesAt(output.plan.sha256, { offset: line.offset + 1, length: line.length }, results[1].userId as string)).toBeNull();
     } finally {
       reader.close();
     }

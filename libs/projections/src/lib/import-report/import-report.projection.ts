@@ -8,8 +8,11 @@ import type { Projection } from '../runner/projection';
 import type { ReadModelDb } from '../read-model-db';
 
 /** Imports and their per-row results, from the `import-<id>` streams alone. */
+/** The report's name among the projections (its checkpoint's key). */
+export const IMPORT_REPORT_PROJECTION = 'import-report';
+
 export class ImportReportProjection implements Projection {
-  readonly name = 'import-report';
+  readonly name = IMPORT_REPORT_PROJECTION;
   readonly streamPrefixes = [IMPORT_STREAM_PREFIX];
   private readonly insertImport;
   private readonly updateImport;
@@ -88,7 +91,8 @@ export class ImportReportProjection implements Projection {
         return;
       }
       case 'ImportPlanned':
-        this.recordPlan.run(event.data.importId, event.data.planNumber, event.data.plan.sha256);
+        // Logs from before re-plans have no plan number: their one plan is plan 1, as for their rows.
+        this.recordPlan.run(event.data.importId, event.data.planNumber ?? 1, event.data.plan.sha256);
         update({ status: 'planned', counts: JSON.stringify(event.data.counts) });
         return;
       case 'ImportAwaitingApproval':

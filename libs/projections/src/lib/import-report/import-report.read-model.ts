@@ -36,7 +36,10 @@ export interface ImportRowReport {
   outcome: RowOutcome;
   reasons: string[];
   warnings: string[];
-  /** Per field, before and after; for a created user, null until its import's plan is recorded. */
+  /**
+   * Per field, before and after. For a created user, read from its import's plan: null until the
+   * plan is recorded (and for a row a crash left from an earlier attempt at a plan that differs).
+   */
   changes: FieldChanges | null;
 }
 
@@ -164,8 +167,8 @@ export class ImportReportReadModel {
       of(record) {
         if (record.changes) return JSON.parse(record.changes);
         const plan = plans.get(record.plan_number);
-        if (!reader || !plan || record.plan_offset === null || record.plan_length === null) return null;
-        return reader.changesAt(plan, { offset: record.plan_offset, length: record.plan_length });
+        if (!reader || !plan || record.plan_offset === null || record.plan_length === null || record.user_id === null) return null;
+        return reader.changesAt(plan, { offset: record.plan_offset, length: record.plan_length }, record.user_id);
       },
       close: () => reader?.close(),
     };

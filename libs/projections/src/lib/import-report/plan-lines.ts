@@ -19,18 +19,16 @@ export class PlanLineReader {
 
   constructor(private readonly blobFile: BlobFile) {}
 
-  changesAt(planSha256: string, line: PlanLineRef): FieldChanges {
+  /**
+   * The fields `userId` gets, or null when the bytes there are not that user's line: a row result
+   * kept from a planning attempt that a crash cut short, when the plan recorded after it differs.
+   * A plan that is not in the blob store at all throws: the data dir has lost a blob.
+   */
+  changesAt(planSha256: string, line: PlanLineRef, userId: string): FieldChanges | null {
     const bytes = Buffer.alloc(line.length);
     const read = readSync(this.open(planSha256), bytes, 0, line.length, line.offset);
-    if (read !== line.length) throw new Error(`plan ${planSha256} ends before its line at byte ${line.offset}`);
-    const { appends } = JSON.parse(bytes.toString('utf8')) as PlanLineAppends;
-    let user: UserState | undefined;
-    for (const append of appends) {
-      if (!append.streamId.startsWith(USER_STREAM_PREFIX)) continue; // the catalog's definitions
-      for (const event of append.events) user = evolveUser(user, { type: event.type, data: event.data } as UserEvent);
-    }
-    if (!user) throw new Error(`plan ${planSha256} has no user event at byte ${line.offset}`);
-    return diffUser(undefined, user);
+    const user = read === line.length ? userOfLine(bytes.toString('utf8')) : undefined;
+    return user?.id === userId ? diffUser(undefined, user) : null;
   }
 
   close(): void {
@@ -45,4 +43,19 @@ export class PlanLineReader {
     }
     return this.current.fd;
   }
+}
+
+function userOfLine(text: string): UserState | undefined {
+  let line: PlanLineAppends;
+  try {
+    line = JSON.parse(text) as PlanLineAppends;
+  } catch {
+    return undefined; // the middle of another line
+  }
+  let user: UserState | undefined;
+  for (const append of line.appends ?? []) {
+    if (!append.streamId.startsWith(USER_STREAM_PREFIX)) continue; // the catalog's definitions
+    for (const event of append.events) user = evolveUser(user, { type: event.type, data: event.data } as UserEvent);
+  }
+  return user;
 }
