@@ -140,6 +140,8 @@ describe('ImportPlanner and PlanApplier', () => {
       const line = results[1].planLine as PlanLineRef;
       expect(reader.changesAt(output.plan.sha256, line, results[2].userId as string)).toBeNull();
       expect(reader.changesAt(output.plan.sha256, { offset: line.offset + 1, length: line.length }, results[1].userId as string)).toBeNull();
+      // The updated row's line comes first: the same user, but no creation.
+      expect(reader.changesAt(output.plan.sha256, { offset: 0, length: line.offset }, results[0].userId as string)).toBeNull();
     } finally {
       reader.close();
     }

@@ -45,17 +45,16 @@ export class PlanLineReader {
   }
 }
 
+/** The user a created user's line folds to; undefined for bytes that are not such a line. */
 function userOfLine(text: string): UserState | undefined {
-  let line: PlanLineAppends;
+  let line: PlanLineAppends | null;
   try {
-    line = JSON.parse(text) as PlanLineAppends;
+    line = JSON.parse(text) as PlanLineAppends | null;
   } catch {
-    return undefined; // the middle of another line
+    return undefined; // bytes from the middle of a line
   }
-  let user: UserState | undefined;
-  for (const append of line.appends ?? []) {
-    if (!append.streamId.startsWith(USER_STREAM_PREFIX)) continue; // the catalog's definitions
-    for (const event of append.events) user = evolveUser(user, { type: event.type, data: event.data } as UserEvent);
-  }
-  return user;
+  const events = (line?.appends ?? []).filter((append) => append.streamId.startsWith(USER_STREAM_PREFIX)).flatMap((append) => append.events);
+  // Another row's line (an update, a disable) does not start with a creation and folds on no user.
+  if (events[0]?.type !== 'UserCreated') return undefined;
+  return events.reduce<UserState | undefined>((user, event) => evolveUser(user, { type: event.type, data: event.data } as UserEvent), undefined);
 }
