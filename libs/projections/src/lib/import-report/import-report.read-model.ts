@@ -147,12 +147,7 @@ export class ImportReportReadModel {
   }
 
   private toRows(importId: string, records: RowRecord[]): ImportRowReport[] {
-    const changes = this.rowChanges(importId);
-    try {
-      return records.map((record) => toRow(record, changes));
-    } finally {
-      changes.close();
-    }
+    return [...this.withChanges(importId, records)];
   }
 
   /** Reads the changes of an import's rows: as stored, or, for a created user, from its plan's line. */

@@ -56,5 +56,5 @@ function userOfLine(text: string): UserState | undefined {
   const events = (line?.appends ?? []).filter((append) => append.streamId.startsWith(USER_STREAM_PREFIX)).flatMap((append) => append.events);
   // Another row's line (an update, a disable) does not start with a creation and folds on no user.
   if (events[0]?.type !== 'UserCreated') return undefined;
-  return events.reduce<UserState | undefined>((user, event) => evolveUser(user, { type: event.type, data: event.data } as UserEvent), undefined);
+  return events.reduce<UserState | undefined>(evolveUser, undefined);
 }
