@@ -80,8 +80,14 @@ describe('sequentialId', () => {
     expect(new Set(ids).size).toBe(ids.length);
   });
 
-  it('rejects a scope that is not a UUID and a sequence it cannot carry', () => {
+  it('reads its scope in any case', () => {
+    expect(sequentialId(importId.toUpperCase(), 12, 'user', 12)).toBe('019aa6f2-3c41-8000-8000-30984034e974');
+  });
+
+  it('rejects a scope that is not a UUID, also right after ids of a valid one, and a sequence it cannot carry', () => {
     expect(() => sequentialId('import-1', 1)).toThrow(TypeError);
+    sequentialId(importId, 1);
+    expect(() => sequentialId(`${importId}0`, 1)).toThrow(TypeError);
     for (const sequence of [-1, 1.5, MAX_ID_SEQUENCE + 1, Number.NaN]) expect(() => sequentialId(importId, sequence)).toThrow(RangeError);
   });
 });

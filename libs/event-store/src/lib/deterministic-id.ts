@@ -61,9 +61,9 @@ export function sequentialId(scope: string, sequence: number, ...parts: (string 
   if (!Number.isInteger(sequence) || sequence < 0 || sequence > MAX_ID_SEQUENCE) {
     throw new RangeError(`An id sequence is a whole number from 0 to ${MAX_ID_SEQUENCE}, got ${sequence}`);
   }
-  if (!UUID.test(scope)) throw new TypeError(`Not a UUID: ${scope}`);
+  const lowerScope = checkedScope(scope);
   // Each part prefixed with its length: no choice of parts can spell another's name.
-  let name = `${scope.toLowerCase()}:${sequence}`;
+  let name = `${lowerScope}:${sequence}`;
   for (const part of parts) {
     const text = String(part);
     name += `|${text.length}:${text}`;
@@ -72,7 +72,18 @@ export function sequentialId(scope: string, sequence: number, ...parts: (string 
   const versioned = 0x8000 | (sequence >>> 20); // version 8, then sequence bits 31–20
   const variant = 0x8000 | ((sequence >>> 6) & 0x3fff); // RFC variant (binary 10), then bits 19–6
   const tail = ((sequence & 0x3f) << 10) | high; // bits 5–0, then the hash's high bits, then its low 32
-  return `${scope.slice(0, 13).toLowerCase()}-${hex16(versioned)}-${hex16(variant)}-${hex16(tail)}${hex16(low >>> 16)}${hex16(low & 0xffff)}`;
+  return `${lowerScope.slice(0, 13)}-${hex16(versioned)}-${hex16(variant)}-${hex16(tail)}${hex16(low >>> 16)}${hex16(low & 0xffff)}`;
+}
+
+/** The scope sequentialId checked last, and its lower case: an import makes millions of ids in one scope. */
+let lastScope = { scope: '', lower: '' };
+
+function checkedScope(scope: string): string {
+  if (scope !== lastScope.scope) {
+    if (!UUID.test(scope)) throw new TypeError(`Not a UUID: ${scope}`);
+    lastScope = { scope, lower: scope.toLowerCase() };
+  }
+  return lastScope.lower;
 }
 
 // By table: Number#toString(16) is slow for values beyond small integers.
