@@ -57,6 +57,13 @@ describe('decideRow', () => {
       .when({ profile: { identifier: 'b', username: 'bobby', language: 'pt-BR' } }, { generatedUsername: 'ignored' })
       .then((d) => expect(d.events[0].data).toMatchObject({ profile: { username: 'bobby', language: 'pt-BR' } })));
 
+  it('needs a new id only to create: a matched user is updated without one, a creation without one is refused', () => {
+    given(ada)
+      .when({ profile: { identifier: 'ada@corp', title: 'Lead' } }, { newUserId: undefined })
+      .then((d) => expect(d).toMatchObject({ outcome: 'updated', userId: 'u-1' }));
+    expect(() => given().when({ profile: { identifier: 'bob@corp' } }, { newUserId: undefined })).toThrow('row 2 creates a user, but no id was chosen');
+  });
+
   it('creates new users as Draft with "create in draft", whatever the status column says', () =>
     given()
       .when({ profile: { identifier: 'b' }, status: 'Active' }, {}, { createDraft: true })

@@ -10,8 +10,11 @@ import { PROFILE_FIELDS, USER_FIELDS, type FieldValue, type UserProfile, type Us
 export interface RowFacts {
   /** The user the row's key matched, if any. */
   current?: UserState;
-  /** Id for the user a creation would make (deterministic, chosen by the planner). */
-  newUserId: string;
+  /**
+   * Id for the user a creation makes (deterministic, chosen by the planner). Needed only when no
+   * user matched: a planner need not make one for every row of a file that updates a directory.
+   */
+  newUserId?: string;
   /** Username for a creation whose row has none (derived from the e-mail, made unique). */
   generatedUsername?: string;
   /** Who else already has the row's e-mail address (another user, or an earlier row). */
@@ -97,6 +100,8 @@ function decideCreation(
   origin: { importId: string; row: number },
   warnings: string[],
 ): RowDecision {
+  const userId = facts.newUserId;
+  if (userId === undefined) throw new Error(`row ${origin.row} creates a user, but no id was chosen for it (RowFacts.newUserId)`);
   const profile = copyProfile<UserProfile>(record.profile, {});
   const username = record.profile.username ?? facts.generatedUsername;
   if (username !== undefined) profile.username = username;
@@ -106,7 +111,7 @@ function decideCreation(
   const event: UserEvent = {
     type: 'UserCreated',
     data: {
-      userId: facts.newUserId,
+      userId,
       profile,
       status,
       securityRoles: record.securityRoles ?? [],
@@ -115,7 +120,7 @@ function decideCreation(
       ...warned(warnings),
     },
   };
-  return { outcome: 'created', userId: facts.newUserId, events: [event], reasons: [], warnings };
+  return { outcome: 'created', userId, events: [event], reasons: [], warnings };
 }
 
 /** The fields the row sets to a new value. A field absent from the row (a blank cell) keeps its value. */

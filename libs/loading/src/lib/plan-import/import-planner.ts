@@ -201,12 +201,11 @@ export class ImportPlanner {
     const duplicateOfRow = firstRow === undefined || firstRow === record.row ? undefined : firstRow;
     const current = this.matchedUser(record, key, firstRow, input, claims);
     const email = matchKey(record.profile.email);
-    const newUserId = sequentialId(input.importId, record.row, 'user', record.row);
     const decision = decideRow(
       record,
       {
         current,
-        newUserId,
+        newUserId: current ? undefined : sequentialId(input.importId, record.row, 'user', record.row),
         duplicateOfRow,
         emailTakenBy: duplicateOfRow === undefined ? this.emailOwner(email, current, claims) : undefined,
         usernameTakenBy: this.usernameOwner(matchKey(record.profile.username), current, claims),
