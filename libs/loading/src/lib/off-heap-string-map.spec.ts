@@ -13,13 +13,21 @@ describe('OffHeapStringMap', () => {
     expect(map.size).toBe(2);
   });
 
-  it('tells apart keys that are empty, prefixes of each other, or differ only in non-ASCII characters', () => {
-    const keys = ['', 'a', 'ab', 'abc', 'x'.repeat(254), 'x'.repeat(255), 'x'.repeat(70_000), 'josé@example.com', 'jose@example.com', 'jos\u00e9@example.com'.normalize('NFD'), '名前@example.jp', '😀'];
-    const map = new OffHeapStringMap({ keyChunkBytes: 64 }); // longer keys get chunks of their own
+  it.each([
+    ['their own hashes', undefined],
+    ['one hash for all, so that every look-up compares them', () => 42],
+  ])('tells apart keys that are empty, prefixes of each other, or differ only in non-ASCII characters, with %s', (_, hash) => {
+    const keys = [
+      '', 'a', 'ab', 'abc', 'x'.repeat(254), 'x'.repeat(255), 'x'.repeat(70_000), 'josé@example.com', 'jose@example.com',
+      'jos\u00e9@example.com'.normalize('NFD'), 'josé', 'jos', '名前@example.jp', '名前', '😀', 'a😀', 'ab😀',
+    ];
+    const map = new OffHeapStringMap({ keyChunkBytes: 64, hash }); // longer keys get chunks of their own
     keys.forEach((key, index) => map.set(key, index));
+    expect(map.size).toBe(keys.length);
     expect(keys.map((key) => map.get(key))).toEqual(keys.map((_, index) => index));
-    expect(map.get('abcd')).toBeUndefined();
-    expect(map.get('名前@example.j')).toBeUndefined();
+    for (const absent of ['abcd', 'b', 'x'.repeat(253), 'josé@example.co', 'jos\u00e8@example.com', '名前@example.j', '名', 'a😀b', '😁']) {
+      expect(map.get(absent)).toBeUndefined();
+    }
   });
 
   it('stays exact when every key has the same hash', () => {

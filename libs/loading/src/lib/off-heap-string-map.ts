@@ -9,7 +9,7 @@ export interface OffHeapStringMapOptions {
 
 /**
  * A map from strings to whole numbers (0 to 2^31 - 1) that keeps its keys outside the JavaScript
- * heap: UTF-8 bytes in large chunks, found through an open-addressing table of typed arrays.
+ * heap: UTF-8 bytes in large chunks, found through an open-addressing table in a typed array.
  *
  * The planner remembers every key, e-mail and username of a file, a revert every user an import
  * touched: millions at a time. As Map entries each costs about 85 bytes of heap that every full
@@ -29,9 +29,8 @@ export class OffHeapStringMap {
   private readonly maxKeyChunks: number;
   private readonly hash: (key: string) => number;
   private keyChunkUsed = 0;
-  private slotOffsets: Uint32Array;
-  private slotHashes: Uint32Array;
-  private slotValues: Int32Array;
+  /** Per slot, side by side (one cache line per probe): the key's place plus one, its hash, the value. */
+  private slots: Uint32Array;
   private count = 0;
 
   constructor(options: OffHeapStringMapOptions = {}) {
@@ -41,9 +40,7 @@ export class OffHeapStringMap {
     // Places plus one must fit a uint32.
     this.maxKeyChunks = Math.floor(0xffffffff / keyChunkBytes) - 1;
     const slots = 2 ** Math.ceil(Math.log2(Math.max(8, Math.ceil((expectedSize + 1) / MAX_LOAD))));
-    this.slotOffsets = new Uint32Array(slots);
-    this.slotHashes = new Uint32Array(slots);
-    this.slotValues = new Int32Array(slots);
+    this.slots = new Uint32Array(slots * SLOT);
   }
 
   get size(): number {
@@ -52,7 +49,7 @@ export class OffHeapStringMap {
 
   get(key: string): number | undefined {
     const slot = this.find(key, this.hash(key) >>> 0);
-    return this.slotOffsets[slot] === 0 ? undefined : this.slotValues[slot];
+    return this.slots[slot] === 0 ? undefined : this.slots[slot + VALUE];
   }
 
   has(key: string): boolean {
@@ -63,35 +60,47 @@ export class OffHeapStringMap {
     if (!Number.isInteger(value) || value < 0 || value > 0x7fffffff) throw new RangeError(`value must be a whole number from 0 to 2^31 - 1, got ${value}`);
     const hash = this.hash(key) >>> 0;
     let slot = this.find(key, hash);
-    if (this.slotOffsets[slot] === 0) {
-      if (this.count + 1 > this.slotOffsets.length * MAX_LOAD) {
+    if (this.slots[slot] === 0) {
+      if (this.count + 1 > (this.slots.length / SLOT) * MAX_LOAD) {
         this.grow();
         slot = this.find(key, hash);
       }
-      this.slotOffsets[slot] = this.storeKey(key) + 1;
-      this.slotHashes[slot] = hash;
+      this.slots[slot] = this.storeKey(key) + 1;
+      this.slots[slot + HASH] = hash;
       this.count++;
     }
-    this.slotValues[slot] = value;
+    this.slots[slot + VALUE] = value;
     return this;
   }
 
-  /** The slot holding `key`, or the empty slot where it would go (linear probing). */
+  /** Where in `slots` the slot holding `key` begins, or the empty slot where it would go (linear probing). */
   private find(key: string, hash: number): number {
-    const mask = this.slotOffsets.length - 1;
-    for (let slot = hash & mask; ; slot = (slot + 1) & mask) {
-      const offset = this.slotOffsets[slot];
+    const mask = this.slots.length / SLOT - 1;
+    for (let index = hash & mask; ; index = (index + 1) & mask) {
+      const slot = index * SLOT;
+      const offset = this.slots[slot];
       if (offset === 0) return slot;
-      if (this.slotHashes[slot] === hash && this.keyAt(offset - 1) === key) return slot;
+      if (this.slots[slot + HASH] === hash && this.keyEquals(offset - 1, key)) return slot;
     }
   }
 
-  private keyAt(place: number): string {
+  /**
+   * Whether the key stored at `place` is `key`. Compared byte by byte while `key` is ASCII (each
+   * character one byte), and decoded only from its first other character on: decoding every key
+   * found made a string per look-up, and the planner makes several per row.
+   */
+  private keyEquals(place: number, key: string): boolean {
     const chunk = this.keyChunks[Math.floor(place / this.keyChunkBytes)];
     const offset = place % this.keyChunkBytes;
     const short = chunk[offset];
     const [length, start] = short < LONG ? [short, offset + 1] : [chunk.readUInt32LE(offset + 1), offset + 5];
-    return chunk.toString('utf8', start, start + length);
+    for (let i = 0; i < key.length; i++) {
+      const code = key.charCodeAt(i);
+      // The first i characters matched the first i bytes, so the stored key's next character starts here.
+      if (code >= 0x80) return chunk.toString('utf8', start + i, start + length) === key.slice(i);
+      if (i >= length || chunk[start + i] !== code) return false;
+    }
+    return length === key.length;
   }
 
   /** Stores the key and returns its place. */
@@ -119,23 +128,25 @@ export class OffHeapStringMap {
 
   /** Twice the slots; entries move by their stored hash, keys stay where they are. */
   private grow(): void {
-    const [offsets, hashes, values] = [this.slotOffsets, this.slotHashes, this.slotValues];
-    const slots = offsets.length * 2;
-    this.slotOffsets = new Uint32Array(slots);
-    this.slotHashes = new Uint32Array(slots);
-    this.slotValues = new Int32Array(slots);
-    const mask = slots - 1;
-    for (let from = 0; from < offsets.length; from++) {
-      if (offsets[from] === 0) continue;
-      let slot = hashes[from] & mask;
-      while (this.slotOffsets[slot] !== 0) slot = (slot + 1) & mask;
-      this.slotOffsets[slot] = offsets[from];
-      this.slotHashes[slot] = hashes[from];
-      this.slotValues[slot] = values[from];
+    const old = this.slots;
+    this.slots = new Uint32Array(old.length * 2);
+    const mask = this.slots.length / SLOT - 1;
+    for (let from = 0; from < old.length; from += SLOT) {
+      if (old[from] === 0) continue;
+      let index = old[from + HASH] & mask;
+      while (this.slots[index * SLOT] !== 0) index = (index + 1) & mask;
+      const to = index * SLOT;
+      this.slots[to] = old[from];
+      this.slots[to + HASH] = old[from + HASH];
+      this.slots[to + VALUE] = old[from + VALUE];
     }
   }
 }
 
+/** Words per slot, and where the hash and the value are among them (the key's place first). */
+const SLOT = 3;
+const HASH = 1;
+const VALUE = 2;
 /** A key length byte of this value means a uint32 length follows. */
 const LONG = 0xff;
 /** Below 75 % full, a probe rarely goes past a few slots. */
