@@ -99,6 +99,23 @@ describe('BlobStore', () => {
     expect(readFileSync(store.path(expected), 'utf8')).toBe(lines.join(''));
   });
 
+  it('keeps the order of strings and bytes written in turn, and counts the size in bytes', async () => {
+    const chunks: (string | Uint8Array)[] = [];
+    for (let i = 0; i < 5_000; i++) {
+      chunks.push(`${JSON.stringify({ row: i, name: i % 3 ? 'Zoë Ødegaard' : '名前 😀' })}\n`);
+      if (i % 7 === 0) chunks.push(Buffer.from(`bytes ${i} é\n`, 'utf8'));
+      if (i % 11 === 0) chunks.push('');
+    }
+    const expected = Buffer.concat(chunks.map((chunk) => (typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk)));
+
+    const writer = store.writer();
+    for (const chunk of chunks) await writer.write(chunk);
+    const ref = await writer.commit();
+
+    expect(ref).toEqual({ sha256: sha256(expected), size: expected.length });
+    expect(readFileSync(store.path(ref.sha256)).equals(expected)).toBe(true);
+  });
+
   it('writes a full batch while the caller gathers the next, and holds the caller back while the batch before is written', async () => {
     const batch = Buffer.alloc(256 * 1024, 'a'); // FLUSH_BYTES: each write below fills a batch
     const bytesInTmp = () => filesUnder(join(dir, 'blobs', 'tmp')).reduce((n, name) => n + statSync(join(dir, 'blobs', 'tmp', name)).size, 0);

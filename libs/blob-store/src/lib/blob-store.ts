@@ -93,13 +93,21 @@ export class BlobStore {
  * await. One batch is written while the next is gathered: a caller that awaits is held back only
  * when a full batch finds the one before still being written (backpressure), so the CPU work
  * that produces the chunks (planning a million rows) does not stop at every write.
+ *
+ * Strings are kept as they come and encoded and hashed together when a batch is full, or when
+ * bytes are written after them: a Buffer and a hash update for every NDJSON line (a million for
+ * the records of a 1M-row file, a million more for its plan) cost more than the line itself.
  */
 class TempFileBlobWriter implements BlobWriter {
   private readonly hash: Hash = createHash('sha256');
   private readonly tmpPath: string;
   private size = 0;
+  /** Encoded and hashed, waiting for the next write to the file. */
   private pending: Buffer[] = [];
   private pendingBytes = 0;
+  /** Strings written after `pending`, not yet encoded or hashed, and their length in UTF-16 units. */
+  private text: string[] = [];
+  private textLength = 0;
   private file?: Promise<FileHandle>;
   /** The chain of writes to the file; never rejects, failures land in `failure`. */
   private writes: Promise<void> = Promise.resolve();
@@ -116,14 +124,17 @@ class TempFileBlobWriter implements BlobWriter {
   async write(chunk: string | Uint8Array): Promise<void> {
     if (this.state !== 'open') throw new Error('This blob writer is already committed or aborted');
     if (this.failure) throw this.failure;
-    // A copy: the caller may reuse its buffer once the write resolves, before the data reaches disk.
-    const buffer = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : Buffer.from(chunk);
-    if (buffer.length === 0) return;
-    this.hash.update(buffer);
-    this.size += buffer.length;
-    this.pending.push(buffer);
-    this.pendingBytes += buffer.length;
-    if (this.pendingBytes >= FLUSH_BYTES) {
+    if (chunk.length === 0) return;
+    if (typeof chunk === 'string') {
+      this.text.push(chunk);
+      this.textLength += chunk.length;
+    } else {
+      this.encodeText(); // first: the hash and the file take chunks in the order they came
+      // A copy: the caller may reuse its buffer once the write resolves, before the data reaches disk.
+      this.add(Buffer.from(chunk));
+    }
+    // At least one byte per UTF-16 unit: the batch is full no later than with encoded strings.
+    if (this.pendingBytes + this.textLength >= FLUSH_BYTES) {
       // Waits for the batch before, not for this one: it is written while the caller goes on.
       await this.writes;
       if (this.failure) throw this.failure;
@@ -160,6 +171,7 @@ class TempFileBlobWriter implements BlobWriter {
     if (this.state === 'done') return;
     this.state = 'done';
     this.pending = [];
+    this.text = [];
     await this.writes;
     if (this.file) {
       const file = this.file;
@@ -169,8 +181,24 @@ class TempFileBlobWriter implements BlobWriter {
     }
   }
 
+  private encodeText(): void {
+    if (this.text.length === 0) return;
+    const buffer = Buffer.from(this.text.join(''), 'utf8');
+    this.text = [];
+    this.textLength = 0;
+    this.add(buffer);
+  }
+
+  private add(buffer: Buffer): void {
+    this.hash.update(buffer);
+    this.size += buffer.length;
+    this.pending.push(buffer);
+    this.pendingBytes += buffer.length;
+  }
+
   /** Queues the gathered chunks as one write after the previous ones. */
   private flush(): void {
+    this.encodeText();
     if (this.pendingBytes === 0) return;
     const data = Buffer.concat(this.pending, this.pendingBytes);
     this.pending = [];
