@@ -109,8 +109,9 @@ export function userToValues(state: UserState, extras: UserRowExtras): unknown[]
 }
 
 /**
- * A UserState from a raw (array) row of USER_STATE_COLUMNS: the planner looks up every row of a
- * file, and arrays cost the driver far less than objects with two dozen named columns.
+ * A UserState from a raw (array) row that begins with USER_STATE_COLUMNS (columns after them are
+ * not read): the planner looks up every row of a file, and arrays cost the driver far less than
+ * objects with two dozen named columns.
  */
 export function valuesToUser(values: unknown[]): UserState {
   const state = { id: values[0] } as UserState;
