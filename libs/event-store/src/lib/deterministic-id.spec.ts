@@ -80,6 +80,13 @@ describe('sequentialId', () => {
     expect(new Set(ids).size).toBe(ids.length);
   });
 
+  it('checks the first scope it is given too, even an empty one', async () => {
+    await jest.isolateModulesAsync(async () => {
+      const fresh = await import('./deterministic-id');
+      expect(() => fresh.sequentialId('', 1)).toThrow(TypeError);
+    });
+  });
+
   it('reads its scope in any case', () => {
     expect(sequentialId(importId.toUpperCase(), 12, 'user', 12)).toBe('019aa6f2-3c41-8000-8000-30984034e974');
   });

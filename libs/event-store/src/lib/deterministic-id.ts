@@ -76,10 +76,10 @@ export function sequentialId(scope: string, sequence: number, ...parts: (string 
 }
 
 /** The scope sequentialId checked last, and its lower case: an import makes millions of ids in one scope. */
-let lastScope = { scope: '', lower: '' };
+let lastScope: { scope: string; lower: string } | undefined;
 
 function checkedScope(scope: string): string {
-  if (scope !== lastScope.scope) {
+  if (scope !== lastScope?.scope) {
     if (!UUID.test(scope)) throw new TypeError(`Not a UUID: ${scope}`);
     lastScope = { scope, lower: scope.toLowerCase() };
   }
