@@ -29,7 +29,7 @@ export class OffHeapStringMap {
   private readonly maxKeyChunks: number;
   private readonly hash: (key: string) => number;
   private keyChunkUsed = 0;
-  /** Per slot, side by side (one cache line per probe): the key's place plus one, its hash, the value. */
+  /** Per slot, side by side (a probe reads one cache line, at most two, instead of three): the key's place plus one, its hash, the value. */
   private slots: Uint32Array;
   private count = 0;
 
