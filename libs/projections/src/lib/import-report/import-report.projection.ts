@@ -131,8 +131,8 @@ export class ImportReportProjection implements Projection {
       row.email ?? null,
       row.userId ?? null,
       row.outcome,
-      JSON.stringify(row.reasons),
-      JSON.stringify(row.warnings),
+      jsonList(row.reasons),
+      jsonList(row.warnings),
       row.changes ? JSON.stringify(row.changes) : null,
       row.planLine?.offset ?? null,
       row.planLine?.length ?? null,
@@ -141,6 +141,9 @@ export class ImportReportProjection implements Projection {
     );
   }
 }
+
+/** Most rows have no warnings, and created ones no reasons: a rebuild writes millions of rows. */
+const jsonList = (list: string[]): string => (list.length === 0 ? '[]' : JSON.stringify(list));
 
 /** Imports of one source are compared with each other (the shrink guard): an FTP source by id, uploads and CLI runs by kind. */
 export const sourceKey = (source: { kind: string; sourceId?: string }): string =>
