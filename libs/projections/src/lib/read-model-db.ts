@@ -8,7 +8,16 @@ export type ReadModelDb = Database.Database;
  * The read models live in their own SQLite file, apart from the log: they are disposable and
  * rebuilt from events, whichever event store holds the log.
  */
-export function openReadModelDb(file: string, options: SqliteFileOptions = {}): ReadModelDb {
+export interface ReadModelDbOptions extends SqliteFileOptions {
+  /**
+   * Create the secondary indexes the file lacks. Default true. The projection thread opens the
+   * file without: it may start while the process rebuilds (with the indexes dropped until the
+   * end), and its passes create what is missing when they end.
+   */
+  createIndexes?: boolean;
+}
+
+export function openReadModelDb(file: string, options: ReadModelDbOptions = {}): ReadModelDb {
   const db = openSqliteFile(file, options);
   db.exec(`
     CREATE TABLE IF NOT EXISTS projection_checkpoints (
@@ -103,7 +112,7 @@ export function openReadModelDb(file: string, options: SqliteFileOptions = {}): 
     );
   `);
   upgradeReport(db);
-  createSecondaryIndexes(db);
+  if (options.createIndexes !== false) createSecondaryIndexes(db);
   return db;
 }
 
@@ -145,7 +154,7 @@ const SECONDARY_INDEXES: Record<string, string> = {
  * each. A large catch-up defers them (see ProjectionRunner). The report's index is not among them:
  * an import's rows are appended in its order, at the end of it.
  */
-const DIRECTORY_INDEXES = Object.keys(SECONDARY_INDEXES).filter((name) => name.startsWith('users_'));
+export const DIRECTORY_INDEXES = Object.keys(SECONDARY_INDEXES).filter((name) => name.startsWith('users_'));
 
 /**
  * The page cache while indexes are created. SQLite sizes its sorter's memory from the page cache,
@@ -155,8 +164,9 @@ const DIRECTORY_INDEXES = Object.keys(SECONDARY_INDEXES).filter((name) => name.s
  */
 const INDEX_BUILD_CACHE_MIB = 2;
 
-export function createSecondaryIndexes(db: ReadModelDb): void {
-  const missing = missingSecondaryIndexes(db);
+/** Creates those of `names` (by default every secondary index) that the database lacks. */
+export function createSecondaryIndexes(db: ReadModelDb, names: readonly string[] = Object.keys(SECONDARY_INDEXES)): void {
+  const missing = missingSecondaryIndexes(db).filter((name) => names.includes(name));
   if (missing.length === 0) return;
   const cacheSize = db.pragma('cache_size', { simple: true }) as number;
   db.pragma(`cache_size = -${INDEX_BUILD_CACHE_MIB * 1024}`);

@@ -8,9 +8,12 @@ import { rowToUser, USER_WRITE_COLUMNS, userToValues, type UserRow } from './use
 /** Distinct column sets a projection keeps an UPDATE statement for; others take the full upsert. */
 const MAX_UPDATE_STATEMENTS = 64;
 
+/** The directory's name among the projections (its checkpoint's key). */
+export const DIRECTORY_PROJECTION = 'directory';
+
 /** The user directory: one row per user, the state folded from its `user-<id>` stream. */
 export class DirectoryProjection implements Projection {
-  readonly name = 'directory';
+  readonly name = DIRECTORY_PROJECTION;
   readonly streamPrefixes = [USER_STREAM_PREFIX];
   private readonly selectUser;
   private readonly upsertUser;

@@ -7,6 +7,8 @@ import {
   missingSecondaryIndexes,
   type ReadModelDb,
 } from '../read-model-db';
+import { DIRECTORY_PROJECTION } from '../directory/directory.projection';
+import { adoptRebuiltDirectory } from './directory-rebuild';
 import type { Projection } from './projection';
 import type { ProjectionThread } from './projection-thread';
 
@@ -45,9 +47,14 @@ export interface ProjectionRunnerOptions {
   batchWeight?: number;
   /**
    * Runs the catch-up passes on this thread instead (over its own connections to the same files),
-   * so the process goes on meanwhile. A rebuild still runs here.
+   * so the process goes on meanwhile. A rebuild runs here, with the directory's half on the thread.
    */
   thread?: ProjectionThread;
+  /**
+   * False for a runner that is one half of a rebuild: its passes neither defer nor create indexes,
+   * which the rebuild creates once both halves are done. Default true.
+   */
+  manageIndexes?: boolean;
 }
 
 /**
@@ -193,7 +200,7 @@ export class ProjectionRunner {
     while (this.running) await this.running.catch(() => undefined);
   }
 
-  /** In the process even with a thread: nothing else runs meanwhile. */
+  /** Here even with a thread (nothing else runs meanwhile), which rebuilds the directory beside it. */
   private async runRebuild(): Promise<number> {
     this.db.transaction(() => {
       // Filled from scratch, the tables are faster to index once at the end than row by row.
@@ -204,10 +211,36 @@ export class ProjectionRunner {
       }
     })();
     try {
-      return await this.runCatchUp();
+      const split = this.options.thread ? await this.rebuildBesideThread(this.options.thread) : 0;
+      // What the halves left (all of it, without a thread), and what was appended meanwhile.
+      return split + (await this.runCatchUp());
     } finally {
       createSecondaryIndexes(this.db);
     }
+  }
+
+  /**
+   * The two halves of a rebuild at once, on the two cores: the thread projects the directory into
+   * a file of its own (see directory-rebuild) while the other read models are projected here, each
+   * half up to the head it finds and with its indexes created at its end; then the directory is
+   * copied in. Returns the events both halves applied.
+   */
+  private async rebuildBesideThread(thread: ProjectionThread): Promise<number> {
+    const others = this.projections.filter((projection) => projection.name !== DIRECTORY_PROJECTION);
+    if (others.length === this.projections.length) return 0;
+    const here = new ProjectionRunner(this.store, this.db, others, { batchWeight: this.options.batchWeight, manageIndexes: false });
+    // Both halves settle before anything else happens, even when one fails.
+    const [own, directory] = await Promise.allSettled([
+      here.catchUp().then((applied) => {
+        createSecondaryIndexes(this.db); // the report's, and the directory's on its empty table
+        return applied;
+      }),
+      thread.rebuildDirectory(),
+    ]);
+    if (own.status === 'rejected') throw own.reason;
+    if (directory.status === 'rejected') throw directory.reason;
+    adoptRebuiltDirectory(this.db, thread.rebuiltDirectoryFile);
+    return own.value + directory.value;
   }
 
   /** A catch-up pass: on the thread when there is one and work for it, else here. */
@@ -265,6 +298,7 @@ export class ProjectionRunner {
   }
 
   private deferIndexesIfWorthIt(appliedInPass: number, directoryRows: () => number): void {
+    if (this.options.manageIndexes === false) return;
     if (this.indexesDeferred || !this.worthDeferringIndexes(appliedInPass, directoryRows)) return;
     this.db.transaction(() => dropDirectoryIndexes(this.db))();
     this.indexesDeferred = true;
@@ -287,6 +321,7 @@ export class ProjectionRunner {
    * creating them back only costs it its head start).
    */
   private restoreIndexes(): void {
+    if (this.options.manageIndexes === false) return;
     if (this.indexesDeferred || missingSecondaryIndexes(this.db).length > 0) createSecondaryIndexes(this.db);
     this.indexesDeferred = false;
   }

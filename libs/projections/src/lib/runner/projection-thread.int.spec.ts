@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SqliteEventStore } from '@dirsync/event-store';
@@ -152,18 +152,46 @@ describe('ProjectionRunner with its passes on a ProjectionThread (real SQLite fi
     expect(new DirectoryReadModel(db).count()).toBe(USERS);
   });
 
-  it('rebuilds in the process, and the thread\'s next pass carries on from the rebuilt checkpoints', async () => {
+  it('rebuilds the directory on the thread beside the rest in the process: the same read models, every index, no file left', async () => {
     await writeImport(store);
     await runner.catchUp();
     const before = readModelChecksums(db);
+    const rebuiltFile = join(dir, 'readmodels.sqlite.directory-rebuild');
+    const halves = jest.spyOn(ProjectionThread.prototype, 'rebuildDirectory');
 
     expect(await runner.rebuild()).toBe(USERS + 2);
+
+    expect(halves).toHaveBeenCalledTimes(1);
     expect(readModelChecksums(db)).toEqual(before);
+    expect(missingSecondaryIndexes(db)).toEqual([]);
+    expect(existsSync(rebuiltFile)).toBe(false);
+    halves.mockRestore();
+  });
+
+  it("the thread's next pass carries on from the rebuilt checkpoints", async () => {
+    await writeImport(store);
+    await runner.rebuild();
 
     const event = created(USERS);
     await store.append(`user-u${USERS}`, [{ id: 'after-rebuild', type: event.type, data: event.data }], 'no-stream');
     expect(await runner.catchUp()).toBe(1);
     expect(new DirectoryReadModel(db).count()).toBe(USERS + 1);
+  });
+
+  it("a rebuild whose directory half fails rejects with the thread's error; the next pass projects the directory", async () => {
+    await writeImport(store);
+    await runner.catchUp();
+    const before = readModelChecksums(db);
+    mkdirSync(join(dir, 'readmodels.sqlite.directory-rebuild')); // the thread cannot make its file there
+
+    await expect(runner.rebuild()).rejects.toThrow(/directory-rebuild/);
+    expect(new DirectoryReadModel(db).count()).toBe(0);
+    expect(new ImportReportReadModel(db).rows(IMPORT_ID).total).toBe(USERS); // the other half went on
+    expect(missingSecondaryIndexes(db)).toEqual([]);
+
+    rmSync(join(dir, 'readmodels.sqlite.directory-rebuild'), { recursive: true });
+    await runner.catchUp();
+    expect(readModelChecksums(db)).toEqual(before);
   });
 
   it('a pass that fails on the thread rejects the caller with the thread\'s error', async () => {

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { directoryRebuildFile } from './directory-rebuild';
 
 /** What the worker opens: its own connections to the two SQLite files. */
 export interface ProjectionThreadFiles {
@@ -18,7 +19,7 @@ export interface ProjectionThreadFiles {
 const YOUNG_GENERATION_MB = 16;
 
 /** What the process asks the thread for; each gets a reply with the same id. */
-export type ProjectionThreadOp = 'catchUp' | 'follow' | 'close';
+export type ProjectionThreadOp = 'catchUp' | 'follow' | 'rebuildDirectory' | 'close';
 export type ProjectionThreadRequest = { id: number; op: ProjectionThreadOp } | { op: 'stopFollowing' };
 export type ProjectionThreadReply = { id: number; result?: number; error?: { message: string; stack?: string } };
 
@@ -46,6 +47,19 @@ export class ProjectionThread {
   follow(): { done: Promise<number>; stop: () => void } {
     const done = this.request('follow');
     return { done, stop: () => this.failure || this.worker?.postMessage({ op: 'stopFollowing' } satisfies ProjectionThreadRequest) };
+  }
+
+  /**
+   * The directory's half of a rebuild (ProjectionRunner.rebuild): projects every user event into a
+   * new file, `rebuiltDirectoryFile`, and indexes it there. Resolves with the number of events it
+   * applied, once the file is closed and ready to be copied in.
+   */
+  rebuildDirectory(): Promise<number> {
+    return this.request('rebuildDirectory');
+  }
+
+  get rebuiltDirectoryFile(): string {
+    return directoryRebuildFile(this.files.readModelFile);
   }
 
   /** Waits for the pass in flight, closes the thread's connections and ends it. */

@@ -1,6 +1,8 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { SqliteEventStore } from '@dirsync/event-store/sqlite';
+import { DirectoryProjection } from '../directory/directory.projection';
 import { openReadModelDb } from '../read-model-db';
+import { directoryRebuildFile, indexRebuiltDirectory, openDirectoryRebuild, removeDirectoryRebuild } from './directory-rebuild';
 import { readModelProjections } from '../read-model-projections';
 import { ProjectionRunner } from './projection-runner';
 import type { ProjectionThreadFiles, ProjectionThreadOp, ProjectionThreadReply, ProjectionThreadRequest } from './projection-thread';
@@ -18,7 +20,7 @@ const READ_MODEL_CACHE_MIB = 8;
 
 const files = workerData as ProjectionThreadFiles;
 const store = new SqliteEventStore(files.logFile, { cacheMiB: LOG_CACHE_MIB });
-const db = openReadModelDb(files.readModelFile, { cacheMiB: READ_MODEL_CACHE_MIB });
+const db = openReadModelDb(files.readModelFile, { cacheMiB: READ_MODEL_CACHE_MIB, createIndexes: false });
 const runner = new ProjectionRunner(store, db, readModelProjections(db));
 
 /** The following pass in flight, if any (ProjectionRunner.followWhile). */
@@ -44,8 +46,27 @@ function run(op: ProjectionThreadOp): Promise<number> {
       if (following) following.stopped = true; // one at a time: the process waits for the last to end
       following = { stopped: false };
       return runner.follow(following);
+    case 'rebuildDirectory':
+      return rebuildDirectory();
     case 'close':
       return close();
+  }
+}
+
+/** The directory's half of a rebuild, into a file of its own (see directory-rebuild). */
+async function rebuildDirectory(): Promise<number> {
+  const file = directoryRebuildFile(files.readModelFile);
+  const target = openDirectoryRebuild(file, db, { cacheMiB: READ_MODEL_CACHE_MIB });
+  let done = false;
+  try {
+    // Its own runner over the new file: it leaves the indexes alone, and they are created once, at the end.
+    const applied = await new ProjectionRunner(store, target, [new DirectoryProjection(target)], { manageIndexes: false }).catchUp();
+    indexRebuiltDirectory(target);
+    done = true;
+    return applied;
+  } finally {
+    target.close();
+    if (!done) removeDirectoryRebuild(file);
   }
 }
 

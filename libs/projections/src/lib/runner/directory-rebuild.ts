@@ -1,0 +1,76 @@
+import { rmSync } from 'node:fs';
+import { openSqliteFile, type SqliteFileOptions } from '@dirsync/event-store/sqlite';
+import { DIRECTORY_PROJECTION } from '../directory/directory.projection';
+import { createSecondaryIndexes, DIRECTORY_INDEXES, dropDirectoryIndexes, type ReadModelDb } from '../read-model-db';
+
+/*
+ * A rebuild on the embedded store projects the directory on the projection thread while the process
+ * projects the other read models. A SQLite file has one writer at a time, so the thread writes a
+ * file of its own, which the process then copies into the read models.
+ */
+
+/** Where the projection thread rebuilds the directory: beside the read models, removed once copied in. */
+export const directoryRebuildFile = (readModelFile: string): string => `${readModelFile}.directory-rebuild`;
+
+/**
+ * A new, empty file for the thread's half: the users table exactly as the read models declare it
+ * (so that it can be copied as stored, see adoptRebuiltDirectory) and a checkpoint table. A file
+ * left by a rebuild that stopped half-way is replaced.
+ */
+export function openDirectoryRebuild(file: string, readModels: ReadModelDb, options: SqliteFileOptions = {}): ReadModelDb {
+  const usersTable = readModels.prepare<[], string>(`SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'users'`).pluck().get();
+  if (!usersTable) throw new Error('the read models have no users table to rebuild');
+  removeDirectoryRebuild(file);
+  const db = openSqliteFile(file, options);
+  try {
+    // Nobody else opens it, and a rebuild that fails throws it away: no journal, no syncs.
+    db.pragma('journal_mode = OFF');
+    db.pragma('synchronous = OFF');
+    db.exec(usersTable);
+    db.exec('CREATE TABLE projection_checkpoints (name TEXT PRIMARY KEY, position INTEGER NOT NULL)');
+    return db;
+  } catch (error) {
+    db.close();
+    removeDirectoryRebuild(file);
+    throw error;
+  }
+}
+
+/** The thread's half ends with the directory's indexes, sorted there while the process finishes its own half. */
+export function indexRebuiltDirectory(db: ReadModelDb): void {
+  createSecondaryIndexes(db, DIRECTORY_INDEXES);
+}
+
+/**
+ * Copies the rebuilt directory and its checkpoint into the read models, whose users table is
+ * empty (the rebuild reset it). Into an empty table of the same declaration, SQLite copies the rows
+ * as stored, and the entries of every index the target has when the source has its twin: nothing
+ * is decoded or sorted again. Where the indexes differ, the target's are dropped first, and the
+ * rebuild creates them once it ends.
+ */
+export function adoptRebuiltDirectory(db: ReadModelDb, file: string): void {
+  db.prepare('ATTACH DATABASE ? AS rebuilt').run(file);
+  try {
+    if (!sameUserIndexes(db)) dropDirectoryIndexes(db);
+    db.transaction(() => {
+      db.exec('INSERT INTO main.users SELECT * FROM rebuilt.users');
+      db.prepare(`
+        INSERT INTO main.projection_checkpoints (name, position)
+        SELECT name, position FROM rebuilt.projection_checkpoints WHERE name = ?
+        ON CONFLICT(name) DO UPDATE SET position = excluded.position`).run(DIRECTORY_PROJECTION);
+    })();
+  } finally {
+    db.exec('DETACH DATABASE rebuilt');
+  }
+  removeDirectoryRebuild(file);
+}
+
+export function removeDirectoryRebuild(file: string): void {
+  for (const suffix of ['', '-wal', '-shm', '-journal']) rmSync(`${file}${suffix}`, { force: true });
+}
+
+function sameUserIndexes(db: ReadModelDb): boolean {
+  const indexes = (schema: 'main' | 'rebuilt') =>
+    JSON.stringify(db.prepare(`SELECT name, sql FROM ${schema}.sqlite_master WHERE type = 'index' AND tbl_name = 'users' ORDER BY name`).all());
+  return indexes('main') === indexes('rebuilt');
+}
