@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RecordedEvent } from '@dirsync/event-store';
@@ -55,6 +55,7 @@ describe('directory-rebuild: the directory rebuilt in a file of its own, then co
     expect(directoryCheckpoint()).toBe(5);
     expect(missingSecondaryIndexes(readModels)).toEqual([]);
     expect(existsSync(file)).toBe(false);
+    expect(statSync(join(dir, 'readmodels.sqlite-wal')).size).toBe(0); // checkpointed into the file, and truncated
   });
 
   it("drops the read models' directory indexes when the rebuilt file lacks them, so that the rebuild creates them after", () => {

@@ -63,6 +63,9 @@ export function adoptRebuiltDirectory(db: ReadModelDb, file: string): void {
     db.exec('DETACH DATABASE rebuilt');
   }
   removeDirectoryRebuild(file);
+  // That one commit grew the WAL by the whole directory (730 MB for a million users); a process
+  // that goes on (the server) would keep a file that size beside the read models.
+  db.pragma('wal_checkpoint(TRUNCATE)');
 }
 
 export function removeDirectoryRebuild(file: string): void {
