@@ -54,6 +54,18 @@ describe('openReadModelDb', () => {
     expect(db.pragma('cache_size', { simple: true })).toBe(-64 * 1024);
   });
 
+  it('leaves missing indexes missing when opened without creating them (the projection thread, which may open it mid-rebuild)', () => {
+    db = openReadModelDb(file);
+    dropSecondaryIndexes(db);
+    const dropped = missingSecondaryIndexes(db);
+
+    const thread = openReadModelDb(file, { createIndexes: false });
+    thread.close();
+
+    expect(missingSecondaryIndexes(db)).toEqual(dropped);
+    expect(dropped.length).toBeGreaterThan(0);
+  });
+
   it("adds the plan columns to an earlier version's report and empties it to be projected again; the directory stays", () => {
     const older = new Database(file);
     older.exec(`CREATE TABLE import_rows (

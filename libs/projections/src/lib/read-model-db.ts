@@ -4,10 +4,6 @@ import { IMPORT_REPORT_PROJECTION } from './import-report/import-report.projecti
 
 export type ReadModelDb = Database.Database;
 
-/**
- * The read models live in their own SQLite file, apart from the log: they are disposable and
- * rebuilt from events, whichever event store holds the log.
- */
 export interface ReadModelDbOptions extends SqliteFileOptions {
   /**
    * Create the secondary indexes the file lacks. Default true. The projection thread opens the
@@ -17,6 +13,10 @@ export interface ReadModelDbOptions extends SqliteFileOptions {
   createIndexes?: boolean;
 }
 
+/**
+ * The read models live in their own SQLite file, apart from the log: they are disposable and
+ * rebuilt from events, whichever event store holds the log.
+ */
 export function openReadModelDb(file: string, options: ReadModelDbOptions = {}): ReadModelDb {
   const db = openSqliteFile(file, options);
   db.exec(`
