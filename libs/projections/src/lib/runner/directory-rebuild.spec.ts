@@ -47,7 +47,7 @@ describe('directory-rebuild: the directory rebuilt in a file of its own, then co
   it('copies the users and the checkpoint in, keeps every index and removes the file', () => {
     rebuildUsers(5, { indexed: true });
 
-    adoptRebuiltDirectory(readModels, file);
+    expect(adoptRebuiltDirectory(readModels, file)).toBe(true);
 
     const directory = new DirectoryReadModel(readModels);
     expect(directory.count()).toBe(5);
@@ -65,6 +65,21 @@ describe('directory-rebuild: the directory rebuilt in a file of its own, then co
 
     expect(new DirectoryReadModel(readModels).count()).toBe(3);
     expect(missingSecondaryIndexes(readModels)).toEqual(['users_by_sort_key', 'users_by_identifier_key', 'users_by_email_key', 'users_by_username_key']);
+  });
+
+  it('copies nothing when another process projected users since the reset: its rows and checkpoint stand', () => {
+    rebuildUsers(5, { indexed: true });
+    // What a server sharing the read models did meanwhile: its own pass over the first user event.
+    readModels.transaction(() => {
+      new DirectoryProjection(readModels).apply(userCreated(0, 1));
+      readModels.prepare(`INSERT INTO projection_checkpoints (name, position) VALUES ('directory', 1) ON CONFLICT(name) DO UPDATE SET position = 1`).run();
+    })();
+
+    expect(adoptRebuiltDirectory(readModels, file)).toBe(false);
+
+    expect(new DirectoryReadModel(readModels).count()).toBe(1);
+    expect(directoryCheckpoint()).toBe(1);
+    expect(existsSync(file)).toBe(false);
   });
 
   it('replaces what a rebuild that stopped half-way left', () => {

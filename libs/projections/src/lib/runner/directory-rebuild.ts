@@ -42,34 +42,49 @@ export function indexRebuiltDirectory(db: ReadModelDb): void {
 }
 
 /**
- * Copies the rebuilt directory and its checkpoint into the read models, whose users table is
- * empty (the rebuild reset it). Into an empty table of the same declaration, SQLite copies the rows
- * as stored, and the entries of every index the target has when the source has its twin: nothing
- * is decoded or sorted again. Where the indexes differ, the target's are dropped first, and the
- * rebuild creates them once it ends.
+ * Copies the rebuilt directory and its checkpoint into the read models, whose users table the
+ * rebuild emptied. Into an empty table of the same declaration, SQLite copies the rows as stored,
+ * and the entries of every index the target has when the source has its twin: nothing is decoded
+ * or sorted again. Where the indexes differ, the target's are dropped first, and the rebuild
+ * creates them once it ends.
+ *
+ * Another process sharing the read models (a server beside `etl replay`) may have projected users
+ * since the reset: then its rows stand, nothing is copied, and the catch-up after the rebuild
+ * carries on from its checkpoint. Returns whether the directory was copied in.
  */
-export function adoptRebuiltDirectory(db: ReadModelDb, file: string): void {
+export function adoptRebuiltDirectory(db: ReadModelDb, file: string): boolean {
   db.prepare('ATTACH DATABASE ? AS rebuilt').run(file);
+  let adopted = false;
   try {
-    if (!sameUserIndexes(db)) dropDirectoryIndexes(db);
+    // Immediate: the write lock is held from the look at the directory to the copy.
     db.transaction(() => {
+      if (!untouchedSinceReset(db)) return;
+      if (!sameUserIndexes(db)) dropDirectoryIndexes(db);
       db.exec('INSERT INTO main.users SELECT * FROM rebuilt.users');
       db.prepare(`
         INSERT INTO main.projection_checkpoints (name, position)
         SELECT name, position FROM rebuilt.projection_checkpoints WHERE name = ?
         ON CONFLICT(name) DO UPDATE SET position = excluded.position`).run(DIRECTORY_PROJECTION);
-    })();
+      adopted = true;
+    }).immediate();
   } finally {
     db.exec('DETACH DATABASE rebuilt');
   }
   removeDirectoryRebuild(file);
   // That one commit grew the WAL by the whole directory (730 MB for a million users); a process
   // that goes on (the server) would keep a file that size beside the read models.
-  db.pragma('wal_checkpoint(TRUNCATE)');
+  if (adopted) db.pragma('wal_checkpoint(TRUNCATE)');
+  return adopted;
 }
 
 export function removeDirectoryRebuild(file: string): void {
   for (const suffix of ['', '-wal', '-shm', '-journal']) rmSync(`${file}${suffix}`, { force: true });
+}
+
+/** No user projected since the rebuild reset the directory: its checkpoint still 0, its table empty. */
+function untouchedSinceReset(db: ReadModelDb): boolean {
+  const checkpoint = db.prepare<[string], number>('SELECT position FROM main.projection_checkpoints WHERE name = ?').pluck().get(DIRECTORY_PROJECTION) ?? 0;
+  return checkpoint === 0 && db.prepare<[], number>('SELECT count(*) FROM (SELECT 1 FROM main.users LIMIT 1)').pluck().get() === 0;
 }
 
 function sameUserIndexes(db: ReadModelDb): boolean {

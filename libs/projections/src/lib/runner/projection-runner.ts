@@ -223,7 +223,7 @@ export class ProjectionRunner {
    * The two halves of a rebuild at once, on the two cores: the thread projects the directory into
    * a file of its own (see directory-rebuild) while the other read models are projected here, each
    * half up to the head it finds and with its indexes created at its end; then the directory is
-   * copied in. Returns the events both halves applied.
+   * copied in. Returns the events both halves applied (of the directory's, those copied in).
    */
   private async rebuildBesideThread(thread: ProjectionThread): Promise<number> {
     const others = this.projections.filter((projection) => projection.name !== DIRECTORY_PROJECTION);
@@ -238,9 +238,12 @@ export class ProjectionRunner {
       thread.rebuildDirectory(),
     ]);
     if (own.status === 'rejected') throw own.reason;
-    if (directory.status === 'rejected') throw directory.reason;
-    adoptRebuiltDirectory(this.db, thread.rebuiltDirectoryFile);
-    return own.value + directory.value;
+    // Only time is lost when the thread's half fails (its file could not be written, say): the
+    // catch-up after this reads the whole log again (and counts it) to project the directory
+    // here, and meets again any fault of the log itself.
+    if (directory.status === 'rejected') return 0;
+    const adopted = adoptRebuiltDirectory(this.db, thread.rebuiltDirectoryFile);
+    return own.value + (adopted ? directory.value : 0);
   }
 
   /** A catch-up pass: on the thread when there is one and work for it, else here. */
