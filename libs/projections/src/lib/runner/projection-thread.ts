@@ -28,7 +28,8 @@ export type ProjectionThreadReply = { id: number; result?: number; error?: { mes
  * connections to the log and the read models. The process goes on while a pass runs: an import
  * decides its next rows while its row results are projected, and appends its users while the
  * directory takes them. One pass runs at a time, here or (a rebuild) in the process, so the read
- * models still have one writer.
+ * models still have one writer; during a rebuild this thread writes the directory into a file of
+ * its own (rebuildDirectory).
  */
 export class ProjectionThread {
   /** Started by the first pass: a command that only reads never starts it. */
