@@ -84,7 +84,7 @@ export function removeDirectoryRebuild(file: string): void {
 /** No user projected since the rebuild reset the directory: its checkpoint still 0, its table empty. */
 function untouchedSinceReset(db: ReadModelDb): boolean {
   const checkpoint = db.prepare<[string], number>('SELECT position FROM main.projection_checkpoints WHERE name = ?').pluck().get(DIRECTORY_PROJECTION) ?? 0;
-  return checkpoint === 0 && db.prepare<[], number>('SELECT count(*) FROM (SELECT 1 FROM main.users LIMIT 1)').pluck().get() === 0;
+  return checkpoint === 0 && db.prepare<[], number>('SELECT NOT EXISTS (SELECT 1 FROM main.users)').pluck().get() === 1;
 }
 
 function sameUserIndexes(db: ReadModelDb): boolean {
