@@ -154,7 +154,7 @@ const SECONDARY_INDEXES: Record<string, string> = {
  * each. A large catch-up defers them (see ProjectionRunner). The report's index is not among them:
  * an import's rows are appended in its order, at the end of it.
  */
-export const DIRECTORY_INDEXES = Object.keys(SECONDARY_INDEXES).filter((name) => name.startsWith('users_'));
+const DIRECTORY_INDEXES = Object.keys(SECONDARY_INDEXES).filter((name) => name.startsWith('users_'));
 
 /**
  * The page cache while indexes are created. SQLite sizes its sorter's memory from the page cache,
@@ -183,6 +183,10 @@ export function dropSecondaryIndexes(db: ReadModelDb, names: readonly string[] =
 
 export function dropDirectoryIndexes(db: ReadModelDb): void {
   dropSecondaryIndexes(db, DIRECTORY_INDEXES);
+}
+
+export function createDirectoryIndexes(db: ReadModelDb): void {
+  createSecondaryIndexes(db, DIRECTORY_INDEXES);
 }
 
 /** Users in the directory, deleted ones included. */

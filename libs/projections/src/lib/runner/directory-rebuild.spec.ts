@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import type { RecordedEvent } from '@dirsync/event-store';
 import { DirectoryProjection } from '../directory/directory.projection';
 import { DirectoryReadModel } from '../directory/directory.read-model';
-import { missingSecondaryIndexes, openReadModelDb, type ReadModelDb } from '../read-model-db';
-import { adoptRebuiltDirectory, directoryRebuildFile, indexRebuiltDirectory, openDirectoryRebuild } from './directory-rebuild';
+import { createDirectoryIndexes, missingSecondaryIndexes, openReadModelDb, type ReadModelDb } from '../read-model-db';
+import { adoptRebuiltDirectory, directoryRebuildFile, openDirectoryRebuild } from './directory-rebuild';
 
 const userCreated = (n: number, position: number): RecordedEvent => ({
   id: `e${n}`, streamId: `user-u${n}`, revision: 0, position, type: 'UserCreated', recordedAt: '2026-12-01T00:00:00.000Z', metadata: {},
@@ -36,7 +36,7 @@ describe('directory-rebuild: the directory rebuilt in a file of its own, then co
         for (let n = 0; n < users; n++) projection.apply(userCreated(n, n + 1));
         target.prepare(`INSERT INTO projection_checkpoints (name, position) VALUES ('directory', ?)`).run(users);
       })();
-      if (indexed) indexRebuiltDirectory(target);
+      if (indexed) createDirectoryIndexes(target);
     } finally {
       target.close();
     }

@@ -1,7 +1,7 @@
 import { rmSync } from 'node:fs';
 import { openSqliteFile, type SqliteFileOptions } from '@dirsync/event-store/sqlite';
 import { DIRECTORY_PROJECTION } from '../directory/directory.projection';
-import { createSecondaryIndexes, DIRECTORY_INDEXES, dropDirectoryIndexes, type ReadModelDb } from '../read-model-db';
+import { dropDirectoryIndexes, type ReadModelDb } from '../read-model-db';
 
 /*
  * A rebuild on the embedded store projects the directory on the projection thread while the process
@@ -34,11 +34,6 @@ export function openDirectoryRebuild(file: string, readModels: ReadModelDb, opti
     removeDirectoryRebuild(file);
     throw error;
   }
-}
-
-/** The thread's half ends with the directory's indexes, sorted there while the process finishes its own half. */
-export function indexRebuiltDirectory(db: ReadModelDb): void {
-  createSecondaryIndexes(db, DIRECTORY_INDEXES);
 }
 
 /**

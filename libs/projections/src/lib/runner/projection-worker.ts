@@ -1,8 +1,8 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { SqliteEventStore } from '@dirsync/event-store/sqlite';
 import { DirectoryProjection } from '../directory/directory.projection';
-import { openReadModelDb } from '../read-model-db';
-import { directoryRebuildFile, indexRebuiltDirectory, openDirectoryRebuild, removeDirectoryRebuild } from './directory-rebuild';
+import { createDirectoryIndexes, openReadModelDb } from '../read-model-db';
+import { directoryRebuildFile, openDirectoryRebuild, removeDirectoryRebuild } from './directory-rebuild';
 import { readModelProjections } from '../read-model-projections';
 import { ProjectionRunner } from './projection-runner';
 import type { ProjectionThreadFiles, ProjectionThreadOp, ProjectionThreadReply, ProjectionThreadRequest } from './projection-thread';
@@ -61,7 +61,8 @@ async function rebuildDirectory(): Promise<number> {
   try {
     // Its own runner over the new file: it leaves the indexes alone, and they are created once, at the end.
     const applied = await new ProjectionRunner(store, target, [new DirectoryProjection(target)], { manageIndexes: false }).catchUp();
-    indexRebuiltDirectory(target);
+    // Sorted here while the process finishes its own half; the copy carries them over as they are.
+    createDirectoryIndexes(target);
     done = true;
     return applied;
   } finally {
