@@ -15,6 +15,7 @@ import {
 } from 'class-validator';
 import { ACTIVE_VALUES } from '../mapping/aliases';
 import { activeStatus, type RowValues } from '../mapping/row-values';
+import { rememberedByDomain } from './email-verdicts';
 
 export const MAX_FIELD_LENGTH = 256;
 
@@ -126,8 +127,10 @@ const optional =
   (...rules: Rule[]): Rule =>
   (value) =>
     value === undefined || value === null || rules.every((rule) => rule(value));
-const short: Rule = (value) => fitsLength(value, MAX_FIELD_LENGTH);
-const email: Rule = (value) => isEmail(value, {});
+// maxLength counts a surrogate pair (or a character and its variation selector) as one, never a
+// string as longer than its UTF-16 length: a string that short needs no count.
+const short: Rule = (value) => (typeof value === 'string' && value.length <= MAX_FIELD_LENGTH) || fitsLength(value, MAX_FIELD_LENGTH);
+const email: Rule = rememberedByDomain((value) => isEmail(value, {}));
 
 /**
  * A rule that remembers its verdicts for the last few thousand values: a file names the same
