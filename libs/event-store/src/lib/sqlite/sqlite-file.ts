@@ -39,3 +39,30 @@ export function openSqliteFile(file: string, options: SqliteFileOptions = {}): D
     throw error;
   }
 }
+
+/** Releases a lock taken by lockExclusively. */
+export type ReleaseLock = () => void;
+
+/**
+ * Takes an exclusive lock on `file` (a SQLite file of its own, created empty if need be) without
+ * waiting: undefined when any other connection holds it, in this process or another. The system
+ * drops the lock of a process that dies, so a crash leaves nothing to clean up. The file stays:
+ * removing it would let a process that opened it before the removal lock a different file from one
+ * that creates it anew.
+ */
+export function lockExclusively(file: string): ReleaseLock | undefined {
+  mkdirSync(dirname(file), { recursive: true });
+  const db = new Database(file, { timeout: 0 });
+  try {
+    db.exec('BEGIN EXCLUSIVE');
+  } catch (error) {
+    db.close();
+    if ((error as { code?: string }).code === 'SQLITE_BUSY') return undefined;
+    throw error;
+  }
+  return () => {
+    if (!db.open) return;
+    db.exec('ROLLBACK');
+    db.close();
+  };
+}
