@@ -12,4 +12,5 @@ export * from './lib/import-report/import-report.csv';
 export * from './lib/catalog/catalog.projection';
 export * from './lib/catalog/catalog.read-model';
 export * from './lib/runner/replay';
+export { RebuildInProgressError, rebuildLockFile, type RebuildLock } from './lib/runner/rebuild-lock';
 export * from './lib/directory/directory-as-of';

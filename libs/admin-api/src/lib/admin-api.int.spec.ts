@@ -2,6 +2,8 @@ import type { INestApplication } from '@nestjs/common';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { TokenService } from '@dirsync/auth';
+import { lockExclusively } from '@dirsync/event-store/sqlite';
+import { rebuildLockFile } from '@dirsync/projections';
 import { startTestServer, type TestServer } from './testing/test-server';
 
 const sample = resolve(__dirname, '../../../../samples/users.csv');
@@ -221,6 +223,18 @@ describe('admin REST API: rules, safety and audit endpoints', () => {
     const replay = await json(post('/admin/replay'));
     expect(replay).toMatchObject({ identical: true });
     expect(replay.after).toEqual(replay.before);
+
+    // Another process rebuilding the same read models (an `etl replay`) holds their rebuild lock.
+    const readModels = join(server.dataDir, 'readmodels.sqlite');
+    const other = lockExclusively(rebuildLockFile(readModels));
+    try {
+      const refused = await post('/admin/replay');
+      expect(refused.status).toBe(409);
+      expect(await refused.json()).toMatchObject({ status: 409, detail: expect.stringContaining(`another rebuild of ${readModels} is running`) });
+    } finally {
+      other?.();
+    }
+    expect((await json(fetch(`${base}/users?search=revert.me`))).items[0].status).toBe('Inactive');
   });
 });
 

@@ -1,4 +1,7 @@
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { lockExclusively } from '@dirsync/event-store/sqlite';
+import { rebuildLockFile } from '@dirsync/projections';
 import { EtlHarness, samplePath } from './testing/etl-harness';
 
 /** Every import explainable: dry-run plans, replay that equals the live state, the directory as of any import. */
@@ -57,6 +60,24 @@ describe('audit (CLI)', () => {
     expect(report.after.directory.rows).toBe(7);
     expect(report.after.imports.rows).toBe(3);
     expect(report.after.catalog.rows).toBe(3);
+  });
+
+  it('refuses to replay while another process rebuilds the same read models, and changes nothing', async () => {
+    await h.importJson(samplePath('users.csv'));
+    const listed = async () => (await h.etl('users', '--json')).stdout;
+    const before = await listed();
+    expect(JSON.parse(before)).toHaveLength(7);
+    const readModels = join(h.dataDir, 'readmodels.sqlite');
+    const other = lockExclusively(rebuildLockFile(readModels)); // what a running `etl replay` holds
+    try {
+      const { code, stdout, stderr } = await h.etl('replay', '--json');
+      expect({ code, stdout }).toEqual({ code: 1, stdout: '' });
+      expect(stderr).toContain(`etl: another rebuild of ${readModels} is running`);
+    } finally {
+      other?.();
+    }
+    expect(await listed()).toBe(before);
+    expect(JSON.parse((await h.etl('replay', '--json')).stdout).identical).toBe(true);
   });
 
   it('shows the directory exactly as it stood when an earlier import completed', async () => {

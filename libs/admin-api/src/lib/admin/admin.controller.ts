@@ -1,7 +1,7 @@
-import { Controller, HttpCode, Inject, Post } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ConflictException, Controller, HttpCode, Inject, Post } from '@nestjs/common';
+import { ApiConflictResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { LongRunning } from '../limits/long-running.decorator';
-import { ProjectionRunner, READ_MODEL_DB, replayAndCompare, type ReadModelDb, type ReplayReport } from '@dirsync/projections';
+import { ProjectionRunner, READ_MODEL_DB, RebuildInProgressError, replayAndCompare, type ReadModelDb, type ReplayReport } from '@dirsync/projections';
 
 @ApiTags('operations')
 @Controller('admin')
@@ -17,7 +17,13 @@ export class AdminController {
   @LongRunning()
   @ApiOperation({ summary: 'Rebuild every read model from the log (admin)' })
   @ApiOkResponse({ description: '{ events, identical, before, after }: checksums of each read model' })
-  replay(): Promise<ReplayReport> {
-    return replayAndCompare(this.projections, this.db);
+  @ApiConflictResponse({ description: 'another rebuild of the read models is running (here or in another process)' })
+  async replay(): Promise<ReplayReport> {
+    try {
+      return await replayAndCompare(this.projections, this.db);
+    } catch (error) {
+      if (error instanceof RebuildInProgressError) throw new ConflictException(error.message);
+      throw error;
+    }
   }
 }

@@ -1,11 +1,16 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { InMemoryEventStore, type EventStore } from '@dirsync/event-store';
+import { lockExclusively } from '@dirsync/event-store/sqlite';
 import { evolveUser, type UserEvent, type UserState } from '@dirsync/domain';
 import { DirectoryProjection } from '../directory/directory.projection';
 import { DirectoryReadModel } from '../directory/directory.read-model';
 import { ImportReportProjection } from '../import-report/import-report.projection';
 import { dropDirectoryIndexes, missingSecondaryIndexes, openReadModelDb, type ReadModelDb } from '../read-model-db';
 import type { Projection } from './projection';
-import { readModelChecksums } from './replay';
+import { readModelChecksums, replayAndCompare } from './replay';
+import { RebuildInProgressError, rebuildLockFile } from './rebuild-lock';
 import { ProjectionRunner } from './projection-runner';
 
 const created = (userId: string, identifier: string, email: string): UserEvent => ({
@@ -229,6 +234,57 @@ describe('ProjectionRunner with the directory', () => {
     const replayed = await runner.rebuild();
     expect(replayed).toBe(31);
     expect(JSON.stringify([...directory.all()])).toBe(live);
+  });
+
+  it('refuses a second rebuild while one runs, and the first still rebuilds everything', async () => {
+    for (let i = 0; i < 30; i++) await appendUser(store, created(`u${i}`, `id${i}`, `u${i}@corp.com`));
+    await runner.catchUp();
+    const live = JSON.stringify([...directory.all()]);
+    const first = runner.rebuild();
+    await expect(runner.rebuild()).rejects.toThrow(RebuildInProgressError);
+    expect(await first).toBe(30);
+    expect(JSON.stringify([...directory.all()])).toBe(live);
+    expect(await runner.rebuild()).toBe(30); // the lock went with the first
+  });
+
+  describe('over a read-model file', () => {
+    let dir: string;
+    let fileDb: ReadModelDb;
+    let fileRunner: ProjectionRunner;
+    beforeEach(async () => {
+      dir = mkdtempSync(join(tmpdir(), 'rebuild-lock-'));
+      fileDb = openReadModelDb(join(dir, 'readmodels.sqlite'));
+      fileRunner = new ProjectionRunner(store, fileDb, [new DirectoryProjection(fileDb)]);
+      for (let i = 0; i < 5; i++) await appendUser(store, created(`u${i}`, `id${i}`, `u${i}@corp.com`));
+      await fileRunner.catchUp();
+    });
+    afterEach(() => {
+      fileDb.close();
+      rmSync(dir, { recursive: true, force: true });
+    });
+    const users = () => fileDb.prepare('SELECT count(*) FROM users').pluck().get();
+
+    it('refuses to rebuild, touching nothing, while another connection holds the rebuild lock', async () => {
+      const other = lockExclusively(rebuildLockFile(fileDb.name));
+      expect(other).toBeDefined();
+      try {
+        await expect(fileRunner.rebuild()).rejects.toThrow(`another rebuild of ${fileDb.name} is running`);
+        expect(users()).toBe(5);
+      } finally {
+        other?.();
+      }
+      expect(await fileRunner.rebuild()).toBe(5);
+    });
+
+    it('holds the lock for the whole replay, both looks included, and lets it go', async () => {
+      const replay = replayAndCompare(fileRunner, fileDb);
+      // Taken before the replay's first await: nobody else can start a rebuild meanwhile.
+      expect(lockExclusively(rebuildLockFile(fileDb.name))).toBeUndefined();
+      expect(await replay).toMatchObject({ events: 5, identical: true });
+      const after = lockExclusively(rebuildLockFile(fileDb.name));
+      expect(after).toBeDefined();
+      after?.();
+    });
   });
 
   it('drops the secondary indexes for a rebuild and has them all again afterwards', async () => {

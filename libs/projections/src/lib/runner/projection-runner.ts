@@ -9,6 +9,7 @@ import {
 } from '../read-model-db';
 import { DIRECTORY_PROJECTION } from '../directory/directory.projection';
 import { adoptRebuiltDirectory } from './directory-rebuild';
+import { lockRebuild, type RebuildLock } from './rebuild-lock';
 import type { Projection } from './projection';
 import type { ProjectionThread } from './projection-thread';
 
@@ -156,12 +157,23 @@ export class ProjectionRunner {
     }
   }
 
-  /** Drops every read model and projects the whole log again. Returns the number of events read. */
-  async rebuild(): Promise<number> {
-    // No pass may apply a batch it read before the reset.
-    await this.idle();
-    // Callers of catchUp and waitFor meanwhile wait for the whole rebuild, indexes included.
-    return this.track(this.runRebuild());
+  /**
+   * Drops every read model and projects the whole log again. Returns the number of events read.
+   * Throws RebuildInProgressError, changing nothing, while another rebuild of them runs; a caller
+   * that holds the lock already (to look at the read models before and after) passes it.
+   */
+  async rebuild(held?: RebuildLock): Promise<number> {
+    if (held && held.readModelFile !== this.db.name) throw new Error(`the rebuild lock given is for ${held.readModelFile}, not ${this.db.name}`);
+    // Taken before anything else, so that of two rebuilds called at once the second throws.
+    const lock = held ?? lockRebuild(this.db);
+    try {
+      // No pass may apply a batch it read before the reset.
+      await this.idle();
+      // Callers of catchUp and waitFor meanwhile wait for the whole rebuild, indexes included.
+      return await this.track(this.runRebuild());
+    } finally {
+      if (!held) lock.release();
+    }
   }
 
   /** Follows the log by polling, so events appended by other processes are projected too. */

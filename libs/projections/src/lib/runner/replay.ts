@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { ReadModelDb } from '../read-model-db';
 import type { ProjectionRunner } from './projection-runner';
+import { lockRebuild } from './rebuild-lock';
 
 /** Each read model as ordered rows; storage-only columns (autoincrement, sort helpers) are left out. */
 const READ_MODELS: Record<string, string> = {
@@ -37,12 +38,20 @@ export function readModelChecksums(db: ReadModelDb): ReadModelChecksums {
   return checksums;
 }
 
-/** Brings the read models up to date, checksums them, rebuilds them from the whole log and checksums again. */
+/**
+ * Brings the read models up to date, checksums them, rebuilds them from the whole log and checksums
+ * again, holding the rebuild lock throughout: no other rebuild resets them between the two looks.
+ */
 export async function replayAndCompare(runner: ProjectionRunner, db: ReadModelDb): Promise<ReplayReport> {
-  await runner.catchUp();
-  const before = readModelChecksums(db);
-  const events = await runner.rebuild();
-  const after = readModelChecksums(db);
-  const identical = Object.keys(before).every((name) => before[name].sha256 === after[name].sha256);
-  return { events, before, after, identical };
+  const lock = lockRebuild(db);
+  try {
+    await runner.catchUp();
+    const before = readModelChecksums(db);
+    const events = await runner.rebuild(lock);
+    const after = readModelChecksums(db);
+    const identical = Object.keys(before).every((name) => before[name].sha256 === after[name].sha256);
+    return { events, before, after, identical };
+  } finally {
+    lock.release();
+  }
 }
