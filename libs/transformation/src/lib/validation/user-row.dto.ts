@@ -133,24 +133,6 @@ const short: Rule = (value) => (typeof value === 'string' && value.length <= MAX
 const email: Rule = rememberedByDomain((value) => isEmail(value, {}));
 
 /**
- * A rule that remembers its verdicts for the last few thousand values: a file names the same
- * managers on many rows, and isEmail is the costliest check of a row. Full, it forgets them all
- * and starts again, so its memory stays bounded whatever the file.
- */
-export function remembered(rule: Rule, capacity = 4_096): Rule {
-  let verdicts = new Map<unknown, boolean>();
-  return (value) => {
-    let verdict = verdicts.get(value);
-    if (verdict === undefined) {
-      verdict = rule(value);
-      if (verdicts.size >= capacity) verdicts = new Map();
-      verdicts.set(value, verdict);
-    }
-    return verdict;
-  };
-}
-
-/**
  * The decorators of UserRowDto as plain functions: the same checks class-validator runs for each
  * (its own isEmail, maxLength, matches, isNotEmpty and the custom validators above), without its
  * per-row machinery, which costs more than parsing the row. One entry per decorated property; the
@@ -169,7 +151,7 @@ export const USER_ROW_RULES: Record<string, Rule> = {
   department: optional(short),
   alias: optional(short),
   language: optional((value) => matches(value as string, LANGUAGE_TAG)), // checks typeof itself
-  managerEmail: optional(remembered(email), short),
+  managerEmail: optional(email, short),
   picture: optional(short),
   minglePicture: optional(short),
   status: optional(isStatus),

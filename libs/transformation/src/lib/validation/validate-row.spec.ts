@@ -1,5 +1,5 @@
 import { getMetadataStorage, validateSync } from 'class-validator';
-import { passesEveryRule, remembered, USER_ROW_RULES, UserRowDto } from './user-row.dto';
+import { passesEveryRule, USER_ROW_RULES, UserRowDto } from './user-row.dto';
 import { validateRow } from './validate-row';
 
 function dto(values: Partial<UserRowDto>): UserRowDto {
@@ -139,20 +139,5 @@ describe('the plain-function rules (USER_ROW_RULES) that spare valid rows the de
     }
     expect(verdicts.valid).toBeGreaterThan(300);
     expect(verdicts.invalid).toBeGreaterThan(300);
-  });
-});
-
-describe('remembered verdicts', () => {
-  it('checks each value once while it has room, then forgets everything and stays right', () => {
-    const checked: unknown[] = [];
-    const isEven = remembered((value) => {
-      checked.push(value);
-      return (value as number) % 2 === 0;
-    }, 3);
-    expect([1, 2, 1, 2, 3].map(isEven)).toEqual([false, true, false, true, false]);
-    expect(checked).toEqual([1, 2, 3]);
-    // Full with 1, 2 and 3: a fourth value starts a new memory, so 1 is checked again.
-    expect([4, 1, 4].map(isEven)).toEqual([true, false, true]);
-    expect(checked).toEqual([1, 2, 3, 4, 1]);
   });
 });
