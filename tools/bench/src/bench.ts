@@ -5,6 +5,7 @@ import { performance } from 'node:perf_hooks';
 import type { BenchArgs } from './args';
 import { writeUsersCsv, type WriteResult } from './generate/write-users-csv';
 import type { Variant } from './generate/users';
+import { readCpuTicks, stealPercent } from './machine';
 import { summarizeCpuProfile } from './profile/cpu-profile';
 import { evaluate, failed, type ProfiledRun, type ScenarioResult, type SizeResult } from './report/results';
 import { runScenarioInChild } from './run-child';
@@ -52,9 +53,12 @@ export async function benchSize(rows: number, args: BenchArgs, log: (line: strin
     const run = async (scenario: ScenarioId, spec: ScenarioSpec): Promise<ScenarioResult> => {
       log(`  ${SCENARIO_LABELS[scenario]}…`);
       let outcome: ScenarioResult;
+      const ticks = readCpuTicks();
       try {
         outcome = evaluate(scenario, await runScenarioInChild(spec, { timeoutMs: args.timeoutMs }), floor.parseMs);
-        log(`    ${(outcome.wallMs / 1000).toFixed(2)} s, peak RSS ${outcome.peakRssMb.toFixed(0)} MB${outcome.status ? `, ${outcome.status}` : ''}${outcome.counts ? ` ${JSON.stringify(outcome.counts)}` : ''}`);
+        outcome.stealPercent = stealPercent(ticks, readCpuTicks());
+        const steal = outcome.stealPercent === undefined ? '' : `, steal ${outcome.stealPercent.toFixed(0)} %`;
+        log(`    ${(outcome.wallMs / 1000).toFixed(2)} s, peak RSS ${outcome.peakRssMb.toFixed(0)} MB${steal}${outcome.status ? `, ${outcome.status}` : ''}${outcome.counts ? ` ${JSON.stringify(outcome.counts)}` : ''}`);
       } catch (error) {
         outcome = failed(scenario, error as Error);
         log(`    failed: ${(error as Error).message}`);

@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { BenchUsageError, parseBenchArgs } from './args';
 import { benchSize } from './bench';
-import { machineInfo } from './machine';
+import { machineInfo, readCpuTicks, stealPercent } from './machine';
 import { formatPhases, formatProfiles, formatTable, TARGETS, type SizeResult } from './report/results';
 
 /**
@@ -20,18 +20,21 @@ async function main(argv: string[]): Promise<number> {
   }
   const started = new Date();
   const machine = machineInfo();
+  const ticksAtStart = readCpuTicks();
   const log = (line: string) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
   log(`${machine.cpuModel}, ${machine.cores} cores, ${machine.ramGiB} GiB, Node ${machine.node}, load ${machine.loadAverage.join(' ')}`);
 
   const sizes: SizeResult[] = [];
   for (const rows of args.rows) sizes.push(await benchSize(rows, args, log));
 
+  const steal = stealPercent(ticksAtStart, readCpuTicks());
   const out = resolve(args.out);
   mkdirSync(dirname(out), { recursive: true });
-  writeFileSync(out, `${JSON.stringify({ startedAt: started.toISOString(), machine, seed: args.seed, targets: TARGETS, sizes }, null, 2)}\n`);
+  writeFileSync(out, `${JSON.stringify({ startedAt: started.toISOString(), machine, stealPercent: steal, seed: args.seed, targets: TARGETS, sizes }, null, 2)}\n`);
 
   const sections = [
-    `Machine: ${machine.cpuModel}, ${machine.cores} cores, ${machine.ramGiB} GiB RAM, Node ${machine.node} (${machine.os}); load at start ${machine.loadAverage.join(' ')}`,
+    `Machine: ${machine.cpuModel}, ${machine.cores} cores, ${machine.ramGiB} GiB RAM, Node ${machine.node} (${machine.os}); load at start ${machine.loadAverage.join(' ')}` +
+      (steal === undefined ? '' : `; CPU steal over the run ${steal.toFixed(1)} %`),
     formatTable(sizes),
     `Phases (from each import's event timestamps):\n${formatPhases(sizes)}`,
     ...sizes.map(formatProfiles).filter(Boolean),

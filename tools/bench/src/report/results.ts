@@ -7,6 +7,11 @@ export interface ScenarioResult extends ScenarioMeasurement {
   eventsPerSec?: number;
   /** Wall time over the bare parse's wall time, same file size. */
   ratioToParse?: number;
+  /**
+   * Of the machine's CPU time while the scenario ran, the share a virtual machine's hypervisor
+   * took (Linux only): a high one makes the wall time, and its ratio to the parse, unreliable.
+   */
+  stealPercent?: number;
   targets: TargetCheck[];
   error?: string;
 }
@@ -74,7 +79,7 @@ const thousands = (n: number | undefined) => (n === undefined || Number.isNaN(n)
 
 /** The table printed on stdout: one line per size and scenario, targets as pass/FAIL. */
 export function formatTable(sizes: SizeResult[]): string {
-  const header = ['rows', 'scenario', 'wall s', 'rows/s', 'events', 'events/s', 'peak RSS MB', '× parse', 'targets'];
+  const header = ['rows', 'scenario', 'wall s', 'rows/s', 'events', 'events/s', 'peak RSS MB', '× parse', 'steal %', 'targets'];
   const lines: string[][] = [];
   for (const size of sizes) {
     for (const r of size.scenarios) {
@@ -88,11 +93,12 @@ export function formatTable(sizes: SizeResult[]): string {
         thousands(r.eventsPerSec),
         fixed(r.peakRssMb),
         r.scenario === 'parse' ? '1.0' : fixed(r.ratioToParse, 1),
+        fixed(r.stealPercent),
         targets,
       ]);
     }
   }
-  return aligned([header, ...lines], [false, false, true, true, true, true, true, true, false]);
+  return aligned([header, ...lines], [false, false, true, true, true, true, true, true, true, false]);
 }
 
 /** Where each import's time went (from its events' timestamps), one line per size and scenario. */
