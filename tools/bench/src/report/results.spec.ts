@@ -1,0 +1,66 @@
+import { evaluate, failed, formatPhases, formatTable, type SizeResult } from './results';
+
+const PARSE_MS = 10_000;
+
+describe('evaluate', () => {
+  it('derives rows/s, events/s and the ratio to the parse from what the child measured', () => {
+    const result = evaluate('initial', { wallMs: 50_000, rows: 1_000_000, events: 2_000_000, peakRssMb: 400 }, PARSE_MS);
+    expect(result.rowsPerSec).toBe(20_000);
+    expect(result.eventsPerSec).toBe(40_000);
+    expect(result.ratioToParse).toBe(5);
+  });
+
+  it('holds the initial import to 6× the parse and the 1 %-changed one to 2×, at the limit included', () => {
+    const verdict = (scenario: 'initial' | 'changed', wallMs: number) =>
+      evaluate(scenario, { wallMs, events: 1, peakRssMb: 100 }, PARSE_MS).targets.find((t) => t.target.includes('parse'))?.pass;
+    expect(verdict('initial', 60_000)).toBe(true);
+    expect(verdict('initial', 60_001)).toBe(false);
+    expect(verdict('changed', 20_000)).toBe(true);
+    expect(verdict('changed', 20_001)).toBe(false);
+  });
+
+  it('holds a rebuild to 100,000 events/s', () => {
+    const verdict = (events: number) => evaluate('replay', { wallMs: 10_000, events, peakRssMb: 100 }, PARSE_MS).targets[0];
+    expect(verdict(1_000_000)).toEqual({ target: '≥ 100k ev/s', pass: true });
+    expect(verdict(999_999)).toEqual({ target: '≥ 100k ev/s', pass: false });
+  });
+
+  it('holds every scenario to a peak RSS under 512 MB', () => {
+    const rss = (peakRssMb: number) => evaluate('reimport', { wallMs: 1, events: 0, peakRssMb }, PARSE_MS).targets;
+    expect(rss(511.9)).toEqual([{ target: 'RSS < 512 MB', pass: true }]);
+    expect(rss(512)).toEqual([{ target: 'RSS < 512 MB', pass: false }]);
+  });
+
+  it('gives no ratio, and so no ratio target, when the parse failed', () => {
+    const result = evaluate('initial', { wallMs: 1_000, events: 5, peakRssMb: 100 }, undefined);
+    expect(result.ratioToParse).toBeUndefined();
+    expect(result.targets.map((t) => t.target)).toEqual(['RSS < 512 MB']);
+  });
+});
+
+describe('the printed report', () => {
+  const sizes: SizeResult[] = [
+    {
+      rows: 1_000,
+      fileBytes: 1,
+      generateMs: 1,
+      scenarios: [
+        { ...evaluate('parse', { wallMs: 100, rows: 1_000, events: 0, peakRssMb: 50 }, undefined), stealPercent: 12.4 },
+        { ...evaluate('changed', { wallMs: 400, rows: 1_000, events: 30, peakRssMb: 90, phases: { transform: 100, decide: 300 } }, 100) },
+        failed('replay', new Error('database is locked\n    at stack lines')),
+      ],
+    },
+  ];
+
+  it('prints a line per scenario with its figures and each target as pass or FAIL', () => {
+    const lines = formatTable(sizes).split('\n');
+    expect(lines[0]).toMatch(/^rows\s+scenario\s+wall s\s+rows\/s\s+events\s+events\/s\s+peak RSS MB\s+× parse\s+steal %\s+targets$/);
+    expect(lines[2]).toMatch(/^1,000\s+bare csv-parse\s+0\.10\s+10,000\s+–\s+–\s+50\s+1\.0\s+12\s+RSS < 512 MB: pass$/);
+    expect(lines[3]).toMatch(/^1,000\s+import 1 % changed\s+0\.40\s+2,500\s+30\s+75\s+90\s+4\.0\s+–\s+≤ 2× parse: FAIL; RSS < 512 MB: pass$/);
+    expect(lines[4]).toMatch(/projection rebuild .*ERROR: database is locked$/);
+  });
+
+  it('prints the phases of the imports that have them, with their share of the wall time', () => {
+    expect(formatPhases(sizes)).toBe('1,000 import 1 % changed: transform 0.10 s (25 %) | decide 0.30 s (75 %)');
+  });
+});
