@@ -13,13 +13,13 @@ import { dropDirectoryIndexes, type ReadModelDb } from '../read-model-db';
 export const directoryRebuildFile = (readModelFile: string): string => `${readModelFile}.directory-rebuild`;
 
 /**
- * A new, empty file for the thread's half: the users table exactly as the read models declare it
- * (so that it can be copied as stored, see adoptRebuiltDirectory) and a checkpoint table. A file
+ * A new, empty file for the thread's half: the users and checkpoint tables exactly as the read
+ * models declare them (so that they can be copied as stored, see adoptRebuiltDirectory). A file
  * left by a rebuild that stopped half-way is replaced.
  */
 export function openDirectoryRebuild(file: string, readModels: ReadModelDb, options: SqliteFileOptions = {}): ReadModelDb {
-  const usersTable = readModels.prepare<[], string>(`SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'users'`).pluck().get();
-  if (!usersTable) throw new Error('the read models have no users table to rebuild');
+  const usersTable = declaredTable(readModels, 'users');
+  const checkpointsTable = declaredTable(readModels, 'projection_checkpoints');
   removeDirectoryRebuild(file);
   const db = openSqliteFile(file, options);
   try {
@@ -27,13 +27,20 @@ export function openDirectoryRebuild(file: string, readModels: ReadModelDb, opti
     db.pragma('journal_mode = OFF');
     db.pragma('synchronous = OFF');
     db.exec(usersTable);
-    db.exec('CREATE TABLE projection_checkpoints (name TEXT PRIMARY KEY, position INTEGER NOT NULL)');
+    db.exec(checkpointsTable);
     return db;
   } catch (error) {
     db.close();
     removeDirectoryRebuild(file);
     throw error;
   }
+}
+
+/** The CREATE TABLE statement the read models hold for a table. */
+function declaredTable(readModels: ReadModelDb, name: string): string {
+  const sql = readModels.prepare<[string], string>(`SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?`).pluck().get(name);
+  if (!sql) throw new Error(`the read models have no ${name} table to rebuild`);
+  return sql;
 }
 
 /**
