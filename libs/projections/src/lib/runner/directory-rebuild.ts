@@ -13,9 +13,9 @@ import { dropDirectoryIndexes, type ReadModelDb } from '../read-model-db';
 export const directoryRebuildFile = (readModelFile: string): string => `${readModelFile}.directory-rebuild`;
 
 /**
- * A new, empty file for the thread's half: the users and checkpoint tables exactly as the read
- * models declare them (so that they can be copied as stored, see adoptRebuiltDirectory). A file
- * left by a rebuild that stopped half-way is replaced.
+ * A new, empty file for the thread's half: the users table exactly as the read models declare it
+ * (so that it can be copied as stored, see adoptRebuiltDirectory) and their checkpoint table. A
+ * file left by a rebuild that stopped half-way is replaced.
  */
 export function openDirectoryRebuild(file: string, readModels: ReadModelDb, options: SqliteFileOptions = {}): ReadModelDb {
   const usersTable = declaredTable(readModels, 'users');
