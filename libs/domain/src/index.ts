@@ -2,7 +2,6 @@ export * from './lib/user';
 export * from './lib/events';
 export * from './lib/import-options';
 export * from './lib/import-events';
-export * from './lib/record-keys';
 export * from './lib/user-decider';
 export * from './lib/username';
 export * from './lib/catalog';

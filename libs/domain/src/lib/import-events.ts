@@ -30,13 +30,7 @@ export interface ImportRowsRejected {
 
 export interface ImportTransformed {
   importId: string;
-  /** NDJSON of UserRecord: the valid rows, in file order. */
   records: BlobRef;
-  /**
-   * NDJSON of RecordKeys, line for line with `records`: what planning's first pass reads. Absent
-   * from imports transformed before it was written; planning then reads the records.
-   */
-  keys?: BlobRef;
   encoding: string;
   delimiter?: string;
   matchBy: MatchBy;

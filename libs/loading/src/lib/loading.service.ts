@@ -137,7 +137,6 @@ export class LoadingService {
       matchBy: transformed.matchBy,
       format: requested.format,
       recordsSha256: transformed.records.sha256,
-      keysSha256: transformed.keys?.sha256,
       validRows: transformed.validRows,
       rejectedBeforePlanning: transformed.rejectedRows,
       rejectedKeys: transformation.rejectedKeys,

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BlobStore } from '@dirsync/blob-store';
-import { DEFAULT_IMPORT_OPTIONS, recordKeysOf, type ImportOptions, type PlanLineRef, type RowResult, type UserRecord } from '@dirsync/domain';
+import { DEFAULT_IMPORT_OPTIONS, type ImportOptions, type PlanLineRef, type RowResult, type UserRecord } from '@dirsync/domain';
 import { InMemoryEventStore } from '@dirsync/event-store';
 import {
   CatalogProjection,
@@ -38,23 +38,15 @@ describe('ImportPlanner and PlanApplier', () => {
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-  async function blobOf(lines: unknown[]): Promise<string> {
-    const writer = blobs.writer();
-    for (const line of lines) await writer.write(`${JSON.stringify(line)}\n`);
-    return (await writer.commit()).sha256;
-  }
-
-  /**
-   * Plans the records as one import and returns each row's result. Like the transformation, it
-   * writes their keys beside them, unless `withoutKeys` (an import transformed before it did).
-   */
+  /** Plans the records as one import and returns each row's result. */
   async function plan(
     records: UserRecord[],
     options: Partial<ImportOptions> = {},
-    extra: { format?: 'csv' | 'xml'; rejectedKeys?: string[]; importId?: string; planner?: ImportPlanner; withoutKeys?: boolean } = {},
+    extra: { format?: 'csv' | 'xml'; rejectedKeys?: string[]; importId?: string; planner?: ImportPlanner } = {},
   ) {
-    const recordsSha256 = await blobOf(records);
-    const keysSha256 = extra.withoutKeys ? undefined : await blobOf(records.map(recordKeysOf));
+    const writer = blobs.writer();
+    for (const record of records) await writer.write(`${JSON.stringify(record)}\n`);
+    const recordsRef = await writer.commit();
     await runner.catchUp();
     const results: RowResult[] = [];
     const output = await (extra.planner ?? planner).plan({
@@ -62,8 +54,7 @@ describe('ImportPlanner and PlanApplier', () => {
       importId: extra.importId ?? `019aa6f2-3c41-7d2e-9b1a-${String(++importCount).padStart(12, '0')}`,
       options: { ...DEFAULT_IMPORT_OPTIONS, ...options },
       matchBy: 'identifier',
-      recordsSha256,
-      keysSha256,
+      recordsSha256: recordsRef.sha256,
       validRows: records.length,
       format: extra.format ?? 'csv',
       rejectedBeforePlanning: extra.rejectedKeys?.length ?? 0,
@@ -205,35 +196,6 @@ describe('ImportPlanner and PlanApplier', () => {
     const { results, output } = await plan([row(2, 'a')], { disableMissing: true }, { rejectedKeys: ['C'] });
     expect(output.counts).toMatchObject({ skipped: 1, disabled: 1, rejected: 1 });
     expect(results[1]).toMatchObject({ key: 'b', outcome: 'disabled', reasons: ['not present in the file ("disable missing")'] });
-  });
-
-  it('claims from the keys blob when there is one, and from the records of an import transformed before it', async () => {
-    await applier.apply((await plan([row(2, 'a', { email: 'a@x.com', title: 'Old' }), row(3, 'b', { email: 'b@x.com' })])).output.plan.sha256);
-    await runner.catchUp();
-    const records = [
-      row(2, 'A', { email: 'a@x.com', title: 'New' }), // matched, changed
-      row(3, 'c', { email: 'B@x.com' }), // b's e-mail
-      row(4, 'c'), // duplicate of row 3
-      row(5, 'd', { email: 'a@x.com' }), // row 2's e-mail
-      row(6, 'e', { email: 'e@x.com', managerEmail: 'f@x.com' }), // a manager created later in the file
-      row(7, 'f', { email: 'f@x.com' }),
-    ];
-    const opened = jest.spyOn(blobs, 'openRead');
-    const importId = '019aa6f2-3c41-7d2e-9b1a-0000000000aa';
-    const withKeys = await plan(records, {}, { importId });
-    const readWithKeys = opened.mock.calls.map(([sha256]) => sha256);
-    opened.mockClear();
-    const fromRecords = await plan(records, {}, { importId, withoutKeys: true });
-    const readFromRecords = opened.mock.calls.map(([sha256]) => sha256);
-    expect(withKeys.results.map((r) => r.outcome)).toEqual(['updated', 'rejected', 'rejected', 'rejected', 'created', 'created']);
-    expect(withKeys.results[4].warnings).toEqual([]);
-    expect(fromRecords.results).toEqual(withKeys.results);
-    expect(fromRecords.output).toEqual(withKeys.output);
-    // With keys the records are read once (deciding); without, twice (claiming, then deciding).
-    expect(readWithKeys).toHaveLength(2);
-    expect(new Set(readWithKeys).size).toBe(2);
-    expect(readFromRecords).toEqual([readFromRecords[0], readFromRecords[0]]);
-    expect(readFromRecords[0]).toBe(readWithKeys[1]);
   });
 
   it('matches a large file against the directory in one pass with the same results as one look-up per row', async () => {

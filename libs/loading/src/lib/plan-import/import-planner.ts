@@ -6,8 +6,6 @@ import {
   evolveUser,
   emptyCounts,
   generateUsername,
-  keyReader,
-  recordKeysOf,
   userStream,
   type CatalogKind,
   type FieldChanges,
@@ -15,7 +13,6 @@ import {
   type ImportCounts,
   type ImportOptions,
   type MatchBy,
-  type RecordKeys,
   type RowResult,
   type UserEvent,
   type UserRecord,
@@ -34,11 +31,6 @@ export interface PlanInput {
   matchBy: MatchBy;
   /** Blob of the valid records (NDJSON of UserRecord), in file order. */
   recordsSha256: string;
-  /**
-   * Blob of the records' keys (NDJSON of RecordKeys, line for line): the first pass reads it.
-   * Unset for an import transformed before the transformation wrote it: the records are read.
-   */
-  keysSha256?: string;
   /** How many records that blob holds: the claims are sized for them up front. */
   validRows: number;
   /** Only XML may define new security roles and generic properties; CSV may only use known ones. */
@@ -89,11 +81,6 @@ interface FileClaims {
 }
 
 const NOBODY = (): undefined => undefined;
-
-/** An import transformed before the keys blob existed: its keys are read from the records. */
-async function* keysOfRecords(records: AsyncIterable<UserRecord>): AsyncIterable<RecordKeys> {
-  for await (const record of records) yield recordKeysOf(record);
-}
 
 /**
  * Event ids of a row take sequences row × 8 … row × 8 + 7: room for every event one row can
@@ -166,12 +153,6 @@ export class ImportPlanner {
     return readNdjson<UserRecord>(this.blobs.openRead(input.recordsSha256));
   }
 
-  /** The keys blob as it is (no generator around it: a million lines would pay for it). */
-  private recordKeys(input: PlanInput): AsyncIterable<RecordKeys> {
-    if (input.keysSha256) return readNdjson<RecordKeys>(this.blobs.openRead(input.keysSha256));
-    return keysOfRecords(this.records(input));
-  }
-
   /**
    * First pass: every key and e-mail the file brings, so duplicates are known by their first row
    * and a manager created later in the file still resolves; then, when the file is large beside
@@ -185,16 +166,13 @@ export class ImportPlanner {
       const normalized = matchKey(this.withDomain(key, input));
       if (normalized) keyRows.set(normalized, 0);
     }
-    const keyOf = keyReader(input.matchBy);
-    const emailOf = keyReader('email');
     let lastRow = 0;
-    for await (const keys of this.recordKeys(input)) {
-      const [row] = keys;
-      const email = matchKey(emailOf(keys));
+    for await (const record of this.records(input)) {
+      const email = matchKey(record.profile.email);
       if (email) emailRows.set(email, 0);
-      const key = matchKey(keyOf(keys)) ?? '';
-      if (!keyRows.get(key)) keyRows.set(key, row);
-      lastRow = Math.max(lastRow, row);
+      const key = matchKey(record.profile[input.matchBy]) ?? '';
+      if (!keyRows.get(key)) keyRows.set(key, record.row);
+      lastRow = Math.max(lastRow, record.row);
     }
     const directorySize = this.directory.count();
     const claims: FileClaims = {

@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BlobStore, readNdjson } from '@dirsync/blob-store';
-import { DEFAULT_IMPORT_OPTIONS, recordKeysOf, type ImportEvent, type ImportTransformed, type RecordKeys, type UserRecord } from '@dirsync/domain';
+import { DEFAULT_IMPORT_OPTIONS, type ImportEvent, type ImportTransformed, type UserRecord } from '@dirsync/domain';
 import { InMemoryEventStore } from '@dirsync/event-store';
 import { ImportLog } from '@dirsync/import-log';
 import { TransformImportService } from './transform-import.service';
@@ -46,26 +46,22 @@ describe('TransformImportService', () => {
     return values;
   }
 
-  it('writes the valid records and, line for line, their keys; a bad row is rejected on its own', async () => {
+  it('writes the valid records in file order; a bad row is rejected on its own', async () => {
     const events = await transform('UserIdentifier,UPN,Email,Username,FirstName\nu1,u1,u1@x.com,,Ann\nu2,u2,not-an-email,,Bob\nu3,u3,u3@x.com,bee,Bea\n');
     const transformed = events.find((e) => e.type === 'ImportTransformed')?.data as ImportTransformed;
     expect(transformed).toMatchObject({ matchBy: 'identifier', totalRows: 3, validRows: 2, rejectedRows: 1 });
     const records = await lines<UserRecord>(transformed.records.sha256);
     expect(records.map((r) => [r.row, r.profile.firstName])).toEqual([[2, 'Ann'], [4, 'Bea']]);
-    expect(transformed.keys).toBeDefined();
-    const keys = await lines<RecordKeys>(transformed.keys?.sha256 ?? '');
-    expect(keys).toEqual([[2, 'u1', 'u1@x.com', null], [4, 'u3', 'u3@x.com', 'bee']]);
-    expect(keys).toEqual(records.map(recordKeysOf));
     expect(events.find((e) => e.type === 'ImportRowsRejected')?.data).toMatchObject({ rows: [{ row: 3, key: 'u2' }] });
   });
 
   it('fails a file that breaks after thousands of rows and keeps none of what it wrote', async () => {
-    // Enough valid rows that the records and keys writers have gone to their temp files (256 KiB each).
+    // Enough valid rows that the records writer has gone to its temp file (256 KiB).
     const rows = Array.from({ length: 12_000 }, (_, i) => `u${i},u${i},u${i}@x.com,Ann`);
     const events = await transform(['UserIdentifier,UPN,Email,FirstName', ...rows, 'u-last,u-last,"unclosed,Ann', ''].join('\n'));
     expect(events.map((e) => e.type)).toEqual(['ImportRequested', 'ImportFailed']);
     expect(events[1].data).toMatchObject({ stage: 'transformation', reason: expect.stringContaining('users.csv') });
-    // Only the file itself is stored: no records, keys or rejections blob, no temp file left behind.
+    // Only the file itself is stored: no records or rejections blob, no temp file left behind.
     const stored = readdirSync(join(dir, 'blobs'), { recursive: true, withFileTypes: true }).filter((entry) => entry.isFile());
     expect(stored.map((entry) => entry.name)).toHaveLength(1);
   });

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { recordKeysOf, type ImportEvent, type ImportRequested, type RejectedRow, type RowProblem } from '@dirsync/domain';
+import type { ImportEvent, ImportRequested, RejectedRow, RowProblem } from '@dirsync/domain';
 import { BLOB_STORE, BlobStore, readNdjson, type BlobWriter } from '@dirsync/blob-store';
 import { EVENT_STORE, type EventStore } from '@dirsync/event-store';
 import { ImportLog } from '@dirsync/import-log';
@@ -10,18 +10,10 @@ const REJECTIONS_PER_CHUNK = 100;
 
 type Named = ImportEvent & { name: string };
 
-/** Where one parse writes: the valid records, their keys (RecordKeys, line for line) and the rejected rows. */
-interface TransformOutput {
-  records: BlobWriter;
-  keys: BlobWriter;
-  rejections: BlobWriter;
-}
-
 /**
  * The transformation stage: for a requested import, decodes and parses the stored file, validates
- * and maps each row, and writes the valid records, and the keys planning claims first, to blobs for
- * loading. A file-level problem fails the import before anything is applied; a bad row is rejected
- * on its own.
+ * and maps each row, and writes the valid records to a blob for loading. A file-level problem
+ * fails the import before anything is applied; a bad row is rejected on its own.
  */
 @Injectable()
 export class TransformImportService {
@@ -39,13 +31,13 @@ export class TransformImportService {
     const read = await this.log.read(importId);
     if (!read || read.state.status !== 'requested' || !read.state.requested) return;
     const requested = read.state.requested;
-    const output: TransformOutput = { records: this.blobs.writer(), keys: this.blobs.writer(), rejections: this.blobs.writer() };
+    const records = this.blobs.writer();
+    const rejections = this.blobs.writer();
     try {
-      const summary = await this.parse(requested, output);
+      const summary = await this.parse(requested, records, rejections);
       if (summary.totalRows === 0) throw new FileRejectedError(requested.fileName, [{ message: 'the file has no users: an empty file never changes the directory' }]);
-      const recordsRef = await output.records.commit();
-      const keysRef = await output.keys.commit();
-      const rejectionsRef = await output.rejections.commit();
+      const recordsRef = await records.commit();
+      const rejectionsRef = await rejections.commit();
       await this.log.append(importId, read.revision, [
         ...(await this.rejectionChunks(importId, rejectionsRef.sha256)),
         {
@@ -54,7 +46,6 @@ export class TransformImportService {
           data: {
             importId,
             records: recordsRef,
-            keys: keysRef,
             encoding: summary.encoding,
             delimiter: summary.delimiter,
             matchBy: summary.matchBy,
@@ -67,12 +58,12 @@ export class TransformImportService {
       ]);
       this.logger.log(`import ${importId}: ${summary.validRows} valid rows, ${summary.rejectedRows} rejected`);
     } catch (error) {
-      await Promise.all(Object.values(output).map((writer) => writer.abort()));
+      await Promise.all([records.abort(), rejections.abort()]);
       await this.fail(importId, read.revision, requested.fileName, error as Error);
     }
   }
 
-  private async parse(requested: ImportRequested, { records, keys, rejections }: TransformOutput): Promise<ParseSummary> {
+  private async parse(requested: ImportRequested, records: BlobWriter, rejections: BlobWriter): Promise<ParseSummary> {
     const { options } = requested;
     return parseUserFile(
       this.blobs.path(requested.file.sha256),
@@ -86,10 +77,7 @@ export class TransformImportService {
         mapping: options.mapping,
       },
       {
-        record: async (record) => {
-          await records.write(`${JSON.stringify(record)}\n`);
-          await keys.write(`${JSON.stringify(recordKeysOf(record))}\n`);
-        },
+        record: (record) => records.write(`${JSON.stringify(record)}\n`),
         reject: (row) => rejections.write(`${JSON.stringify(row)}\n`),
       },
     );
