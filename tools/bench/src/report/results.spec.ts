@@ -55,9 +55,15 @@ describe('the printed report', () => {
   it('prints a line per scenario with its figures and each target as pass or FAIL', () => {
     const lines = formatTable(sizes).split('\n');
     expect(lines[0]).toMatch(/^rows\s+scenario\s+wall s\s+rows\/s\s+events\s+events\/s\s+peak RSS MB\s+× parse\s+steal %\s+targets$/);
-    expect(lines[2]).toMatch(/^1,000\s+bare csv-parse\s+0\.10\s+10,000\s+–\s+–\s+50\s+1\.0\s+12\s+RSS < 512 MB: pass$/);
-    expect(lines[3]).toMatch(/^1,000\s+import 1 % changed\s+0\.40\s+2,500\s+30\s+75\s+90\s+4\.0\s+–\s+≤ 2× parse: FAIL; RSS < 512 MB: pass$/);
+    expect(lines[2]).toMatch(/^1,000\s+bare csv-parse\s+0\.10\s+10,000\s+–\s+–\s+50\s+1\.00\s+12\s+RSS < 512 MB: pass$/);
+    expect(lines[3]).toMatch(/^1,000\s+import 1 % changed\s+0\.40\s+2,500\s+30\s+75\s+90\s+4\.00\s+–\s+≤ 2× parse: FAIL; RSS < 512 MB: pass$/);
     expect(lines[4]).toMatch(/projection rebuild .*ERROR: database is locked$/);
+  });
+
+  it('prints a ratio just above its target with the decimals that show it', () => {
+    const justOver = evaluate('initial', { wallMs: 6_040, rows: 1_000, events: 1_000, peakRssMb: 100 }, 1_000);
+    const line = formatTable([{ rows: 1_000, fileBytes: 1, generateMs: 1, scenarios: [justOver] }]).split('\n')[2];
+    expect(line).toMatch(/\s6\.04\s.*≤ 6× parse: FAIL/);
   });
 
   it('prints the phases of the imports that have them, with their share of the wall time', () => {
