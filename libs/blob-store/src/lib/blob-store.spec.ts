@@ -116,6 +116,21 @@ describe('BlobStore', () => {
     expect(readFileSync(store.path(ref.sha256)).equals(expected)).toBe(true);
   });
 
+  it('keeps every byte of strings that fill a batch to its last bytes, or are larger than one', async () => {
+    // Lines of every length around a batch's end, in one, two, three and four UTF-8 bytes per character.
+    const chunks = ['a'.repeat(300_000), 'é'.repeat(90_000), '😀'.repeat(50_000)];
+    for (let i = 0; i < 3_000; i++) chunks.push(`${['x', 'ß', '名', '😀'][i % 4].repeat(i % 997)}\n`);
+    chunks.push('名'.repeat(87_382), 'tail');
+    const expected = Buffer.from(chunks.join(''), 'utf8');
+
+    const writer = store.writer();
+    for (const chunk of chunks) await writer.write(chunk);
+    const ref = await writer.commit();
+
+    expect(ref).toEqual({ sha256: sha256(expected), size: expected.length });
+    expect(readFileSync(store.path(ref.sha256)).equals(expected)).toBe(true);
+  });
+
   it('writes a full batch while the caller gathers the next, and holds the caller back while the batch before is written', async () => {
     const batch = Buffer.alloc(256 * 1024, 'a'); // FLUSH_BYTES: each write below fills a batch
     const bytesInTmp = () => filesUnder(join(dir, 'blobs', 'tmp')).reduce((n, name) => n + statSync(join(dir, 'blobs', 'tmp', name)).size, 0);

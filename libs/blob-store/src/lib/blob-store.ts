@@ -32,6 +32,9 @@ const SHA256_HEX = /^[0-9a-f]{64}$/;
 /** Bytes gathered before one write to the file: ~1M short NDJSON lines must not be 1M writes. */
 const FLUSH_BYTES = 256 * 1024;
 
+/** A writer's open buffer before its first string (and after each seal): nothing allocated yet. */
+const NO_BYTES = Buffer.alloc(0);
+
 /**
  * Content-addressed files: a blob lives at `<rootDir>/<first 2 hex>/<sha256>`. Content is written to
  * `<rootDir>/tmp/` while being hashed, then renamed into place, so a blob path only ever holds
@@ -94,9 +97,12 @@ export class BlobStore {
  * when a full batch finds the one before still being written (backpressure), so the CPU work
  * that produces the chunks (planning a million rows) does not stop at every write.
  *
- * Strings are kept as they come and encoded and hashed together when a batch is full, or when
- * bytes are written after them: a Buffer and a hash update for every NDJSON line (a million for
- * the records of a 1M-row file, a million more for its plan) cost more than the line itself.
+ * Strings are encoded straight into the batch's buffer (Buffer#write), one after the other, and
+ * hashed once the buffer is sealed: a Buffer and a hash update for every NDJSON line (a million
+ * for the records of a 1M-row file, a million more for its plan) cost more than the line itself,
+ * and so did gathering the lines and encoding their join (about 2 µs a line, against 0.4 here).
+ * Each string is encoded on its own, as a stream's write does: a surrogate pair must not be split
+ * between two writes.
  */
 class TempFileBlobWriter implements BlobWriter {
   private readonly hash: Hash = createHash('sha256');
@@ -105,9 +111,9 @@ class TempFileBlobWriter implements BlobWriter {
   /** Encoded and hashed, waiting for the next write to the file. */
   private pending: Buffer[] = [];
   private pendingBytes = 0;
-  /** Strings written after `pending`, not yet encoded or hashed, and their length in UTF-16 units. */
-  private text: string[] = [];
-  private textLength = 0;
+  /** Strings written after `pending`, encoded but not yet hashed: `open.subarray(0, openBytes)`. */
+  private open: Buffer = NO_BYTES;
+  private openBytes = 0;
   private file?: Promise<FileHandle>;
   /** The chain of writes to the file; never rejects, failures land in `failure`. */
   private writes: Promise<void> = Promise.resolve();
@@ -126,15 +132,13 @@ class TempFileBlobWriter implements BlobWriter {
     if (this.failure) throw this.failure;
     if (chunk.length === 0) return;
     if (typeof chunk === 'string') {
-      this.text.push(chunk);
-      this.textLength += chunk.length;
+      this.encode(chunk);
     } else {
-      this.encodeText(); // first: the hash and the file take chunks in the order they came
+      this.seal(); // first: the hash and the file take chunks in the order they came
       // A copy: the caller may reuse its buffer once the write resolves, before the data reaches disk.
       this.add(Buffer.from(chunk));
     }
-    // At least one byte per UTF-16 unit: the batch is full no later than with encoded strings.
-    if (this.pendingBytes + this.textLength >= FLUSH_BYTES) {
+    if (this.pendingBytes + this.openBytes >= FLUSH_BYTES) {
       // Waits for the batch before, not for this one: it is written while the caller goes on.
       await this.writes;
       if (this.failure) throw this.failure;
@@ -171,7 +175,8 @@ class TempFileBlobWriter implements BlobWriter {
     if (this.state === 'done') return;
     this.state = 'done';
     this.pending = [];
-    this.text = [];
+    this.open = NO_BYTES;
+    this.openBytes = 0;
     await this.writes;
     if (this.file) {
       const file = this.file;
@@ -181,12 +186,27 @@ class TempFileBlobWriter implements BlobWriter {
     }
   }
 
-  private encodeText(): void {
-    if (this.text.length === 0) return;
-    const buffer = Buffer.from(this.text.join(''), 'utf8');
-    this.text = [];
-    this.textLength = 0;
-    this.add(buffer);
+  /** Encodes a string after the open buffer's bytes, or on its own if it may not fit in one. */
+  private encode(text: string): void {
+    // UTF-8 takes at most 3 bytes per UTF-16 unit (a surrogate pair: 4 bytes for 2 units).
+    const mostBytes = text.length * 3;
+    if (this.openBytes + mostBytes > this.open.length) {
+      this.seal();
+      if (mostBytes > FLUSH_BYTES) {
+        this.add(Buffer.from(text, 'utf8'));
+        return;
+      }
+      this.open = Buffer.allocUnsafe(FLUSH_BYTES);
+    }
+    this.openBytes += this.open.write(text, this.openBytes, 'utf8');
+  }
+
+  /** Hashes and queues the open buffer's bytes; the strings after them go to a new buffer. */
+  private seal(): void {
+    if (this.openBytes === 0) return;
+    this.add(this.open.subarray(0, this.openBytes));
+    this.open = NO_BYTES;
+    this.openBytes = 0;
   }
 
   private add(buffer: Buffer): void {
@@ -198,9 +218,9 @@ class TempFileBlobWriter implements BlobWriter {
 
   /** Queues the gathered chunks as one write after the previous ones. */
   private flush(): void {
-    this.encodeText();
+    this.seal();
     if (this.pendingBytes === 0) return;
-    const data = Buffer.concat(this.pending, this.pendingBytes);
+    const data = this.pending.length === 1 ? this.pending[0] : Buffer.concat(this.pending, this.pendingBytes);
     this.pending = [];
     this.pendingBytes = 0;
     this.writes = this.writes
