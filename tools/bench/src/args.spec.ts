@@ -12,16 +12,18 @@ describe('parseBenchArgs', () => {
       profile: false,
       tmp: undefined,
       timeoutMs: undefined,
+      repeat: 1,
     });
   });
 
   it('takes sizes with underscores and spaces, a scenario list and a timeout in minutes', () => {
-    const args = parseBenchArgs(['--rows', '2_000, 30000', '--scenarios', 'parse,changed', '--timeout-min', '1.5', '--seed', '7', '--profile']);
+    const args = parseBenchArgs(['--rows', '2_000, 30000', '--scenarios', 'parse,changed', '--timeout-min', '1.5', '--seed', '7', '--profile', '--repeat', '3']);
     expect(args.rows).toEqual([2_000, 30_000]);
     expect(args.scenarios).toEqual(['parse', 'changed']);
     expect(args.timeoutMs).toBe(90_000);
     expect(args.seed).toBe(7);
     expect(args.profile).toBe(true);
+    expect(args.repeat).toBe(3);
   });
 
   it.each([
@@ -30,6 +32,8 @@ describe('parseBenchArgs', () => {
     [['--seed', 'abc'], /--seed must be a whole number/],
     [['--scenarios', 'parse,warmup'], /unknown scenario warmup; choose from parse, initial/],
     [['--timeout-min', '0'], /--timeout-min must be a positive number/],
+    [['--repeat', '0'], /--repeat must be a positive whole number/],
+    [['--repeat', '2.5'], /--repeat must be a positive whole number/],
   ])('refuses %j with a usage error saying what is wrong', (argv, message) => {
     expect(() => parseBenchArgs(argv)).toThrow(BenchUsageError);
     expect(() => parseBenchArgs(argv)).toThrow(message);

@@ -13,11 +13,16 @@ export interface BenchArgs {
   tmp?: string;
   /** Per scenario: a child still running after this long is killed and reported. */
   timeoutMs?: number;
+  /**
+   * Runs of every scenario per size, each round on a fresh data dir with a parse of its own: the
+   * table shows each scenario's median run (see combineRounds).
+   */
+  repeat: number;
 }
 
 export const USAGE = `npm run bench -- [--rows 100000,1000000] [--out bench/results.json] [--keep] [--seed 42]
                   [--scenarios parse,initial,reimport,changed,missing,replay] [--profile] [--tmp <dir>]
-                  [--timeout-min <minutes per scenario>]`;
+                  [--timeout-min <minutes per scenario>] [--repeat <runs of each scenario>]`;
 
 export class BenchUsageError extends Error {}
 
@@ -34,6 +39,7 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
       profile: { type: 'boolean', default: false },
       tmp: { type: 'string' },
       'timeout-min': { type: 'string' },
+      repeat: { type: 'string', default: '1' },
       help: { type: 'boolean', default: false },
     },
   });
@@ -47,8 +53,11 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
   if (unknown.length > 0) throw new BenchUsageError(`unknown scenario ${unknown.join(', ')}; choose from ${SCENARIOS.join(', ')}`);
   const timeoutMin = values['timeout-min'] === undefined ? undefined : Number(values['timeout-min']);
   if (timeoutMin !== undefined && !(timeoutMin > 0)) throw new BenchUsageError(`--timeout-min must be a positive number, got "${values['timeout-min']}"`);
+  const repeat = Number(values.repeat);
+  if (!Number.isInteger(repeat) || repeat < 1) throw new BenchUsageError(`--repeat must be a positive whole number, got "${values.repeat}"`);
   return {
     rows, out: values.out, keep: values.keep, seed, scenarios, profile: values.profile, tmp: values.tmp,
     timeoutMs: timeoutMin === undefined ? undefined : timeoutMin * 60_000,
+    repeat,
   };
 }

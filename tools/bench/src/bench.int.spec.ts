@@ -28,7 +28,8 @@ describe('npm run bench', () => {
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'bench-int-'));
-    run = await bench('--rows', String(ROWS), '--out', join(dir, 'results.json'), '--tmp', join(dir, 'work'));
+    // Two rounds: the combined figures are checked below as a single run's would be.
+    run = await bench('--rows', String(ROWS), '--repeat', '2', '--out', join(dir, 'results.json'), '--tmp', join(dir, 'work'));
     sizes = (JSON.parse(readFileSync(join(dir, 'results.json'), 'utf8')) as { sizes: SizeResult[] }).sizes;
   }, 240_000);
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -39,7 +40,7 @@ describe('npm run bench', () => {
       ['parse', 'initial', 'reimport', 'changed', 'missing', 'replay'].map((id) => [id, undefined]),
     );
     for (const label of ['bare csv-parse', 'initial import', 're-import identical', 'import 1 % changed', '1 % missing, disable', 'projection rebuild']) {
-      expect(run.stdout).toMatch(new RegExp(`^${ROWS}\\s+${label}\\s+\\d+\\.\\d\\d\\s`, 'm'));
+      expect(run.stdout).toMatch(new RegExp(`^${ROWS}\\s+${label}\\s+\\d+\\.\\d\\d\\s+\\d+\\.\\d\\d–\\d+\\.\\d\\d\\s`, 'm'));
     }
     expect(run.stdout).toContain(`Figures written to ${join(dir, 'results.json')}`);
   });
@@ -53,6 +54,13 @@ describe('npm run bench', () => {
     expect(counts('changed')).toMatchObject({ updated: ROWS / 100, skipped: ROWS - ROWS / 100 });
     expect(counts('missing')).toMatchObject({ disabled: ROWS / 100, updated: 0 });
     expect(scenario('replay')?.events).toBeGreaterThan(ROWS);
+  });
+
+  it('ran every scenario once per round, each round on a data dir of its own', () => {
+    for (const result of sizes[0].scenarios) expect(result.runs?.map((r) => r.error)).toEqual([undefined, undefined]);
+    // The second round's initial import created every user again: it did not find the first round's.
+    expect(scenario('initial')?.runs?.map((r) => r.counts?.created)).toEqual([ROWS, ROWS]);
+    expect(run.stderr).toContain('round 2 of 2');
   });
 
   it('reports a peak RSS for every scenario, checked against the target', () => {

@@ -7,7 +7,7 @@ import { writeUsersCsv, type WriteResult } from './generate/write-users-csv';
 import type { Variant } from './generate/users';
 import { readCpuTicks, stealPercent } from './machine';
 import { summarizeCpuProfile } from './profile/cpu-profile';
-import { evaluate, failed, type ProfiledRun, type ScenarioResult, type SizeResult } from './report/results';
+import { combineRounds, evaluate, failed, type ProfiledRun, type ScenarioResult, type SizeResult } from './report/results';
 import { runScenarioInChild } from './run-child';
 import { SCENARIO_LABELS, type ScenarioId, type ScenarioSpec } from './scenarios/types';
 
@@ -43,40 +43,20 @@ export async function benchSize(rows: number, args: BenchArgs, log: (line: strin
 
   const result: SizeResult = { rows, fileBytes: 0, generateMs: 0, scenarios: [] };
   try {
-    const dataDir = join(workDir, 'data');
     const wanted = new Set(args.scenarios);
     if (NEEDS_INITIAL.some((s) => wanted.has(s))) wanted.add('initial');
     wanted.add('parse'); // every ratio is to the parse of the same size
 
-    const floor: { parseMs?: number } = {};
-    let initialOk = false;
-    const run = async (scenario: ScenarioId, spec: ScenarioSpec): Promise<ScenarioResult> => {
-      log(`  ${SCENARIO_LABELS[scenario]}…`);
-      let outcome: ScenarioResult;
-      const ticks = readCpuTicks();
-      try {
-        outcome = evaluate(scenario, await runScenarioInChild(spec, { timeoutMs: args.timeoutMs }), floor.parseMs);
-        outcome.stealPercent = stealPercent(ticks, readCpuTicks());
-        const steal = outcome.stealPercent === undefined ? '' : `, steal ${outcome.stealPercent.toFixed(0)} %`;
-        log(`    ${(outcome.wallMs / 1000).toFixed(2)} s, peak RSS ${outcome.peakRssMb.toFixed(0)} MB${steal}${outcome.status ? `, ${outcome.status}` : ''}${outcome.counts ? ` ${JSON.stringify(outcome.counts)}` : ''}`);
-      } catch (error) {
-        outcome = failed(scenario, error as Error);
-        log(`    failed: ${(error as Error).message}`);
-      }
-      result.scenarios.push(outcome);
-      return outcome;
-    };
-    const imported = (path: string, disableMissing = false): ScenarioSpec => ({ kind: 'import', file: path, dataDir, disableMissing, instrument: false });
-
-    const parse = await run('parse', { kind: 'parse', file: await file('base') });
-    floor.parseMs = parse.error ? undefined : parse.wallMs;
-    if (wanted.has('initial')) initialOk = !(await run('initial', imported(await file('base')))).error;
-    if (initialOk) {
-      if (wanted.has('reimport')) await run('reimport', imported(await file('base')));
-      if (wanted.has('changed')) await run('changed', imported(await file('changed')));
-      if (wanted.has('missing')) await run('missing', imported(await file('missing'), true));
-      if (wanted.has('replay')) await run('replay', { kind: 'replay', dataDir, instrument: false });
+    const rounds: ScenarioResult[][] = [];
+    for (let round = 1; round <= args.repeat; round++) {
+      if (args.repeat > 1) log(`  round ${round} of ${args.repeat}`);
+      // A fresh data dir each round: every initial import starts from an empty directory.
+      const dataDir = join(workDir, args.repeat > 1 ? `data-${round}` : 'data');
+      rounds.push(await runRound(wanted, dataDir, file, args, log));
+      // A round's log and blobs take gigabytes at a million rows: gone before the next round writes its own.
+      if (args.repeat > 1 && !args.keep) rmSync(dataDir, { recursive: true, force: true });
     }
+    result.scenarios = combineRounds(rounds);
     if (args.profile) result.profiles = await profileRuns(rows, workDir, { base: await file('base'), changed: await file('changed') }, args, log);
     result.fileBytes = files.get('base')?.bytes ?? 0;
     result.generateMs = generateMs;
@@ -85,6 +65,50 @@ export async function benchSize(rows: number, args: BenchArgs, log: (line: strin
     if (args.keep) log(`  kept ${workDir}`);
     else rmSync(workDir, { recursive: true, force: true });
   }
+}
+
+/**
+ * One round of the chosen scenarios, in order, on one data dir: the bare parse (the round's own
+ * floor for its ratios), the initial import, then the scenarios that work on its log.
+ */
+async function runRound(
+  wanted: Set<ScenarioId>,
+  dataDir: string,
+  file: (name: keyof typeof FILES) => Promise<string>,
+  args: BenchArgs,
+  log: (line: string) => void,
+): Promise<ScenarioResult[]> {
+  const results: ScenarioResult[] = [];
+  // Set once the round's parse has run: every later scenario's ratio is to it.
+  const floor: { parseMs?: number } = {};
+  const run = async (scenario: ScenarioId, spec: ScenarioSpec): Promise<ScenarioResult> => {
+    log(`  ${SCENARIO_LABELS[scenario]}…`);
+    let outcome: ScenarioResult;
+    const ticks = readCpuTicks();
+    try {
+      outcome = evaluate(scenario, await runScenarioInChild(spec, { timeoutMs: args.timeoutMs }), floor.parseMs);
+      outcome.stealPercent = stealPercent(ticks, readCpuTicks());
+      const steal = outcome.stealPercent === undefined ? '' : `, steal ${outcome.stealPercent.toFixed(0)} %`;
+      log(`    ${(outcome.wallMs / 1000).toFixed(2)} s, peak RSS ${outcome.peakRssMb.toFixed(0)} MB${steal}${outcome.status ? `, ${outcome.status}` : ''}${outcome.counts ? ` ${JSON.stringify(outcome.counts)}` : ''}`);
+    } catch (error) {
+      outcome = failed(scenario, error as Error);
+      log(`    failed: ${(error as Error).message}`);
+    }
+    results.push(outcome);
+    return outcome;
+  };
+  const imported = (path: string, disableMissing = false): ScenarioSpec => ({ kind: 'import', file: path, dataDir, disableMissing, instrument: false });
+
+  const parse = await run('parse', { kind: 'parse', file: await file('base') });
+  floor.parseMs = parse.error ? undefined : parse.wallMs;
+  const initialOk = wanted.has('initial') && !(await run('initial', imported(await file('base')))).error;
+  if (initialOk) {
+    if (wanted.has('reimport')) await run('reimport', imported(await file('base')));
+    if (wanted.has('changed')) await run('changed', imported(await file('changed')));
+    if (wanted.has('missing')) await run('missing', imported(await file('missing'), true));
+    if (wanted.has('replay')) await run('replay', { kind: 'replay', dataDir, instrument: false });
+  }
+  return results;
 }
 
 /**

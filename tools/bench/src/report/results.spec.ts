@@ -1,4 +1,4 @@
-import { evaluate, failed, formatPhases, formatTable, type SizeResult } from './results';
+import { combineRounds, evaluate, failed, formatPhases, formatTable, type ScenarioResult, type SizeResult } from './results';
 
 const PARSE_MS = 10_000;
 
@@ -54,9 +54,9 @@ describe('the printed report', () => {
 
   it('prints a line per scenario with its figures and each target as pass or FAIL', () => {
     const lines = formatTable(sizes).split('\n');
-    expect(lines[0]).toMatch(/^rows\s+scenario\s+wall s\s+rows\/s\s+events\s+events\/s\s+peak RSS MB\s+× parse\s+steal %\s+targets$/);
-    expect(lines[2]).toMatch(/^1,000\s+bare csv-parse\s+0\.10\s+10,000\s+–\s+–\s+50\s+1\.00\s+12\s+RSS < 512 MB: pass$/);
-    expect(lines[3]).toMatch(/^1,000\s+import 1 % changed\s+0\.40\s+2,500\s+30\s+75\s+90\s+4\.00\s+–\s+≤ 2× parse: FAIL; RSS < 512 MB: pass$/);
+    expect(lines[0]).toMatch(/^rows\s+scenario\s+wall s\s+runs s\s+rows\/s\s+events\s+events\/s\s+peak RSS MB\s+× parse\s+steal %\s+targets$/);
+    expect(lines[2]).toMatch(/^1,000\s+bare csv-parse\s+0\.10\s+–\s+10,000\s+–\s+–\s+50\s+1\.00\s+12\s+RSS < 512 MB: pass$/);
+    expect(lines[3]).toMatch(/^1,000\s+import 1 % changed\s+0\.40\s+–\s+2,500\s+30\s+75\s+90\s+4\.00\s+–\s+≤ 2× parse: FAIL; RSS < 512 MB: pass$/);
     expect(lines[4]).toMatch(/projection rebuild .*ERROR: database is locked$/);
   });
 
@@ -68,5 +68,47 @@ describe('the printed report', () => {
 
   it('prints the phases of the imports that have them, with their share of the wall time', () => {
     expect(formatPhases(sizes)).toBe('1,000 import 1 % changed: transform 0.10 s (25 %) | decide 0.30 s (75 %)');
+  });
+});
+
+describe('several rounds of the scenarios (--repeat)', () => {
+  /** A round: its parse, then an initial import of `initialMs` at `peakRssMb`, its ratio to that round's parse. */
+  const round = (parseMs: number, initialMs: number, peakRssMb: number): ScenarioResult[] => [
+    evaluate('parse', { wallMs: parseMs, rows: 1_000, events: 0, peakRssMb: 50 }, undefined),
+    evaluate('initial', { wallMs: initialMs, rows: 1_000, events: 1_000, peakRssMb, phases: { transform: initialMs } }, parseMs),
+  ];
+
+  it('returns a single round as it is', () => {
+    const only = round(100, 500, 300);
+    expect(combineRounds([only])).toBe(only);
+  });
+
+  it("shows each scenario's median run with its own round's ratio, every run, and the highest peak against the memory target", () => {
+    const [parse, initial] = combineRounds([round(100, 700, 300), round(120, 480, 520), round(90, 610, 310)]);
+    expect(initial).toMatchObject({ wallMs: 610, ratioToParse: 610 / 90, phases: { transform: 610 }, peakRssMb: 520 });
+    expect(initial.runs?.map((run) => [run.wallMs, run.peakRssMb])).toEqual([[700, 300], [480, 520], [610, 310]]);
+    expect(initial.targets).toEqual([
+      { target: '≤ 6× parse', pass: false },
+      { target: 'RSS < 512 MB', pass: false },
+    ]);
+    expect(parse.wallMs).toBe(100);
+  });
+
+  it('shows the faster middle run of an even number of runs', () => {
+    const [, initial] = combineRounds([round(100, 700, 300), round(100, 480, 300), round(100, 610, 300), round(100, 520, 300)]);
+    expect(initial.wallMs).toBe(520);
+  });
+
+  it('shows a scenario that failed in any round as failed, saying which run', () => {
+    const broken = [round(100, 500, 300)[0], failed('initial', new Error('database is locked'))];
+    const [, initial] = combineRounds([round(100, 500, 300), broken]);
+    expect(initial.error).toBe('run 2 of 2: database is locked');
+    expect(initial.runs).toHaveLength(2);
+  });
+
+  it('prints the fastest and slowest wall times of the runs beside the median', () => {
+    const scenarios = combineRounds([round(100, 700, 300), round(120, 480, 320), round(90, 610, 310)]);
+    const line = formatTable([{ rows: 1_000, fileBytes: 1, generateMs: 1, scenarios }]).split('\n')[3];
+    expect(line).toMatch(/^1,000\s+initial import\s+0\.61\s+0\.48–0\.70\s/);
   });
 });

@@ -1,3 +1,4 @@
+import type { ImportCounts } from '@dirsync/domain';
 import type { ProfileSummary } from '../profile/cpu-profile';
 import { SCENARIO_LABELS, type ScenarioId, type ScenarioMeasurement } from '../scenarios/types';
 
@@ -13,6 +14,19 @@ export interface ScenarioResult extends ScenarioMeasurement {
    */
   stealPercent?: number;
   targets: TargetCheck[];
+  error?: string;
+  /** With --repeat: every run of the scenario, one per round, in the order they ran. */
+  runs?: RunSummary[];
+}
+
+/** One run of a scenario among several (--repeat). */
+export interface RunSummary {
+  wallMs: number;
+  counts?: ImportCounts;
+  ratioToParse?: number;
+  eventsPerSec?: number;
+  peakRssMb: number;
+  stealPercent?: number;
   error?: string;
 }
 
@@ -46,6 +60,8 @@ export const TARGETS = {
   replayEventsPerSec: 100_000,
 };
 
+const RSS_TARGET = `RSS < ${TARGETS.peakRssMb} MB`;
+
 /** Adds the derived figures (rates, ratio to the parse) and the target checks to what a child measured. */
 export function evaluate(scenario: ScenarioId, measured: ScenarioMeasurement, parseMs: number | undefined): ScenarioResult {
   const seconds = measured.wallMs / 1000;
@@ -66,7 +82,7 @@ export function evaluate(scenario: ScenarioId, measured: ScenarioMeasurement, pa
   if (scenario === 'replay') {
     result.targets.push({ target: `≥ ${TARGETS.replayEventsPerSec / 1000}k ev/s`, pass: (result.eventsPerSec ?? 0) >= TARGETS.replayEventsPerSec });
   }
-  result.targets.push({ target: `RSS < ${TARGETS.peakRssMb} MB`, pass: measured.peakRssMb < TARGETS.peakRssMb });
+  result.targets.push({ target: RSS_TARGET, pass: measured.peakRssMb < TARGETS.peakRssMb });
   return result;
 }
 
@@ -74,12 +90,54 @@ export function failed(scenario: ScenarioId, error: Error): ScenarioResult {
   return { scenario, wallMs: NaN, events: 0, peakRssMb: NaN, targets: [], error: error.message.split('\n')[0] };
 }
 
+/**
+ * One result per scenario from several rounds of them (--repeat), each round's ratios to its own
+ * parse. The wall time, rates, ratio and phases are those of the median run (of an even number,
+ * the faster middle one): one real run, so its figures agree with each other, and a run slowed by
+ * the machine's neighbours is not the one shown. The peak RSS is the highest of all runs, and the
+ * memory target is checked on it: it must hold for every run. A scenario that failed in any round
+ * is shown as failed. One round is returned as it is.
+ */
+export function combineRounds(rounds: ScenarioResult[][]): ScenarioResult[] {
+  if (rounds.length === 1) return rounds[0];
+  const order: ScenarioId[] = [];
+  const byScenario = new Map<ScenarioId, ScenarioResult[]>();
+  for (const round of rounds) {
+    for (const result of round) {
+      if (!byScenario.has(result.scenario)) order.push(result.scenario);
+      byScenario.set(result.scenario, [...(byScenario.get(result.scenario) ?? []), result]);
+    }
+  }
+  return order.map((scenario) => combineRuns(byScenario.get(scenario) ?? []));
+}
+
+function combineRuns(results: ScenarioResult[]): ScenarioResult {
+  const runs = results.map(summarizeRun);
+  const failedRun = results.findIndex((result) => result.error !== undefined);
+  if (failedRun !== -1) {
+    const first = results[failedRun];
+    return { ...first, error: `run ${failedRun + 1} of ${results.length}: ${first.error}`, runs };
+  }
+  const byWall = [...results].sort((a, b) => a.wallMs - b.wallMs);
+  const median = byWall[Math.floor((byWall.length - 1) / 2)];
+  const peakRssMb = Math.max(...results.map((result) => result.peakRssMb));
+  const targets = median.targets.map((check) =>
+    check.target === RSS_TARGET ? { target: RSS_TARGET, pass: peakRssMb < TARGETS.peakRssMb } : check,
+  );
+  return { ...median, peakRssMb, targets, runs };
+}
+
+function summarizeRun(result: ScenarioResult): RunSummary {
+  const { wallMs, counts, ratioToParse, eventsPerSec, peakRssMb, stealPercent, error } = result;
+  return { wallMs, counts, ratioToParse, eventsPerSec, peakRssMb, stealPercent, error };
+}
+
 const fixed = (n: number | undefined, digits = 0) => (n === undefined || Number.isNaN(n) ? '–' : n.toFixed(digits));
 const thousands = (n: number | undefined) => (n === undefined || Number.isNaN(n) ? '–' : Math.round(n).toLocaleString('en-US'));
 
 /** The table printed on stdout: one line per size and scenario, targets as pass/FAIL. */
 export function formatTable(sizes: SizeResult[]): string {
-  const header = ['rows', 'scenario', 'wall s', 'rows/s', 'events', 'events/s', 'peak RSS MB', '× parse', 'steal %', 'targets'];
+  const header = ['rows', 'scenario', 'wall s', 'runs s', 'rows/s', 'events', 'events/s', 'peak RSS MB', '× parse', 'steal %', 'targets'];
   const lines: string[][] = [];
   for (const size of sizes) {
     for (const r of size.scenarios) {
@@ -88,6 +146,7 @@ export function formatTable(sizes: SizeResult[]): string {
         thousands(size.rows),
         SCENARIO_LABELS[r.scenario] + (r.status && r.status !== 'completed' ? ` (${r.status})` : ''),
         fixed(r.wallMs / 1000, 2),
+        runRange(r.runs),
         thousands(r.rowsPerSec),
         r.events ? thousands(r.events) : '–',
         thousands(r.eventsPerSec),
@@ -99,7 +158,14 @@ export function formatTable(sizes: SizeResult[]): string {
       ]);
     }
   }
-  return aligned([header, ...lines], [false, false, true, true, true, true, true, true, true, false]);
+  return aligned([header, ...lines], [false, false, true, true, true, true, true, true, true, true, false]);
+}
+
+/** The fastest and slowest wall times of a scenario run several times (--repeat); '–' for one run. */
+function runRange(runs: RunSummary[] | undefined): string {
+  const walls = (runs ?? []).filter((run) => run.error === undefined).map((run) => run.wallMs / 1000);
+  if (walls.length < 2) return '–';
+  return `${Math.min(...walls).toFixed(2)}–${Math.max(...walls).toFixed(2)}`;
 }
 
 /** Where each import's time went (from its events' timestamps), one line per size and scenario. */
