@@ -15,7 +15,7 @@ export interface BenchArgs {
   timeoutMs?: number;
   /**
    * Runs of every scenario per size, each round on a fresh data dir with a parse of its own: the
-   * table shows each scenario's median run (see combineRounds).
+   * table shows each scenario's fastest run (see combineRounds).
    */
   repeat: number;
 }
