@@ -1,7 +1,9 @@
+import { stat } from 'node:fs/promises';
 import type { RejectedRow } from '@dirsync/domain';
-import { readCsvRows } from './csv/csv-rows';
+import { readCsvRows, type CsvReadOptions, type CsvRow } from './csv/csv-rows';
+import { CsvRowsThread } from './csv/csv-rows-thread';
 import { sniffHeaderLine } from './csv/header-line';
-import { detectEncoding, openDecoded, readTextSample } from './decoding/encoding';
+import { detectEncoding, openDecoded, readTextSample, type SourceEncoding } from './decoding/encoding';
 import { FileRejectedError } from './errors';
 import { resolveHeader, type HeaderLayout } from './mapping/header';
 import { readRowValues, toUserRecord } from './mapping/row-values';
@@ -10,6 +12,12 @@ import { UserRowDto } from './validation/user-row.dto';
 import { validateRow } from './validation/validate-row';
 
 export const DEFAULT_MAX_RECORD_BYTES = 64 * 1024;
+
+/**
+ * Files from this size on are split into rows on a worker thread (CsvRowsThread). Below it, starting
+ * the thread and loading the parser there (some tens of milliseconds) would cost more than it saves.
+ */
+export const DEFAULT_CSV_THREAD_FROM_BYTES = 1024 * 1024;
 
 /**
  * Reads a user CSV file row by row (never whole: files reach a million rows), maps each row to a
@@ -37,7 +45,7 @@ export async function parseUserCsv(filePath: string, options: ParseOptions, sink
     await sink.reject(rejected);
   };
 
-  for await (const { row, cells } of readCsvRows(openDecoded(filePath, source), csv)) {
+  for await (const { row, cells } of await csvRows(filePath, source, csv, options.csvThreadFromBytes ?? DEFAULT_CSV_THREAD_FROM_BYTES)) {
     const blank = cells.every((cell) => !cell.trim());
     if (!layout) {
       if (blank) continue; // blank lines above the header that the sample did not reach
@@ -80,6 +88,12 @@ export async function parseUserCsv(filePath: string, options: ParseOptions, sink
     rejectedRows: counts.rejected,
     warnings,
   };
+}
+
+/** The file's rows, split on a thread of their own when the file is large enough to be worth it. */
+async function csvRows(filePath: string, source: SourceEncoding, csv: CsvReadOptions, threadFromBytes: number): Promise<AsyncIterable<CsvRow>> {
+  if ((await stat(filePath)).size >= threadFromBytes) return new CsvRowsThread(filePath, source, csv);
+  return readCsvRows(openDecoded(filePath, source), csv);
 }
 
 function fieldCountMessage(actual: number, expected: number, delimiter: string): string {
