@@ -18,7 +18,7 @@ export interface ParseOptions {
   mapping?: Record<string, string>;
   /** Largest record (in UTF-8 bytes) the parser accepts; default 64 KiB. */
   maxRecordBytes?: number;
-  /** A CSV file of at least this many bytes is split into rows on a worker thread; default 1 MiB. */
+  /** A CSV file of at least this many bytes is split into rows on a worker thread; default 32 MiB. */
   csvThreadFromBytes?: number;
 }
 
