@@ -111,7 +111,8 @@ class Inbox {
 
 export function serialize(error: unknown): ThreadError {
   if (error instanceof FileRejectedError) return { name: error.name, fileName: error.fileName, problems: error.problems };
-  const { name = 'Error', message = String(error), code, stack } = error as { name?: string; message?: string; code?: string; stack?: string };
+  // Anything may be thrown, null included.
+  const { name = 'Error', message = String(error), code, stack } = (error ?? {}) as { name?: string; message?: string; code?: string; stack?: string };
   return { name, message, code, stack };
 }
 
