@@ -30,6 +30,10 @@ export interface ImportRowsRejected {
 
 export interface ImportTransformed {
   importId: string;
+  /**
+   * NDJSON of UserRecord: the valid rows, in file order. (Imports transformed while a keys blob was
+   * tried, 4 to 6 December, also carry `keys`: nothing reads it.)
+   */
   records: BlobRef;
   encoding: string;
   delimiter?: string;
