@@ -1,15 +1,16 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { join } from 'node:path';
 import { BlobStoreModule } from '@dirsync/blob-store';
-import { EventStoreModule, type EventStoreOptions } from '@dirsync/event-store';
+import { EVENT_STORE, EventStoreModule, type EventStoreOptions } from '@dirsync/event-store';
 import { ExtractionModule } from '@dirsync/extraction';
 import { LoadingModule } from '@dirsync/loading';
-import { ProjectionsModule } from '@dirsync/projections';
+import { ProjectionsModule, READ_MODEL_DB } from '@dirsync/projections';
 import { TransformationModule } from '@dirsync/transformation';
 import { limitHeapGrowth } from './heap-growth';
 import { ImportRunner } from './import-runner.service';
 import { PipelineWorkers } from './pipeline-workers';
 import { PIPELINE_OPTIONS, type PipelineOptions } from './pipeline.options';
+import { WalCheckpoints } from './wal-checkpoints';
 
 /** KurrentDB when KURRENTDB_CONNECTION_STRING is set (deployments beyond one machine), else the embedded SQLite store. */
 export function eventStoreOptions(dataDir: string, env: NodeJS.ProcessEnv = process.env): EventStoreOptions {
@@ -30,6 +31,7 @@ export class PipelineModule {
     // Every process of the pipeline boots through here: one place for its memory settings.
     limitHeapGrowth(heapGrowthPercent);
     const store = eventStoreOptions(dataDir);
+    const readModelFile = join(dataDir, 'readmodels.sqlite');
     return {
       module: PipelineModule,
       global: true,
@@ -37,7 +39,7 @@ export class PipelineModule {
         EventStoreModule.forRoot(store),
         BlobStoreModule.forRoot({ rootDir: join(dataDir, 'blobs') }),
         ProjectionsModule.forRoot({
-          file: join(dataDir, 'readmodels.sqlite'),
+          file: readModelFile,
           live: options.stages.projections,
           threadWithLog: store.kind === 'sqlite' ? store.file : undefined,
         }),
@@ -45,7 +47,17 @@ export class PipelineModule {
         TransformationModule,
         LoadingModule.forRoot({ guards }),
       ],
-      providers: [{ provide: PIPELINE_OPTIONS, useValue: options }, PipelineWorkers, ImportRunner],
+      providers: [
+        { provide: PIPELINE_OPTIONS, useValue: options },
+        PipelineWorkers,
+        ImportRunner,
+        {
+          provide: WalCheckpoints,
+          // The stores are injected only to be opened first: the thread opens the files they create.
+          inject: [EVENT_STORE, READ_MODEL_DB],
+          useFactory: () => new WalCheckpoints(store.kind === 'sqlite' ? [store.file, readModelFile] : [readModelFile]),
+        },
+      ],
       exports: [PIPELINE_OPTIONS, ImportRunner, ExtractionModule, LoadingModule],
     };
   }
