@@ -9,6 +9,7 @@
  */
 import { DuplicateEventIdError, PartialDuplicateAppendError, WrongExpectedRevisionError } from './errors';
 import { START, type EventStore, type NewEvent, type RecordedEvent, type Subscription } from './event-store.port';
+import { eventually } from './eventually';
 
 export interface EventStoreUnderTest {
   store: EventStore;
@@ -41,15 +42,6 @@ async function collect(events: AsyncIterable<RecordedEvent>): Promise<RecordedEv
   const all: RecordedEvent[] = [];
   for await (const event of events) all.push(event);
   return all;
-}
-
-/** Polls until `condition` holds; subscriptions deliver asynchronously. */
-async function eventually(condition: () => boolean, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('Condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

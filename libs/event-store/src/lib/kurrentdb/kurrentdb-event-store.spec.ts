@@ -15,6 +15,10 @@ import { EventStoreLeases, LeaseLostError } from '../event-store-lease';
 import { FakeKurrentDbClient } from './fake-kurrentdb-client';
 import { KurrentDbEventStore, type KurrentDbEventStoreOptions } from './kurrentdb-event-store';
 import { EventTooLargeError, serializedSize, toReadPosition, toStreamState } from './kurrentdb-mapping';
+import { eventually } from '../eventually';
+
+/** Against the in-memory fake everything is near immediate: a short wait, polled often. */
+const soon = (condition: () => boolean) => eventually(condition, 2000, 2);
 
 const quick: KurrentDbEventStoreOptions = {
   retry: { initialDelayMs: 0, maxDelayMs: 0 },
@@ -33,14 +37,6 @@ async function collect(iterable: AsyncIterable<RecordedEvent>): Promise<Recorded
   const all: RecordedEvent[] = [];
   for await (const item of iterable) all.push(item);
   return all;
-}
-
-async function eventually(condition: () => boolean, timeoutMs = 2000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('Condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 2));
-  }
 }
 
 /** What appends against an unreachable server reject with: a plain gRPC error, code 14. */
@@ -324,7 +320,7 @@ describe('KurrentDbEventStore', () => {
       const [first] = await collect(store.readAll());
 
       const { received, caughtUp } = record({ fromPosition: first.position, filter: { streamPrefixes: ['import-'] } });
-      await eventually(() => caughtUp.length === 1);
+      await soon(() => caughtUp.length === 1);
 
       expect(client.subscriptions[0].options).toMatchObject({
         fromPosition: { commit: BigInt(first.position), prepare: BigInt(first.position) },
@@ -336,12 +332,12 @@ describe('KurrentDbEventStore', () => {
     it('resubscribes after a drop from the last handled position, then delivers each event once', async () => {
       await store.append('user-1', events(2));
       const { received, caughtUp } = record();
-      await eventually(() => received.length === 2);
+      await soon(() => received.length === 2);
 
       client.dropSubscriptions(new UnavailableError());
-      await eventually(() => client.subscriptions.length === 2);
+      await soon(() => client.subscriptions.length === 2);
       await store.append('user-1', events(2));
-      await eventually(() => received.length === 4);
+      await soon(() => received.length === 4);
       await new Promise((resolve) => setTimeout(resolve, 20));
 
       expect(client.subscriptions[0].unsubscribed).toBe(true);
@@ -361,12 +357,12 @@ describe('KurrentDbEventStore', () => {
       const { received } = record({}, async (item) => {
         if (item.revision === 1) await gate;
       });
-      await eventually(() => received.length === 1);
+      await soon(() => received.length === 1);
 
       client.dropSubscriptions(grpcUnavailable());
-      await eventually(() => client.subscriptions.length === 2);
+      await soon(() => client.subscriptions.length === 2);
       release();
-      await eventually(() => received.length === 3);
+      await soon(() => received.length === 3);
       await new Promise((resolve) => setTimeout(resolve, 20));
 
       expect(received.map((item) => item.revision)).toEqual([0, 1, 2]);
@@ -384,10 +380,10 @@ describe('KurrentDbEventStore', () => {
         },
         { onCaughtUp: () => caughtUp.push(received.length) },
       );
-      await eventually(() => caughtUp.length === 1);
+      await soon(() => caughtUp.length === 1);
       client.dropSubscriptions(new UnavailableError());
       await paused.append('user-1', events(1));
-      await eventually(() => received.length === 11);
+      await soon(() => received.length === 11);
       await subscription.stop();
       await paused.close();
 
@@ -398,10 +394,10 @@ describe('KurrentDbEventStore', () => {
     it('stops for good on a permanent error, and reports it', async () => {
       const errors: Error[] = [];
       subscriptions.push(store.subscribe(() => undefined, { onError: (error) => errors.push(error) }));
-      await eventually(() => client.subscriptions.length === 1);
+      await soon(() => client.subscriptions.length === 1);
 
       client.dropSubscriptions(new AccessDeniedError(undefined, 'Access denied'));
-      await eventually(() => errors.length === 1);
+      await soon(() => errors.length === 1);
       await new Promise((resolve) => setTimeout(resolve, 20));
 
       expect(errors[0]).toBeInstanceOf(AccessDeniedError);
@@ -410,7 +406,7 @@ describe('KurrentDbEventStore', () => {
 
     it('stop() ends delivery and unsubscribes', async () => {
       const { received, caughtUp } = record();
-      await eventually(() => caughtUp.length === 1);
+      await soon(() => caughtUp.length === 1);
 
       await subscriptions[0].stop();
       await store.append('user-1', events(1));

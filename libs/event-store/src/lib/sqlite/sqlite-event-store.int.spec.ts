@@ -7,6 +7,7 @@ import { eventStoreContract } from '../event-store.contract';
 import type { EventStore, NewEvent, RecordedEvent } from '../event-store.port';
 import { PAGE_TEXT_BYTES } from './page-size';
 import { SqliteEventStore, type SqliteEventStoreOptions } from './sqlite-event-store';
+import { eventually } from '../eventually';
 
 function tempDir(): string {
   return mkdtempSync(join(tmpdir(), 'event-store-'));
@@ -80,11 +81,11 @@ describe('SqliteEventStore', () => {
     const subscription = reader.subscribe((recorded) => void received.push(recorded), {
       onCaughtUp: () => (caughtUp = true),
     });
-    await waitFor(() => caughtUp);
+    await eventually(() => caughtUp);
 
     await writer.append('a', [event('1'), event('2')]);
     await writer.append('b', [event('3')]);
-    await waitFor(() => received.length === 3);
+    await eventually(() => received.length === 3);
 
     expect(received.map((recorded) => recorded.id)).toEqual(['1', '2', '3']);
     await subscription.stop();
@@ -181,13 +182,5 @@ function pageSizeOf(file: string): number {
     return db.pragma('page_size', { simple: true }) as number;
   } finally {
     db.close();
-  }
-}
-
-async function waitFor(condition: () => boolean, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('Condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 5));
   }
 }

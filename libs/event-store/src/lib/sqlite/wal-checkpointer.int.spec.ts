@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { openSqliteFile } from './sqlite-file';
 import { WalCheckpointer } from './wal-checkpointer';
+import { eventually } from '../eventually';
 
 const ROW_BYTES = 4_000;
 
@@ -43,7 +44,7 @@ describe('WalCheckpointer', () => {
         await sleep(5);
       }
       // About 4 MB committed: the file holds them once the thread has copied them.
-      await until(() => fileBytes() >= before + 10 * 100 * ROW_BYTES);
+      await eventually(() => fileBytes() >= before + 10 * 100 * ROW_BYTES);
     } finally {
       await checkpointer.stop();
     }
@@ -53,7 +54,7 @@ describe('WalCheckpointer', () => {
   it('checkpoints nothing once stopped', async () => {
     const checkpointer = WalCheckpointer.start([file], { intervalMs: 10 });
     write(100);
-    await until(() => fileBytes() >= 100 * ROW_BYTES);
+    await eventually(() => fileBytes() >= 100 * ROW_BYTES);
     await checkpointer.stop();
     const stoppedAt = fileBytes();
     write(500);
@@ -70,12 +71,3 @@ describe('WalCheckpointer', () => {
     await checkpointer.stop(); // resolves: the thread has ended
   });
 });
-
-/** Polls until `condition` holds; fails the test after five seconds. */
-async function until(condition: () => boolean, timeoutMs = 5_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`still not so after ${timeoutMs} ms`);
-    await sleep(10);
-  }
-}
