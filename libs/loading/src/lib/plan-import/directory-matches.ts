@@ -1,5 +1,5 @@
 import type { MatchBy, UserState } from '@dirsync/domain';
-import type { DirectoryReadModel } from '@dirsync/projections';
+import type { DirectoryReadModel, UsersByHandle } from '@dirsync/projections';
 import type { OffHeapStringMap } from '../off-heap-string-map';
 
 /** Users read per statement as the planner moves down the file. */
@@ -12,7 +12,7 @@ const READ_AHEAD_USERS = 1_000;
  * rows after it are duplicates, rejected whoever they match).
  */
 export class DirectoryMatches {
-  private window = new Map<number, UserState>();
+  private window: UsersByHandle | undefined;
   /** Rows below this one have their users in `window`. */
   private windowEnd = 0;
 
@@ -37,7 +37,7 @@ export class DirectoryMatches {
     const handle = this.handles[row];
     if (!handle) return undefined;
     if (row >= this.windowEnd) this.readAhead(row);
-    return this.window.get(handle);
+    return this.window?.get(handle);
   }
 
   private readAhead(from: number): void {

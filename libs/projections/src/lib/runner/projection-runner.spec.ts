@@ -89,7 +89,7 @@ describe('ProjectionRunner with the directory', () => {
       expect(listed.map(([, handle]) => users.get(handle)?.id)).toEqual(listed.map(([key]) => directory.findBy('identifier', key)?.id));
     }
     expect(directory.findBy('identifier', 'b')?.id).toBe('u3');
-    expect(directory.findByHandles([])).toEqual(new Map());
+    expect(directory.findByHandles([]).size).toBe(0);
   });
 
   it('reads a user back by key exactly as its events fold it (absent fields stay absent)', async () => {
@@ -147,7 +147,7 @@ describe('ProjectionRunner with the directory', () => {
     await runner.catchUp();
     expect(directory.findBy('identifier', 'same')?.id).toBe('u9');
     const matched = directory.findByHandles([...directory.keyHandles('identifier')].map(([, handle]) => handle));
-    expect([...matched.values()].map((user) => user.id)).toEqual(['u9']);
+    expect([...matched.handles()].map((handle) => matched.get(handle)?.id)).toEqual(['u9']);
     await runner.rebuild();
     expect(directory.findBy('identifier', 'same')?.id).toBe('u9');
   });
