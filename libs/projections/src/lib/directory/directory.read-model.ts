@@ -112,8 +112,10 @@ export class DirectoryReadModel {
    */
   findByHandles(handles: readonly number[]): UsersByHandle {
     const rows = new Map<number, unknown[]>();
-    if (handles.length === 0) return new UsersByHandle(rows);
-    for (const values of this.byHandles.all(JSON.stringify(handles))) rows.set(values[values.length - 1] as number, values);
+    // No statement for no handles.
+    if (handles.length > 0) {
+      for (const values of this.byHandles.all(JSON.stringify(handles))) rows.set(values[values.length - 1] as number, values);
+    }
     return new UsersByHandle(rows);
   }
 
