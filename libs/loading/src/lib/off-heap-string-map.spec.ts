@@ -65,4 +65,15 @@ describe('OffHeapStringMap', () => {
     expect(() => map.set('a', 2 ** 31)).toThrow(RangeError);
     expect(map.size).toBe(0);
   });
+
+  it('refuses every use once released, and may be released twice', () => {
+    const map = new OffHeapStringMap({ keyChunkBytes: 16 });
+    for (let n = 0; n < 100; n++) map.set(`key-${n}`, n);
+    map.release();
+    map.release();
+    expect(map.size).toBe(0);
+    expect(() => map.get('key-1')).toThrow('used after release()');
+    expect(() => map.has('key-1')).toThrow('used after release()');
+    expect(() => map.set('key-1', 1)).toThrow('used after release()');
+  });
 });

@@ -91,11 +91,15 @@ export class RevertImportService {
     let from = 0;
     for await (const event of this.store.readStream(importStream(importId), { maxCount: 1 })) from = event.position;
     const seen = new OffHeapStringMap();
-    for await (const event of this.store.readAll({ fromPosition: from, filter: { streamPrefixes: [USER_STREAM_PREFIX] } })) {
-      const data = event.data as { importId?: string; userId: string };
-      if (data.importId !== importId || seen.has(data.userId)) continue;
-      seen.set(data.userId, 0);
-      yield data.userId;
+    try {
+      for await (const event of this.store.readAll({ fromPosition: from, filter: { streamPrefixes: [USER_STREAM_PREFIX] } })) {
+        const data = event.data as { importId?: string; userId: string };
+        if (data.importId !== importId || seen.has(data.userId)) continue;
+        seen.set(data.userId, 0);
+        yield data.userId;
+      }
+    } finally {
+      seen.release();
     }
   }
 
