@@ -6,7 +6,7 @@ import { ExtractionModule } from '@dirsync/extraction';
 import { LoadingModule } from '@dirsync/loading';
 import { ProjectionsModule, READ_MODEL_DB } from '@dirsync/projections';
 import { TransformationModule } from '@dirsync/transformation';
-import { limitHeapGrowth } from './heap-growth';
+import { limitHeapGrowth, stopPretenuring } from './garbage-collection';
 import { ImportRunner } from './import-runner.service';
 import { PipelineWorkers } from './pipeline-workers';
 import { PIPELINE_OPTIONS, type PipelineOptions } from './pipeline.options';
@@ -30,6 +30,7 @@ export class PipelineModule {
     const { dataDir, defaultLanguage, guards, heapGrowthPercent } = options.settings;
     // Every process of the pipeline boots through here: one place for its memory settings.
     limitHeapGrowth(heapGrowthPercent);
+    stopPretenuring();
     const store = eventStoreOptions(dataDir);
     const readModelFile = join(dataDir, 'readmodels.sqlite');
     return {
