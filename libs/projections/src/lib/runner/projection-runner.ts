@@ -14,11 +14,13 @@ import type { Projection } from './projection';
 import type { ProjectionThread } from './projection-thread';
 
 /**
- * Work per transaction, in events plus the rows that row-result events carry. Each commit writes
- * every index page the batch touched (random keys touch most of them), so fewer, larger commits
- * are much cheaper; the row weight keeps a batch of row-result chunks from filling memory.
+ * Work per transaction, in events plus the rows that row-result events carry. Small enough that a
+ * batch's decoded events die in the young generation (16 MB on the projection thread): batches of
+ * 20,000 outlived its collections, and a 1M initial import copied 830–930 MB of them into the old
+ * generation, against 3 MB with 1,000 (README, round 13). Large imports defer the directory's
+ * random-keyed indexes (DEFER_INDEXES_AFTER_EVENTS), so a commit rewrites few of their pages.
  */
-const BATCH_WEIGHT = 20_000;
+const BATCH_WEIGHT = 1_000;
 
 const weightOf = (event: RecordedEvent): number => {
   const rows = (event.data as { rows?: unknown })?.rows;
@@ -26,7 +28,7 @@ const weightOf = (event: RecordedEvent): number => {
 };
 
 /**
- * A pass that has applied this many events (a full batch of user events) and finds more, in a
+ * A pass that has applied this many events (twenty batches of user events) and finds more, in a
  * directory of at most four users per event it applied, drops the directory's indexes for the
  * rest and creates them once when it ends. Their keys are random, so inserting users one by one
  * rewrites pages all over them: in a measurement of a million users on the benchmark's machine,
@@ -35,7 +37,7 @@ const weightOf = (event: RecordedEvent): number => {
  * already applied. (The backlog is judged by what the pass applied, not by positions: on
  * KurrentDB those count bytes.)
  */
-const DEFER_INDEXES_AFTER_EVENTS = BATCH_WEIGHT;
+const DEFER_INDEXES_AFTER_EVENTS = 20_000;
 const DEFER_INDEXES_MAX_USERS_PER_EVENT = 4;
 
 /** How soon a following pass (followWhile) looks again once it has read the log to its end. */
