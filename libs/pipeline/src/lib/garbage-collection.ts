@@ -19,7 +19,8 @@ export function limitHeapGrowth(percent: number): void {
  * objects live for a row or a batch of rows: pretenured, they die in the old generation and wait
  * there for full collections. Planning a 1M initial import took 24–25 s with pretenuring and about
  * 17.5 s without (README, round 13). It costs only where objects really do outlive young
- * collections, and since the apply appends 2,000 events a transaction, not 20,000, few do.
+ * collections, and since the apply and the projections commit small batches (2,000 and 1,000
+ * events, not 20,000), few do.
  *
  * V8 consults the flag when it weighs a site's survivors, in every isolate of the process (the
  * worker threads' too), so setting it at start takes effect.
