@@ -133,7 +133,8 @@ export class OffHeapStringMap {
     const last = this.keyChunks.at(-1);
     if (!last || this.keyChunkUsed + needed > last.length) {
       if (this.keyChunks.length === this.maxKeyChunks) throw new RangeError(`OffHeapStringMap: more than ${this.maxKeyChunks} chunks of keys`);
-      // Never from Node's shared pool (small chunks, in tests): a pooled buffer cannot be transferred, so release() could not free it.
+      // Never from Node's shared pool (small chunks, in tests): a pooled buffer cannot be
+      // transferred, so release() could not free it.
       this.keyChunks.push(Buffer.allocUnsafeSlow(Math.max(this.keyChunkBytes, needed)));
       this.keyChunkUsed = 0;
     }

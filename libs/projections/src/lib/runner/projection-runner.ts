@@ -17,8 +17,9 @@ import type { ProjectionThread } from './projection-thread';
  * Work per transaction, in events plus the rows that row-result events carry. Small enough that a
  * batch's decoded events die in the young generation (16 MB on the projection thread): batches of
  * 20,000 outlived its collections, and a 1M initial import copied about 930 MB of them into the
- * old generation, 830 MB with 2,000, 3 MB with 1,000 (README, round 13). Large imports defer the directory's
- * random-keyed indexes (DEFER_INDEXES_AFTER_EVENTS), so a commit rewrites few of their pages.
+ * old generation, 830 MB with 2,000, 3 MB with 1,000 (README, round 13). Large imports defer the
+ * directory's random-keyed indexes (DEFER_INDEXES_AFTER_EVENTS), so a commit rewrites few of
+ * their pages.
  */
 const BATCH_WEIGHT = 1_000;
 
