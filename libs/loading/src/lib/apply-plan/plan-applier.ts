@@ -2,16 +2,7 @@ import type { BlobStore } from '@dirsync/blob-store';
 import type { EventStore } from '@dirsync/event-store';
 import { readNdjson } from '@dirsync/blob-store';
 import type { PlanAppends } from '../plan-import/plan-line';
-import { BatchedAppends } from './batched-appends';
-
-/**
- * Events per transaction (see BatchedAppends). Small enough that a batch's decoded plan lines die
- * young: with 20,000 (about 30 MB of objects for created users) every batch outlived
- * young-generation collections and was copied into the old generation (a 1M initial import
- * promoted 1,752 MB, against 817 MB with 2,000), and the apply took about 3.5 s longer (README,
- * round 13).
- */
-const EVENTS_PER_BATCH = 2_000;
+import { BatchedAppends, EVENTS_PER_BATCH } from './batched-appends';
 
 /**
  * Phase two: appends the plan's events in batches. Every append carries the ids and revision fixed

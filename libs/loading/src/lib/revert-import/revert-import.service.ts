@@ -15,7 +15,7 @@ import {
 } from '@dirsync/domain';
 import { deterministicId, EVENT_STORE, type AppendRequest, type EventStore } from '@dirsync/event-store';
 import { ImportLog } from '@dirsync/import-log';
-import { BatchedAppends } from '../apply-plan/batched-appends';
+import { BatchedAppends, EVENTS_PER_BATCH } from '../apply-plan/batched-appends';
 import { OffHeapStringMap } from '../off-heap-string-map';
 import { RESULTS_PER_CHUNK, RowResultRecorder } from '../row-results';
 
@@ -28,8 +28,6 @@ export class RevertError extends Error {
     super(message);
   }
 }
-
-const EVENTS_PER_BATCH = 2_000;
 
 /**
  * Reverts an applied import with compensating events (the log is never rewritten): each field and
