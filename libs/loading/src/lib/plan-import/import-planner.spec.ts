@@ -221,14 +221,35 @@ describe('ImportPlanner and PlanApplier', () => {
     const catalog = new CatalogReadModel(db);
     const onePass = countBulkReads(directory);
     const importId = '019aa6f2-3c41-7d2e-9b1a-0000000000ff';
-    const byLookUps = await plan(records, {}, { importId, rejectedKeys: ['USER9'], planner: new ImportPlanner(directory, catalog, blobs, 0) });
+    const byLookUps = await plan(records, {}, { importId, rejectedKeys: ['USER9'], planner: new ImportPlanner(directory, catalog, blobs, { matchInOnePassUpTo: 0 }) });
     expect(onePass.calls).toBe(0);
-    const inOnePass = await plan(records, {}, { importId, rejectedKeys: ['USER9'], planner: new ImportPlanner(directory, catalog, blobs, 1_000) });
+    const inOnePass = await plan(records, {}, { importId, rejectedKeys: ['USER9'], planner: new ImportPlanner(directory, catalog, blobs, { matchInOnePassUpTo: 1_000 }) });
     expect(onePass.calls).toBeGreaterThan(1);
     expect(inOnePass.results).toEqual(byLookUps.results);
     expect(inOnePass.output.counts).toEqual(byLookUps.output.counts);
     expect(inOnePass.results.slice(0, 6).map((r) => r.outcome)).toEqual(['updated', 'skipped', 'created', 'rejected', 'skipped', 'updated']);
     expect(inOnePass.results[4].userId).not.toBe(deletedId);
+  });
+
+  it('plans the same when the claims pass reads its records on a thread', async () => {
+    await applier.apply((await plan([row(2, 'taken', { email: 'taken@x.com', username: 'taken' })])).output.plan.sha256);
+    const records = [
+      row(2, 'ADA', { email: 'ada@x.com', managerEmail: 'boss@x.com' }), // its manager comes later in the file
+      row(3, 'grace', { email: 'Ada@X.com ' }), // the e-mail row 2 took
+      row(4, 'ada', { title: 'Again' }), // duplicate of row 2
+      row(5, 'boss', { email: 'boss@x.com' }),
+      row(6, 'rejected-before', { username: 'TAKEN' }), // a username the directory has
+      row(7, 'lin'),
+    ];
+    const directory = new DirectoryReadModel(db);
+    const catalog = new CatalogReadModel(db);
+    const importId = '019aa6f2-3c41-7d2e-9b1a-0000000000fe';
+    const inProcess = await plan(records, {}, { importId, rejectedKeys: ['REJECTED-BEFORE'], planner: new ImportPlanner(directory, catalog, blobs) });
+    const onThread = await plan(records, {}, { importId, rejectedKeys: ['REJECTED-BEFORE'], planner: new ImportPlanner(directory, catalog, blobs, { claimsThreadFromRows: 1 }) });
+    expect(inProcess.results.map((r) => r.outcome)).toEqual(['created', 'rejected', 'rejected', 'created', 'rejected', 'created']);
+    expect(inProcess.results[0].warnings).toEqual([]); // the manager was found among the file's e-mails
+    expect(onThread.results).toEqual(inProcess.results);
+    expect(onThread.output).toEqual(inProcess.output); // the same plan blob, byte for byte
   });
 });
 

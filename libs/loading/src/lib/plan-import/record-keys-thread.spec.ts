@@ -1,0 +1,54 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { readRecordKeysOnThread, type RecordKeysBatch } from './record-keys-thread';
+
+describe('readRecordKeysOnThread', () => {
+  let dir: string;
+  beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'record-keys-'))));
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  const blob = (text: string) => {
+    const file = join(dir, 'records.ndjson');
+    writeFileSync(file, text);
+    return file;
+  };
+  const readAll = async (file: string, batchRecords = 2) => {
+    const batches: RecordKeysBatch[] = [];
+    for await (const batch of readRecordKeysOnThread(file, 'username', { batchRecords, batchesAhead: 1 })) batches.push(batch);
+    return batches;
+  };
+
+  it('reads each record\'s row, key and e-mail in order, in batches, null where a record has none', async () => {
+    const lines = [
+      JSON.stringify({ row: 2, profile: { username: 'Ada', email: 'ada@x.com', title: 'Engineer' } }),
+      JSON.stringify({ row: 3, profile: { email: 'grace@x.com' } }),
+      JSON.stringify({ row: 5, profile: { username: 'José' } }),
+      JSON.stringify({ row: 6, profile: { username: 'lin', email: 'lin@x.com' } }),
+    ];
+    // CRLF line ends, an empty line, and no line end after the last record.
+    const file = blob(`${lines[0]}\r\n${lines[1]}\r\n\n${lines[2]}\r\n${lines[3]}`);
+    expect(await readAll(file)).toEqual([
+      { rows: [2, 3], keys: ['Ada', null], emails: ['ada@x.com', 'grace@x.com'] },
+      { rows: [5, 6], keys: ['José', 'lin'], emails: [null, 'lin@x.com'] },
+    ]);
+  });
+
+  it('names the file and line of a record that is not JSON', async () => {
+    const file = blob(`${JSON.stringify({ row: 2, profile: {} })}\n\n{"row":4,\n`);
+    await expect(readAll(file)).rejects.toThrow(`${file}: line 3 is not JSON`);
+  });
+
+  it('fails when the blob is missing', async () => {
+    await expect(readAll(join(dir, 'absent.ndjson'))).rejects.toThrow(/ENOENT/);
+  });
+
+  it('gives every record of a blob larger than its read chunks', async () => {
+    const count = 20_000; // about 1 MB: the thread reads it in many chunks, a line often split between two
+    const file = blob(Array.from({ length: count }, (_, i) => `${JSON.stringify({ row: i + 2, profile: { username: `user${i}`, email: `user${i}@x.com` } })}\n`).join(''));
+    const batches = await readAll(file, 1_000);
+    const rows = batches.flatMap((batch) => batch.rows);
+    expect(rows).toEqual(Array.from({ length: count }, (_, i) => i + 2));
+    expect(batches.flatMap((batch) => batch.keys)[count - 1]).toBe(`user${count - 1}`);
+  });
+});
