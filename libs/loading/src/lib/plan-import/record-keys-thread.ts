@@ -84,8 +84,8 @@ const BATCHES_AHEAD = 4;
 /**
  * The row, key and e-mail of every record in a records blob (NDJSON of UserRecord), read and
  * parsed on a worker thread, in file order. The claims pass needs nothing else of a record, and
- * parsing whole records was about half of its time on the main thread while the second core had
- * nothing to do (README, round 14). The thread runs at most `batchesAhead` batches ahead and is
+ * parsing whole records was about a quarter of its time on the main thread while the second core
+ * had nothing to do (README, round 14). The thread runs at most `batchesAhead` batches ahead and is
  * stopped when the reader stops (at the end, on an error, or when it leaves the loop early).
  */
 export async function* readRecordKeysOnThread(file: string, matchBy: MatchBy, tuning: RecordKeysTuning = {}): AsyncGenerator<RecordKeysBatch> {
