@@ -10,8 +10,9 @@ export interface WalCheckpointerOptions {
 /**
  * The thread's code, evaluated in it (workerData: files, intervalMs, and better-sqlite3's resolved
  * path, since evaluated code has no module of its own to resolve from). Plain JavaScript in a
- * string rather than a module: a module would need its compiled twin beside it, and a function's
- * toString() whatever instrumentation a test runner adds to it.
+ * string rather than a worker module (@dirsync/worker-threads): it starts with every embedded store,
+ * in tests too, where a module would compile its TypeScript at each start; and a function's
+ * toString() would carry whatever instrumentation a test runner adds to it.
  *
  * A connection per file, each WAL checkpointed on a timer. PASSIVE never waits for a lock, so it
  * never holds up a writer or a reader; what it cannot copy on one turn it copies on a later one.

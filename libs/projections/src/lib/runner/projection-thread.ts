@@ -1,6 +1,5 @@
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { workerModule } from '@dirsync/worker-threads';
 import { directoryRebuildFile } from './directory-rebuild';
 
 /** What the worker opens: its own connections to the two SQLite files. */
@@ -72,7 +71,7 @@ export class ProjectionThread {
   }
 
   private start(): Worker {
-    const { entry, ...loader } = workerModule();
+    const { entry, ...loader } = workerModule(__dirname, 'projection-worker');
     const worker = new Worker(entry, {
       workerData: this.files,
       resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB },
@@ -111,19 +110,4 @@ export class ProjectionThread {
     for (const waiting of this.pending.values()) waiting.reject(this.failure);
     this.pending.clear();
   }
-}
-
-/**
- * The worker's module beside this one: compiled JavaScript when the app runs from dist/. Under Jest
- * only the TypeScript is there, and the worker compiles it as it loads it, with the workspace's
- * path aliases.
- */
-function workerModule(): { entry: string; execArgv?: string[]; env?: NodeJS.ProcessEnv } {
-  const compiled = join(__dirname, 'projection-worker.js');
-  if (existsSync(compiled)) return { entry: compiled };
-  return {
-    entry: join(__dirname, 'projection-worker.ts'),
-    execArgv: ['--require', '@swc-node/register'],
-    env: { ...process.env, SWC_NODE_PROJECT: join(__dirname, '..', '..', '..', '..', '..', 'tsconfig.base.json') },
-  };
 }

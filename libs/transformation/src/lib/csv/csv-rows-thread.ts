@@ -1,6 +1,5 @@
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { receiveBatches, reviveError, serializeError, workerModule, type SerializedError } from '@dirsync/worker-threads';
 import type { SourceEncoding } from '../decoding/encoding';
 import { FileRejectedError, type FileProblem } from '../errors';
 import type { CsvReadOptions, CsvRow } from './csv-rows';
@@ -14,16 +13,14 @@ export interface CsvThreadJob {
   batchesAhead: number;
 }
 
-/** The worker's messages, in order: batches of rows, then an end or an error. */
-export type CsvThreadMessage =
-  | { kind: 'rows'; rows: number[]; cells: string[][] }
-  | { kind: 'end' }
-  | { kind: 'error'; error: ThreadError };
+/** A batch of rows as it crosses from the worker: their numbers and their cells. */
+export interface CsvRowsBatch {
+  rows: number[];
+  cells: string[][];
+}
 
 /** An error as it crosses the thread: a FileRejectedError keeps its problems, any other error its message and code. */
-export type ThreadError =
-  | { name: 'FileRejectedError'; fileName: string; problems: FileProblem[] }
-  | { name: string; message: string; code?: string; stack?: string };
+export type ThreadError = { name: 'FileRejectedError'; fileName: string; problems: FileProblem[] } | SerializedError;
 
 export interface CsvThreadTuning {
   /** Rows per message: large enough that messaging costs little per row. */
@@ -65,73 +62,24 @@ export class CsvRowsThread implements AsyncIterable<CsvRow> {
       batchRows: this.tuning.batchRows ?? BATCH_ROWS,
       batchesAhead: this.tuning.batchesAhead ?? BATCHES_AHEAD,
     };
-    const { entry, ...loader } = workerModule();
-    const worker = new Worker(entry, { workerData: job, ...loader });
-    this.exitCode = new Promise((resolve) => worker.once('exit', resolve));
-    const inbox = new Inbox(worker);
-    try {
-      for (;;) {
-        const message = await inbox.next();
-        if (message.kind === 'end') return;
-        if (message.kind === 'error') throw revive(message.error);
-        worker.postMessage('more'); // room for one more batch ahead
-        for (let i = 0; i < message.rows.length; i++) yield { row: message.rows[i], cells: message.cells[i] };
-      }
-    } finally {
-      await worker.terminate();
+    const start = () => {
+      const { entry, ...loader } = workerModule(__dirname, 'csv-rows-worker');
+      const worker = new Worker(entry, { workerData: job, ...loader });
+      this.exitCode = new Promise((resolve) => worker.once('exit', resolve));
+      return worker;
+    };
+    for await (const batch of receiveBatches<CsvRowsBatch, ThreadError>(start, { thread: 'the CSV parsing thread', revive })) {
+      for (let i = 0; i < batch.rows.length; i++) yield { row: batch.rows[i], cells: batch.cells[i] };
     }
-  }
-}
-
-/** The worker's messages as they come, for a reader that takes them one at a time. */
-class Inbox {
-  private readonly queue: CsvThreadMessage[] = [];
-  private waiting: ((message: CsvThreadMessage) => void) | undefined;
-
-  constructor(worker: Worker) {
-    worker.on('message', (message: CsvThreadMessage) => this.put(message));
-    // A crash (an exception the worker did not catch, memory) or an exit before its end.
-    worker.on('error', (error) => this.put({ kind: 'error', error: serialize(error) }));
-    worker.on('exit', (code) => this.put({ kind: 'error', error: { name: 'Error', message: `the CSV parsing thread stopped (exit code ${code})` } }));
-  }
-
-  next(): Promise<CsvThreadMessage> {
-    const message = this.queue.shift();
-    if (message) return Promise.resolve(message);
-    return new Promise((resolve) => (this.waiting = resolve));
-  }
-
-  private put(message: CsvThreadMessage): void {
-    const waiting = this.waiting;
-    this.waiting = undefined;
-    if (waiting) waiting(message);
-    else this.queue.push(message);
   }
 }
 
 export function serialize(error: unknown): ThreadError {
   if (error instanceof FileRejectedError) return { name: error.name, fileName: error.fileName, problems: error.problems };
-  // Anything may be thrown, null included.
-  const { name = 'Error', message = String(error), code, stack } = (error ?? {}) as { name?: string; message?: string; code?: string; stack?: string };
-  return { name, message, code, stack };
+  return serializeError(error);
 }
 
 function revive(error: ThreadError): Error {
   if ('problems' in error) return new FileRejectedError(error.fileName, error.problems);
-  return Object.assign(new Error(error.message), { name: error.name, code: error.code, stack: error.stack ?? error.message });
-}
-
-/**
- * The worker's module beside this one: compiled JavaScript when the app runs from dist/. Under Jest
- * only the TypeScript is there, and the worker compiles it as it loads it, with the workspace's
- * path aliases.
- */
-function workerModule(): { entry: string; execArgv?: string[]; env?: NodeJS.ProcessEnv } {
-  const compiled = join(__dirname, 'csv-rows-worker.js');
-  if (existsSync(compiled)) return { entry: compiled };
-  return {
-    entry: join(__dirname, 'csv-rows-worker.ts'),
-    execArgv: ['--require', '@swc-node/register'],
-    env: { ...process.env, SWC_NODE_PROJECT: join(__dirname, '..', '..', '..', '..', '..', 'tsconfig.base.json') },
-  };
+  return reviveError(error);
 }

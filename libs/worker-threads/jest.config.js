@@ -1,0 +1,4 @@
+module.exports = {
+  displayName: 'worker-threads',
+  preset: '../../jest.preset.js',
+};
