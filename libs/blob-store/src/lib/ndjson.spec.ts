@@ -1,5 +1,5 @@
 import { Readable } from 'node:stream';
-import { readNdjson } from './ndjson';
+import { readNdjson, readNdjsonBatches } from './ndjson';
 
 async function readAll(chunks: (string | Buffer)[]): Promise<unknown[]> {
   const values: unknown[] = [];
@@ -22,7 +22,18 @@ describe('readNdjson', () => {
     expect(await readAll(['{"a":1}\r\n\n{"a":2}\r\n'])).toEqual([{ a: 1 }, { a: 2 }]);
   });
 
-  it('reports a line that is not JSON', async () => {
-    await expect(readAll(['{"a":1}\nnot json\n'])).rejects.toThrow(SyntaxError);
+  it('names the line that is not JSON, counting empty lines', async () => {
+    await expect(readAll(['{"a":1}\n\nnot json\n'])).rejects.toThrow(SyntaxError);
+    await expect(readAll(['{"a":1}\n\nnot', ' json\n'])).rejects.toThrow(/^line 3 is not JSON \(/);
+    await expect(readAll(['{"a":1}\n{"a":'])).rejects.toThrow(/^line 2 is not JSON/);
+  });
+});
+
+describe('readNdjsonBatches', () => {
+  it("yields each read chunk's values together, in order, a line split between chunks with the chunk that ends it", async () => {
+    const batches: unknown[][] = [];
+    const input = Readable.from(['{"a":1}\n{"a":2}\n{"a"', ':3}\n\n', '{"a":4}'], { objectMode: true });
+    for await (const values of readNdjsonBatches(input)) batches.push(values);
+    expect(batches).toEqual([[{ a: 1 }, { a: 2 }], [{ a: 3 }], [{ a: 4 }]]);
   });
 });
