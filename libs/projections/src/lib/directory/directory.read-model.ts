@@ -54,18 +54,10 @@ const KEY_COLUMNS: Record<MatchBy, string> = {
 export class UsersByHandle {
   constructor(private readonly rows: ReadonlyMap<number, unknown[]>) {}
 
-  get size(): number {
-    return this.rows.size;
-  }
-
   /** A new UserState for each call. */
   get(handle: number): UserState | undefined {
     const values = this.rows.get(handle);
     return values && valuesToUser(values);
-  }
-
-  handles(): IterableIterator<number> {
-    return this.rows.keys();
   }
 }
 
