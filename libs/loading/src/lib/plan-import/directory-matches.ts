@@ -20,16 +20,22 @@ export class DirectoryMatches {
     private readonly directory: DirectoryReadModel,
     /** By row: the handle of its key's user, or 0 for none (or a row that is not its key's first). */
     private readonly handles: Float64Array,
+    /** How many rows matched a user. */
+    readonly matched: number,
   ) {}
 
   /** `firstRows` maps each of the file's keys (as matchKey gives them) to the first valid row with it. */
   static match(directory: DirectoryReadModel, matchBy: MatchBy, firstRows: OffHeapStringMap, lastRow: number): DirectoryMatches {
     const handles = new Float64Array(lastRow + 1);
+    let matched = 0;
     for (const [key, handle] of directory.keyHandles(matchBy)) {
       const row = firstRows.get(key);
-      if (row) handles[row] = handle;
+      if (row) {
+        handles[row] = handle;
+        matched++;
+      }
     }
-    return new DirectoryMatches(directory, handles);
+    return new DirectoryMatches(directory, handles, matched);
   }
 
   /** The user matched by `row`, the first row of its key; rows must be asked for in ascending order. */

@@ -16,6 +16,7 @@ import {
 } from '@dirsync/projections';
 import { PlanApplier } from '../apply-plan/plan-applier';
 import { ImportPlanner } from './import-planner';
+import { PlanLinesThread } from './plan-lines-thread';
 
 describe('ImportPlanner and PlanApplier', () => {
   let dir: string;
@@ -250,6 +251,35 @@ describe('ImportPlanner and PlanApplier', () => {
     expect(inProcess.results[0].warnings).toEqual([]); // the manager was found among the file's e-mails
     expect(onThread.results).toEqual(inProcess.results);
     expect(onThread.output).toEqual(inProcess.output); // the same plan blob, byte for byte
+  });
+
+  it("plans the same when the plan is written on the plan-lines thread, which builds created users' lines", async () => {
+    await applier.apply((await plan([row(2, 'kept', { title: 'Old', email: 'kept@x.com' }), row(3, 'gone')])).output.plan.sha256);
+    await runner.catchUp();
+    const records: UserRecord[] = [
+      row(2, 'kept', { title: 'New' }), // an update: its line is encoded in the process
+      row(3, 'ada', { email: 'ada@x.com', managerEmail: 'ghost@x.com' }), // a generated username, an unknown manager
+      row(4, 'ADA', { title: 'Again' }), // duplicate of row 3: no line
+      { row: 5, profile: { identifier: 'roles', username: 'r' }, securityRoles: ['Auditor'] }, // roles: encoded in the process
+      { row: 6, profile: { identifier: 'warned', username: 'w' }, warnings: ['a column was ignored'] },
+      row(7, 'boss', { email: 'boss@x.com', firstName: 'Zoë', managerEmail: 'kept@x.com' }),
+    ];
+    const directory = new DirectoryReadModel(db);
+    const catalog = new CatalogReadModel(db);
+    const importId = '019aa6f2-3c41-7d2e-9b1a-0000000000fd';
+    for (const format of ['csv', 'xml'] as const) {
+      const options = { disableMissing: true };
+      const inProcess = await plan(records, options, { importId, format, planner: new ImportPlanner(directory, catalog, blobs) });
+      // Two rows a batch: results wait for their lines across several batches.
+      const tuning = { planLinesThreadFromRows: 1, planLinesBatchRows: 2 };
+      const sentLines = jest.spyOn(PlanLinesThread.prototype, 'lines');
+      const onThread = await plan(records, options, { importId, format, planner: new ImportPlanner(directory, catalog, blobs, tuning) });
+      expect(sentLines).toHaveBeenCalledTimes(4); // 7 rows, two a batch
+      sentLines.mockRestore();
+      expect(inProcess.results.map((r) => r.outcome)).toEqual(['updated', 'created', 'rejected', 'created', 'created', 'created', 'disabled']);
+      expect(onThread.results).toEqual(inProcess.results); // the created users' results point at the same places
+      expect(onThread.output).toEqual(inProcess.output); // the same plan blob, byte for byte, and the same counts
+    }
   });
 });
 

@@ -1,5 +1,6 @@
 import type { RowResult } from '@dirsync/domain';
 import type { AppendRequest } from '@dirsync/event-store';
+import type { CreatedRow } from './plan-lines-thread';
 
 /**
  * What the import does for one row: its result, and the exact appends that do it (event ids and
@@ -8,6 +9,8 @@ import type { AppendRequest } from '@dirsync/event-store';
 export interface PlanLine {
   result: RowResult;
   appends: AppendRequest[];
+  /** A created user whose line the plan-lines thread builds (appends is empty then). */
+  created?: CreatedRow;
 }
 
 /**

@@ -1,6 +1,6 @@
 import { createReadStream } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
-import { readNdjsonBatches } from '@dirsync/blob-store/ndjson';
+import { readNdjsonBatches } from '@dirsync/blob-store/core';
 import type { UserRecord } from '@dirsync/domain';
 import { BatchSender, serializeError } from '@dirsync/worker-threads';
 import type { RecordKeysBatch, RecordKeysJob } from './record-keys-thread';

@@ -1,0 +1,82 @@
+import { createReadStream } from 'node:fs';
+import { parentPort, workerData } from 'node:worker_threads';
+import { BlobStore, readNdjsonBatches } from '@dirsync/blob-store/core';
+import { decideRow, type UserRecord } from '@dirsync/domain';
+import { serializeError } from '@dirsync/worker-threads';
+import { appendsFor, createdUserId, planLineText } from './plan-appends';
+import type { CreatedRow, PlanItem, PlanLinesJob, PlanLinesReply, PlanLinesRequest } from './plan-lines-thread';
+
+// The plan-lines thread (see PlanLinesThread): writes the plan blob, building the lines of created
+// rows from their records, and answers each request in order.
+const port = parentPort;
+if (!port) throw new Error('plan-lines-worker runs as a worker thread (see PlanLinesThread)');
+
+const job = workerData as PlanLinesJob;
+const writer = new BlobStore(job.blobsRoot).writer();
+const records = readNdjsonBatches<UserRecord>(createReadStream(job.recordsFile))[Symbol.asyncIterator]();
+let batch: UserRecord[] = [];
+let next = 0;
+
+/** The record of `row`: rows come in ascending order, as the records blob holds them. */
+async function recordOf(row: number): Promise<UserRecord> {
+  for (;;) {
+    while (next < batch.length) {
+      const record = batch[next++];
+      if (record.row === row) return record;
+      if (record.row > row) throw new Error(`the records blob has no row ${row}`);
+    }
+    const read = await records.next();
+    if (read.done) throw new Error(`the records blob ended before row ${row}`);
+    batch = read.value;
+    next = 0;
+  }
+}
+
+/** The line the planner would have written for this created row (ImportPlanner.planRow, then plan()). */
+async function createdLine({ row, username, managerUnknown }: CreatedRow): Promise<string> {
+  const record = await recordOf(row);
+  // As checkCatalog leaves a record without roles or properties: a copy with its own warnings.
+  const checked: UserRecord = Object.assign({}, record);
+  checked.warnings = [...(record.warnings ?? [])];
+  const decision = decideRow(checked, { newUserId: createdUserId(job.importId, row), generatedUsername: username, managerUnknown }, job.options, { importId: job.importId });
+  if (decision.outcome !== 'created') throw new Error(`row ${row} was planned as created, but decides ${decision.outcome} on the plan-lines thread`);
+  return planLineText(appendsFor(decision.events, job.importId, row, undefined));
+}
+
+async function lines(items: PlanItem[]): Promise<number[]> {
+  const lengths: number[] = [];
+  for (const item of items) {
+    const line = typeof item === 'string' ? item : await createdLine(item);
+    lengths.push(Buffer.byteLength(line));
+    await writer.write(line);
+  }
+  return lengths;
+}
+
+async function handle(request: PlanLinesRequest): Promise<PlanLinesReply> {
+  switch (request.kind) {
+    case 'lines':
+      return { kind: 'lengths', lengths: await lines(request.items) };
+    case 'commit':
+      return { kind: 'committed', ref: await writer.commit() };
+    case 'abort':
+      await writer.abort();
+      return { kind: 'aborted' };
+  }
+}
+
+// One request at a time, in the order they came; after a failure, none (the planner aborts).
+let queue = Promise.resolve();
+let failed = false;
+port.on('message', (request: PlanLinesRequest) => {
+  queue = queue.then(async () => {
+    if (failed) return;
+    try {
+      port.postMessage(await handle(request));
+    } catch (error) {
+      failed = true;
+      port.postMessage({ kind: 'error', error: serializeError(error) } satisfies PlanLinesReply);
+      await writer.abort();
+    }
+  });
+});
