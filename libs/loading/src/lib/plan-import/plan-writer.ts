@@ -102,10 +102,8 @@ export class ThreadPlanWriter implements PlanWriter {
     return this.thread.commit();
   }
 
-  async abort(): Promise<void> {
-    // Lengths still awaited fail with the abort; nobody waits for them any more.
-    this.sent?.lengths.catch(() => undefined);
-    await this.thread.abort();
+  abort(): Promise<void> {
+    return this.thread.abort();
   }
 
   /** Sends the batch, then hands on the results of the one before, whose lengths are back by then or soon. */
