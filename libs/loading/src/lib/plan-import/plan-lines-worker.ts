@@ -34,11 +34,10 @@ async function recordOf(row: number): Promise<UserRecord> {
 
 /** The line the planner would have written for this created row (ImportPlanner.planRow, then plan()). */
 async function createdLine({ row, username, managerUnknown }: CreatedRow): Promise<string> {
+  // The record as it is: for a record without roles or properties, checkCatalog's copy differs only
+  // in a copied warnings array, which decideRow copies again and never writes to.
   const record = await recordOf(row);
-  // As checkCatalog leaves a record without roles or properties: a copy with its own warnings.
-  const checked: UserRecord = Object.assign({}, record);
-  checked.warnings = [...(record.warnings ?? [])];
-  const decision = decideRow(checked, { newUserId: createdUserId(job.importId, row), generatedUsername: username, managerUnknown }, job.options, { importId: job.importId });
+  const decision = decideRow(record, { newUserId: createdUserId(job.importId, row), generatedUsername: username, managerUnknown }, job.options, { importId: job.importId });
   if (decision.outcome !== 'created') throw new Error(`row ${row} was planned as created, but decides ${decision.outcome} on the plan-lines thread`);
   return planLineText(appendsFor(decision.events, job.importId, row, undefined));
 }
