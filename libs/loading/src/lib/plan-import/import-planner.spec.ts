@@ -281,6 +281,37 @@ describe('ImportPlanner and PlanApplier', () => {
       expect(onThread.output).toEqual(inProcess.output); // the same plan blob, byte for byte, and the same counts
     }
   });
+
+  it("plans a first import the same from the plan-lines thread's outlines of its records", async () => {
+    const records: UserRecord[] = [
+      row(2, 'ada', { email: 'ada@x.com', firstName: 'Ada', managerEmail: 'boss@x.com' }), // a generated username; its manager comes later
+      row(3, 'ADA', { title: 'Again' }), // duplicate of row 2
+      row(4, 'grace', { email: 'Ada@X.com', username: 'grace' }), // the e-mail row 2 took
+      row(5, 'boss', { email: 'boss@x.com', username: 'ada' }), // the username generated for row 2
+      { row: 6, profile: { identifier: 'roles', username: 'r' }, securityRoles: ['Auditor'], genericProperties: { Site: 'Oslo' } },
+      { row: 7, profile: { identifier: 'warned', username: 'w', managerEmail: 'ghost@x.com' }, warnings: ['a column was ignored'] },
+      row(8, 'lin', { email: 'lin@x.com', department: 'R&D', managerEmail: 'nobody@x.com' }), // an unknown manager
+      row(9, 'zoë', { firstName: 'Zoë', status: 'Inactive' } as UserRecord['profile']),
+    ];
+    const directory = new DirectoryReadModel(db);
+    const catalog = new CatalogReadModel(db);
+    const importId = '019aa6f2-3c41-7d2e-9b1a-0000000000fb';
+    for (const format of ['csv', 'xml'] as const) {
+      const options = { disableMissing: true };
+      const inProcess = await plan(records, options, { importId, format, planner: new ImportPlanner(directory, catalog, blobs) });
+      // Three records a batch of outlines, two rows a batch of lines: both cross several times.
+      const tuning = { planLinesThreadFromRows: 1, planLinesBatchRows: 2, outlineBatchRecords: 3 };
+      const outlined = jest.spyOn(PlanLinesThread.prototype, 'outlinedRecords');
+      const onThread = await plan(records, options, { importId, format, planner: new ImportPlanner(directory, catalog, blobs, tuning) });
+      expect(outlined).toHaveBeenCalledTimes(1);
+      outlined.mockRestore();
+      expect(inProcess.results.map((r) => r.outcome)).toEqual(['created', 'rejected', 'rejected', 'rejected', 'created', 'created', 'created', 'created']);
+      expect(inProcess.results[0].warnings).toEqual([]); // the manager was found among the file's e-mails
+      expect(inProcess.results[6].warnings).toEqual(['manager "nobody@x.com" is not a user of the directory; it was not saved']);
+      expect(onThread.results).toEqual(inProcess.results);
+      expect(onThread.output).toEqual(inProcess.output); // the same plan blob, byte for byte, and the same counts
+    }
+  });
 });
 
 /** Counts the statements that read matched users in bulk. */

@@ -16,9 +16,9 @@ describe('PlanLinesThread', () => {
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-  async function threadFor(records: UserRecord[]): Promise<PlanLinesThread> {
+  async function threadFor(records: UserRecord[], outlineBatchRecords = 2_000): Promise<PlanLinesThread> {
     const ref = await blobs.putStream(Readable.from(records.map((record) => `${JSON.stringify(record)}\n`)));
-    return new PlanLinesThread({ recordsFile: blobs.path(ref.sha256), blobsRoot: blobs.rootDir, importId, options: DEFAULT_IMPORT_OPTIONS });
+    return new PlanLinesThread({ recordsFile: blobs.path(ref.sha256), blobsRoot: blobs.rootDir, importId, options: DEFAULT_IMPORT_OPTIONS, outlineBatchRecords });
   }
   const tempFiles = () => readdirSync(join(dir, 'blobs', 'tmp'));
 
@@ -49,6 +49,45 @@ describe('PlanLinesThread', () => {
     const thread = await threadFor([{ row: 2, profile: { identifier: 'ada' } }, { row: 4, profile: { identifier: 'lin' } }]);
     await expect(thread.lines([{ row: 3, managerUnknown: false }])).rejects.toThrow('the records blob has no row 3');
     await expect(thread.commit()).rejects.toThrow('the records blob has no row 3');
+    await thread.abort();
+    expect(tempFiles()).toEqual([]);
+  });
+
+  it("hands out its records' outlines a batch at a time and builds created users' lines from the whole records", async () => {
+    const roles: UserRecord = { row: 3, profile: { identifier: 'roles' }, securityRoles: ['Auditor'] };
+    const thread = await threadFor(
+      [
+        { row: 2, profile: { identifier: 'ada', email: 'ada@x.com', firstName: 'Ada', managerEmail: 'boss@x.com' }, status: 'Inactive' },
+        roles,
+        { row: 4, profile: { identifier: 'lin', username: 'lin', title: 'Engineer' } },
+      ],
+      2,
+    );
+    const batches: UserRecord[][] = [];
+    for await (const batch of thread.outlinedRecords()) {
+      batches.push(batch);
+      // Lines are asked for as the planner decides each batch, from what the thread kept.
+      const created = batch.filter((record) => !record.securityRoles).map((record) => ({ row: record.row, managerUnknown: false }));
+      await thread.lines(created);
+    }
+    expect(batches).toEqual([
+      [{ row: 2, profile: { identifier: 'ada', email: 'ada@x.com', managerEmail: 'boss@x.com' } }, roles],
+      [{ row: 4, profile: { identifier: 'lin', username: 'lin' } }],
+    ]);
+    const ref = await thread.commit();
+    const created = readFileSync(blobs.path(ref.sha256), 'utf8').split('\n').slice(0, -1).map((line) => JSON.parse(line).appends[0].events[0].data);
+    expect(created.map((data) => [data.row, data.status, data.profile.firstName ?? data.profile.title])).toEqual([
+      [2, 'Inactive', 'Ada'],
+      [4, 'Active', 'Engineer'],
+    ]);
+  });
+
+  it('fails when a line is asked for a record it has not outlined yet', async () => {
+    const records = ['ada', 'lin', 'zoë'].map((identifier, i) => ({ row: i + 2, profile: { identifier } }));
+    const thread = await threadFor(records, 1);
+    const batches = thread.outlinedRecords(1);
+    await batches.next(); // row 2, and row 3 asked for ahead
+    await expect(thread.lines([{ row: 4, managerUnknown: false }])).rejects.toThrow("row 4's line was asked for before its record's outline was sent");
     await thread.abort();
     expect(tempFiles()).toEqual([]);
   });

@@ -5,6 +5,7 @@ import { decideRow, type UserRecord } from '@dirsync/domain';
 import { serializeError } from '@dirsync/worker-threads';
 import { appendsFor, createdUserId, planLineText } from './plan-appends';
 import type { CreatedRow, PlanItem, PlanLinesJob, PlanLinesReply, PlanLinesRequest } from './plan-lines-thread';
+import { outlineRecords, type RecordOutlines } from './record-outlines';
 
 // The plan-lines thread (see PlanLinesThread): writes the plan blob, building the lines of created
 // rows from their records, and answers each request in order.
@@ -14,8 +15,30 @@ if (!port) throw new Error('plan-lines-worker runs as a worker thread (see PlanL
 const job = workerData as PlanLinesJob;
 const writer = new BlobStore(job.blobsRoot).writer();
 const records = readNdjsonBatches<UserRecord>(createReadStream(job.recordsFile))[Symbol.asyncIterator]();
+/** Batches whose outlines the planner has, oldest first: once it reads outlines, lines are built from these. */
+const outlined: UserRecord[][] = [];
+let outlining = false;
+let readForLines = false;
 let batch: UserRecord[] = [];
 let next = 0;
+
+async function readRecords(): Promise<UserRecord[] | undefined> {
+  const read = await records.next();
+  return read.done ? undefined : read.value;
+}
+
+/** The next batch that recordOf looks through. */
+async function nextBatch(row: number): Promise<UserRecord[]> {
+  if (outlining) {
+    const held = outlined.shift();
+    if (!held) throw new Error(`row ${row}'s line was asked for before its record's outline was sent`);
+    return held;
+  }
+  readForLines = true;
+  const read = await readRecords();
+  if (!read) throw new Error(`the records blob ended before row ${row}`);
+  return read;
+}
 
 /** The record of `row`: rows come in ascending order, as the records blob holds them. */
 async function recordOf(row: number): Promise<UserRecord> {
@@ -25,11 +48,28 @@ async function recordOf(row: number): Promise<UserRecord> {
       if (record.row === row) return record;
       if (record.row > row) throw new Error(`the records blob has no row ${row}`);
     }
-    const read = await records.next();
-    if (read.done) throw new Error(`the records blob ended before row ${row}`);
-    batch = read.value;
+    batch = await nextBatch(row);
     next = 0;
   }
+}
+
+/** Records read from the blob and not yet outlined. */
+let unread: UserRecord[] = [];
+
+/** The next records' outlines (null after the last); the records are kept until their lines are built. */
+async function outlines(): Promise<RecordOutlines | null> {
+  if (readForLines) throw new Error('outlines were asked for after lines were built from records the planner read itself');
+  outlining = true;
+  while (unread.length < job.outlineBatchRecords) {
+    const more = await readRecords();
+    if (!more) break;
+    for (const record of more) unread.push(record);
+  }
+  if (unread.length === 0) return null;
+  const taken = unread.slice(0, job.outlineBatchRecords);
+  unread = unread.slice(job.outlineBatchRecords);
+  outlined.push(taken);
+  return outlineRecords(taken);
 }
 
 /** The line the planner would have written for this created row (ImportPlanner.planRow, then plan()). */
@@ -54,6 +94,8 @@ async function lines(items: PlanItem[]): Promise<number[]> {
 
 async function handle(request: PlanLinesRequest): Promise<PlanLinesReply> {
   switch (request.kind) {
+    case 'outlines':
+      return { kind: 'outlines', outlines: await outlines() };
     case 'lines':
       return { kind: 'lengths', lengths: await lines(request.items) };
     case 'commit':

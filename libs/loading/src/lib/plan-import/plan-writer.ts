@@ -66,6 +66,9 @@ interface Batch {
   items: PlanItem[];
 }
 
+/** Batches of lines on the thread while the planner decides the next (see OUTLINE_BATCHES_AHEAD). */
+export const PLAN_LINES_BATCHES_IN_FLIGHT = 2;
+
 interface SentBatch {
   results: RowResult[];
   itemOf: number[];
@@ -76,12 +79,14 @@ const emptyBatch = (): Batch => ({ results: [], itemOf: [], items: [] });
 
 /**
  * Writes the plan blob on the plan-lines thread. Results wait, a batch at a time, for the lengths
- * of their lines; one batch is on the thread while the planner decides the next.
+ * of their lines; up to PLAN_LINES_BATCHES_IN_FLIGHT batches are on the thread while the planner
+ * decides the next.
  */
 export class ThreadPlanWriter implements PlanWriter {
   private readonly places = new LinePlaces();
   private batch = emptyBatch();
-  private sent: SentBatch | undefined;
+  /** Oldest first. */
+  private readonly sent: SentBatch[] = [];
 
   constructor(
     private readonly thread: PlanLinesThread,
@@ -98,7 +103,7 @@ export class ThreadPlanWriter implements PlanWriter {
 
   async commit(): Promise<BlobRef> {
     await this.send();
-    await this.deliverSent();
+    while (this.sent.length > 0) await this.deliverOldest();
     return this.thread.commit();
   }
 
@@ -106,7 +111,7 @@ export class ThreadPlanWriter implements PlanWriter {
     return this.thread.abort();
   }
 
-  /** Sends the batch, then hands on the results of the one before, whose lengths are back by then or soon. */
+  /** Sends the batch, then hands on the results of the oldest ones beyond those in flight, whose lengths are back by then or soon. */
   private async send(): Promise<void> {
     const { results, itemOf, items } = this.batch;
     if (results.length === 0) return;
@@ -114,14 +119,13 @@ export class ThreadPlanWriter implements PlanWriter {
     const sent: SentBatch = { results, itemOf, lengths: this.thread.lines(items) };
     // Handled when delivered; a failure meanwhile must not count as unhandled.
     sent.lengths.catch(() => undefined);
-    await this.deliverSent();
-    this.sent = sent;
+    this.sent.push(sent);
+    while (this.sent.length > PLAN_LINES_BATCHES_IN_FLIGHT) await this.deliverOldest();
   }
 
-  private async deliverSent(): Promise<void> {
-    const sent = this.sent;
+  private async deliverOldest(): Promise<void> {
+    const sent = this.sent.shift();
     if (!sent) return;
-    this.sent = undefined;
     const lengths = await sent.lengths;
     for (let i = 0; i < sent.results.length; i++) {
       const item = sent.itemOf[i];
