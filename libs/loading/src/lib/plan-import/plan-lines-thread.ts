@@ -21,9 +21,9 @@ export type PlanItem = string | CreatedRow;
 
 /**
  * Batches of outlines asked for while the planner decides one. With one, the planner and the thread
- * waited for each other more: in three pairs of 1M first imports two ahead (and two batches of
- * lines in flight, PLAN_LINES_BATCHES_IN_FLIGHT) took the deciding from 15.98, 16.33 and 15.85 s
- * to 15.41, 13.64 and 15.79 s.
+ * waited for each other more: in three runs of a 1M first import each way, two ahead (with two
+ * batches of lines in flight, PLAN_LINES_BATCHES_IN_FLIGHT) took the deciding from 15.98, 16.33
+ * and 15.85 s to 15.41, 13.64 and 15.79 s.
  */
 const OUTLINE_BATCHES_AHEAD = 2;
 

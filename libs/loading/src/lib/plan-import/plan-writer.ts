@@ -67,7 +67,7 @@ interface Batch {
 }
 
 /** Batches of lines on the thread while the planner decides the next (see OUTLINE_BATCHES_AHEAD). */
-export const PLAN_LINES_BATCHES_IN_FLIGHT = 2;
+const PLAN_LINES_BATCHES_IN_FLIGHT = 2;
 
 interface SentBatch {
   results: RowResult[];
@@ -111,7 +111,7 @@ export class ThreadPlanWriter implements PlanWriter {
     return this.thread.abort();
   }
 
-  /** Sends the batch, then hands on the results of the oldest ones beyond those in flight, whose lengths are back by then or soon. */
+  /** Sends the batch, then hands on the results of the oldest batches beyond those in flight, whose lengths are back by then or soon. */
   private async send(): Promise<void> {
     const { results, itemOf, items } = this.batch;
     if (results.length === 0) return;
