@@ -70,6 +70,13 @@ describe('npm run bench', () => {
     }
   });
 
+  it("reports every run's CPU time, every thread's, beside its wall time", () => {
+    for (const result of sizes[0].scenarios) {
+      expect(result.cpuMs).toBeGreaterThan(0);
+      for (const run of result.runs ?? []) expect(run.cpuMs).toBeGreaterThan(0);
+    }
+  });
+
   it('leaves no generated files or data dirs behind without --keep', () => {
     // --tmp made the folder; the size's work dir inside it is gone.
     expect(readdirSync(join(dir, 'work'))).toEqual([]);

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
+import { cpuMsSince } from './scenarios/cpu-time';
 import type { ScenarioMeasurement, ScenarioSpec } from './scenarios/types';
 
 /**
@@ -13,8 +14,9 @@ async function run(spec: ScenarioSpec): Promise<ScenarioMeasurement> {
       // Only csv-parse is loaded: the floor's peak RSS is not the pipeline's modules.
       const { bareParse } = await import('./scenarios/bare-parse');
       const start = performance.now();
+      const cpuStart = process.cpuUsage();
       const rows = await bareParse(spec.file);
-      measured = { wallMs: performance.now() - start, rows, events: 0 };
+      measured = { wallMs: performance.now() - start, cpuMs: cpuMsSince(cpuStart), rows, events: 0 };
       break;
     }
     case 'import':

@@ -46,7 +46,7 @@ describe('the printed report', () => {
       generateMs: 1,
       scenarios: [
         { ...evaluate('parse', { wallMs: 100, rows: 1_000, events: 0, peakRssMb: 50 }, undefined), stealPercent: 12.4 },
-        { ...evaluate('changed', { wallMs: 400, rows: 1_000, events: 30, peakRssMb: 90, phases: { transform: 100, decide: 300 } }, 100) },
+        { ...evaluate('changed', { wallMs: 400, cpuMs: 650, rows: 1_000, events: 30, peakRssMb: 90, phases: { transform: 100, decide: 300 } }, 100) },
         failed('replay', new Error('database is locked\n    at stack lines')),
       ],
     },
@@ -54,9 +54,9 @@ describe('the printed report', () => {
 
   it('prints a line per scenario with its figures and each target as pass or FAIL', () => {
     const lines = formatTable(sizes).split('\n');
-    expect(lines[0]).toMatch(/^rows\s+scenario\s+wall s\s+runs s\s+rows\/s\s+events\s+events\/s\s+peak RSS MB\s+× parse\s+steal %\s+targets$/);
-    expect(lines[2]).toMatch(/^1,000\s+bare csv-parse\s+0\.10\s+–\s+10,000\s+–\s+–\s+50\s+1\.00\s+12\s+RSS < 512 MB: pass$/);
-    expect(lines[3]).toMatch(/^1,000\s+import 1 % changed\s+0\.40\s+–\s+2,500\s+30\s+75\s+90\s+4\.00\s+–\s+≤ 2× parse: FAIL; RSS < 512 MB: pass$/);
+    expect(lines[0]).toMatch(/^rows\s+scenario\s+wall s\s+runs s\s+CPU s\s+rows\/s\s+events\s+events\/s\s+peak RSS MB\s+× parse\s+steal %\s+targets$/);
+    expect(lines[2]).toMatch(/^1,000\s+bare csv-parse\s+0\.10\s+–\s+–\s+10,000\s+–\s+–\s+50\s+1\.00\s+12\s+RSS < 512 MB: pass$/);
+    expect(lines[3]).toMatch(/^1,000\s+import 1 % changed\s+0\.40\s+–\s+0\.65\s+2,500\s+30\s+75\s+90\s+4\.00\s+–\s+≤ 2× parse: FAIL; RSS < 512 MB: pass$/);
     expect(lines[4]).toMatch(/projection rebuild .*ERROR: database is locked$/);
   });
 

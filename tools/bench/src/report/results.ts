@@ -22,6 +22,7 @@ export interface ScenarioResult extends ScenarioMeasurement {
 /** One run of a scenario among several (--repeat). */
 export interface RunSummary {
   wallMs: number;
+  cpuMs?: number;
   counts?: ImportCounts;
   ratioToParse?: number;
   eventsPerSec?: number;
@@ -126,8 +127,8 @@ function combineRuns(scenario: ScenarioId, results: ScenarioResult[], fastestPar
 }
 
 function summarizeRun(result: ScenarioResult): RunSummary {
-  const { wallMs, counts, ratioToParse, eventsPerSec, peakRssMb, stealPercent, error } = result;
-  return { wallMs, counts, ratioToParse, eventsPerSec, peakRssMb, stealPercent, error };
+  const { wallMs, cpuMs, counts, ratioToParse, eventsPerSec, peakRssMb, stealPercent, error } = result;
+  return { wallMs, cpuMs, counts, ratioToParse, eventsPerSec, peakRssMb, stealPercent, error };
 }
 
 const fixed = (n: number | undefined, digits = 0) => (n === undefined || Number.isNaN(n) ? '–' : n.toFixed(digits));
@@ -135,7 +136,7 @@ const thousands = (n: number | undefined) => (n === undefined || Number.isNaN(n)
 
 /** The table printed on stdout: one line per size and scenario, targets as pass/FAIL. */
 export function formatTable(sizes: SizeResult[]): string {
-  const header = ['rows', 'scenario', 'wall s', 'runs s', 'rows/s', 'events', 'events/s', 'peak RSS MB', '× parse', 'steal %', 'targets'];
+  const header = ['rows', 'scenario', 'wall s', 'runs s', 'CPU s', 'rows/s', 'events', 'events/s', 'peak RSS MB', '× parse', 'steal %', 'targets'];
   const lines: string[][] = [];
   for (const size of sizes) {
     for (const r of size.scenarios) {
@@ -145,6 +146,8 @@ export function formatTable(sizes: SizeResult[]): string {
         SCENARIO_LABELS[r.scenario] + (r.status && r.status !== 'completed' ? ` (${r.status})` : ''),
         fixed(r.wallMs / 1000, 2),
         runRange(r.runs),
+        // The fastest run's, beside its wall time: CPU s over wall s is the cores it kept busy.
+        r.cpuMs === undefined ? '–' : fixed(r.cpuMs / 1000, 2),
         thousands(r.rowsPerSec),
         r.events ? thousands(r.events) : '–',
         thousands(r.eventsPerSec),
@@ -156,7 +159,7 @@ export function formatTable(sizes: SizeResult[]): string {
       ]);
     }
   }
-  return aligned([header, ...lines], [false, false, true, true, true, true, true, true, true, true, false]);
+  return aligned([header, ...lines], [false, false, true, true, true, true, true, true, true, true, true, false]);
 }
 
 /** The fastest and slowest wall times of a scenario run several times (--repeat); '–' for one run. */

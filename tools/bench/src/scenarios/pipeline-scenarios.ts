@@ -8,6 +8,7 @@ import { ImportRunner, loadSettings, PipelineModule, type Settings } from '@dirs
 import { CatalogReadModel, DirectoryReadModel, ProjectionRunner } from '@dirsync/projections';
 import { Instruments } from './instrument';
 import type { Phases, ScenarioMeasurement } from './types';
+import { cpuMsSince } from './cpu-time';
 
 /**
  * The CLI's settings (from the environment, e.g. ETL_HEAP_GROWTH_PERCENT) for a data dir, except
@@ -55,6 +56,7 @@ export async function importScenario(spec: { file: string; dataDir: string; disa
     const headBefore = await store.headPosition();
     const startedAt = Date.now();
     const start = performance.now();
+    const cpuStart = process.cpuUsage();
     const summary = await app.get(ImportRunner).run({
       filePath: spec.file,
       fileName: basename(spec.file),
@@ -63,11 +65,13 @@ export async function importScenario(spec: { file: string; dataDir: string; disa
       requestedBy: 'bench',
     });
     const wallMs = performance.now() - start;
+    const cpuMs = cpuMsSince(cpuStart);
     const endedAt = Date.now();
     const headAfter = await store.headPosition();
     const importStreamEvents = ((await store.streamRevision(importStream(summary.id))) ?? -1) + 1;
     return {
       wallMs,
+      cpuMs,
       bootMs,
       rows: summary.totalRows ?? undefined,
       events: headAfter - headBefore,
@@ -119,10 +123,12 @@ export async function replayScenario(spec: { dataDir: string; instrument: boolea
     const instruments = new Instruments();
     if (spec.instrument) instrumentPipeline(app, instruments);
     const start = performance.now();
+    const cpuStart = process.cpuUsage();
     const events = await app.get(ProjectionRunner).rebuild();
     const wallMs = performance.now() - start;
     return {
       wallMs,
+      cpuMs: cpuMsSince(cpuStart),
       bootMs,
       events,
       instrumentation: spec.instrument ? instruments.counters : undefined,

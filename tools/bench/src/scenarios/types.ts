@@ -31,6 +31,11 @@ export interface Instrumentation {
 export interface ScenarioMeasurement {
   /** Wall time of the measured work alone (booting the pipeline excluded, reported apart). */
   wallMs: number;
+  /**
+   * CPU time of the process over the same work, every thread's (getrusage, user and system): over
+   * the wall time, how many of the machine's cores it kept busy on average.
+   */
+  cpuMs?: number;
   bootMs?: number;
   /** Data rows in the file (parse and imports). */
   rows?: number;
