@@ -17,8 +17,8 @@ const writer = new BlobStore(job.blobsRoot).writer();
 const records = readNdjsonBatches<UserRecord>(createReadStream(job.recordsFile))[Symbol.asyncIterator]();
 /** Batches whose outlines the planner has, oldest first: once it reads outlines, lines are built from these. */
 const outlined: UserRecord[][] = [];
-let outlining = false;
-let readForLines = false;
+/** Where lines find their records, fixed by the first request that reads any: the blob, or the outlined batches. */
+let recordsFrom: 'blob' | 'outlines' | undefined;
 let batch: UserRecord[] = [];
 let next = 0;
 
@@ -29,12 +29,12 @@ async function readRecords(): Promise<UserRecord[] | undefined> {
 
 /** The next batch that recordOf looks through. */
 async function nextBatch(row: number): Promise<UserRecord[]> {
-  if (outlining) {
+  if (recordsFrom === 'outlines') {
     const held = outlined.shift();
     if (!held) throw new Error(`row ${row}'s line was asked for before its record's outline was sent`);
     return held;
   }
-  readForLines = true;
+  recordsFrom = 'blob';
   const read = await readRecords();
   if (!read) throw new Error(`the records blob ended before row ${row}`);
   return read;
@@ -58,8 +58,8 @@ let unread: UserRecord[] = [];
 
 /** The next records' outlines (null after the last); the records are kept until their lines are built. */
 async function outlines(): Promise<RecordOutlines | null> {
-  if (readForLines) throw new Error('outlines were asked for after lines were built from records the planner read itself');
-  outlining = true;
+  if (recordsFrom === 'blob') throw new Error('outlines were asked for after lines were built from records the planner read itself');
+  recordsFrom = 'outlines';
   while (unread.length < job.outlineBatchRecords) {
     const more = await readRecords();
     if (!more) break;
