@@ -58,6 +58,51 @@ describe('OffHeapStringMap', () => {
     }
   });
 
+  it('hashes a key once when it is set straight after being looked up, as the planner checks and then files it', () => {
+    const hashed: string[] = [];
+    const map = new OffHeapStringMap({ hash: (key) => (hashed.push(key), key.length) });
+    expect(map.get('ada@example.com')).toBeUndefined();
+    map.set('ada@example.com', 2); // inserted where the look-up found no key
+    expect(map.has('ada@example.com')).toBe(true);
+    map.set('ada@example.com', 3); // replaced where it was found
+    expect(map.get('grace@example.com')).toBeUndefined();
+    map.set(['ada', 'example.com'].join('@'), 4); // equal text, another string
+    expect(hashed).toEqual(['ada@example.com', 'grace@example.com', 'ada@example.com']);
+    expect(map.get('ada@example.com')).toBe(4);
+    expect(map.get('grace@example.com')).toBeUndefined();
+    expect(map.size).toBe(1);
+  });
+
+  it('sets a missed key elsewhere when another key has taken the empty slot its look-up found', () => {
+    const map = new OffHeapStringMap({ hash: () => 5 });
+    expect(map.get('ada')).toBeUndefined();
+    map.set('grace', 1); // into the slot the look-up of "ada" found empty
+    map.set('ada', 2);
+    expect([map.get('grace'), map.get('ada'), map.size]).toEqual([1, 2, 2]);
+  });
+
+  it('agrees with a Map when look-ups and sets of colliding keys interleave, through resizes of its table', () => {
+    // Keys in eight hashes spread over the table, so they share probe runs that move when it
+    // grows; a slot a missed look-up found empty is taken by another key before that key is set.
+    const map = new OffHeapStringMap({ hash: (key) => Math.imul(key.length % 8, 0x9e3779b1) >>> 0, keyChunkBytes: 256 });
+    const expected = new Map<string, number>();
+    let seed = 7;
+    const next = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31);
+    const keys = Array.from({ length: 300 }, (_, n) => `k${n}${'x'.repeat(n % 9)}`);
+    for (let step = 0; step < 20_000; step++) {
+      const key = keys[next() % keys.length];
+      if (next() % 2 === 0) {
+        if (map.get(key) !== expected.get(key)) throw new Error(`step ${step}, get "${key}": expected ${expected.get(key)}, got ${map.get(key)}`);
+      } else {
+        const value = next() % 1000;
+        map.set(key, value);
+        expected.set(key, value);
+      }
+    }
+    expect(map.size).toBe(expected.size);
+    for (const key of keys) expect(map.get(key)).toBe(expected.get(key));
+  });
+
   it('refuses values that are not whole numbers from 0 to 2^31 - 1', () => {
     const map = new OffHeapStringMap();
     expect(() => map.set('a', -1)).toThrow(RangeError);

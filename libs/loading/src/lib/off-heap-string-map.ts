@@ -33,6 +33,14 @@ export class OffHeapStringMap {
   private slots: Uint32Array;
   private count = 0;
   private released = false;
+  /**
+   * The key last looked up, its hash and its slot (or the empty slot where it would go): the
+   * planner checks a key and then files it, so a `set` straight after a `get` of the same key
+   * probes once. Only an insert moves what a slot holds, and every insert leaves its own key here.
+   */
+  private lastKey: string | undefined;
+  private lastHash = 0;
+  private lastSlot = 0;
 
   constructor(options: OffHeapStringMapOptions = {}) {
     const { expectedSize = 0, hash = fnv1a, keyChunkBytes = KEY_CHUNK_BYTES } = options;
@@ -50,7 +58,7 @@ export class OffHeapStringMap {
 
   get(key: string): number | undefined {
     this.assertNotReleased();
-    const slot = this.find(key, this.hash(key) >>> 0);
+    const slot = this.slotOf(key);
     return this.slots[slot] === 0 ? undefined : this.slots[slot + VALUE];
   }
 
@@ -61,12 +69,13 @@ export class OffHeapStringMap {
   set(key: string, value: number): this {
     this.assertNotReleased();
     if (!Number.isInteger(value) || value < 0 || value > 0x7fffffff) throw new RangeError(`value must be a whole number from 0 to 2^31 - 1, got ${value}`);
-    const hash = this.hash(key) >>> 0;
-    let slot = this.find(key, hash);
+    let slot = this.slotOf(key);
     if (this.slots[slot] === 0) {
+      const hash = this.lastHash;
       if (this.count + 1 > (this.slots.length / SLOT) * MAX_LOAD) {
         this.grow();
         slot = this.find(key, hash);
+        this.lastSlot = slot;
       }
       this.slots[slot] = this.storeKey(key) + 1;
       this.slots[slot + HASH] = hash;
@@ -89,10 +98,21 @@ export class OffHeapStringMap {
     this.keyChunks.length = 0;
     freeNow(this.slots.buffer);
     this.count = 0;
+    this.lastKey = undefined;
   }
 
   private assertNotReleased(): void {
     if (this.released) throw new Error('OffHeapStringMap: used after release()');
+  }
+
+  /** find() for `key`, remembered for the next call: see `lastKey`. */
+  private slotOf(key: string): number {
+    if (key === this.lastKey) return this.lastSlot;
+    const hash = this.hash(key) >>> 0;
+    this.lastKey = key;
+    this.lastHash = hash;
+    this.lastSlot = this.find(key, hash);
+    return this.lastSlot;
   }
 
   /** Where in `slots` the slot holding `key` begins, or the empty slot where it would go (linear probing). */
