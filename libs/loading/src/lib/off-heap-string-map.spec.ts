@@ -30,6 +30,16 @@ describe('OffHeapStringMap', () => {
     }
   });
 
+  it('stores a key whose UTF-8 bytes outgrow the room its characters would need, in the next chunk', () => {
+    // 16-byte chunks: "abcdefgh" takes 9 bytes, leaving 7; "ééé" is 3 characters (4 bytes with
+    // its length) but 6 bytes of UTF-8 (7 with it), and "aaaé" is 5 bytes and 6 characters' worth.
+    const keys = ['abcdefgh', 'ééé', 'abcdefghij', 'aaaaé', 'x'.repeat(300) + 'é', 'tail'];
+    const map = new OffHeapStringMap({ keyChunkBytes: 16 });
+    keys.forEach((key, index) => map.set(key, index));
+    expect(keys.map((key) => map.get(key))).toEqual(keys.map((_, index) => index));
+    for (const absent of ['ééé'.slice(0, 2), 'aaaaa', 'aaaa', 'x'.repeat(300), 'x'.repeat(300) + 'e']) expect(map.get(absent)).toBeUndefined();
+  });
+
   it('stays exact when every key has the same hash', () => {
     const map = new OffHeapStringMap({ hash: () => 42 });
     for (let i = 0; i < 500; i++) map.set(`user${i}@example.com`, i);
