@@ -31,8 +31,10 @@ describe('OffHeapStringMap', () => {
   });
 
   it('stores a key whose UTF-8 bytes outgrow the room its characters would need, in the next chunk', () => {
-    // 16-byte chunks: "abcdefgh" takes 9 bytes, leaving 7; "ééé" is 3 characters (4 bytes with
-    // its length) but 6 bytes of UTF-8 (7 with it), and "aaaé" is 5 bytes and 6 characters' worth.
+    // 16-byte chunks, a byte of length before each key. "ééé" takes the 7 bytes "abcdefgh" leaves.
+    // "aaaaé" finds 5 bytes after "abcdefghij", too few for its 5 characters, starts a chunk for
+    // them, and its 6 bytes of UTF-8 fit there. The 301-character key gets a chunk of its own for
+    // 306 bytes (5 of them its length), then needs 307 as UTF-8 and gets another.
     const keys = ['abcdefgh', 'ééé', 'abcdefghij', 'aaaaé', 'x'.repeat(300) + 'é', 'tail'];
     const map = new OffHeapStringMap({ keyChunkBytes: 16 });
     keys.forEach((key, index) => map.set(key, index));

@@ -158,7 +158,7 @@ export class OffHeapStringMap {
     for (let i = 0; i < key.length; i++) {
       const code = key.charCodeAt(i);
       if (code >= 0x80) {
-        // Encoded in full instead. The bytes copied so far lie past the room in use: the next key overwrites them.
+        // Encoded in full instead. The bytes copied so far lie past the room in use: never read.
         const length = Buffer.byteLength(key, 'utf8');
         offset = this.makeRoom(length);
         chunk = this.keyChunks[this.keyChunks.length - 1];
