@@ -4,7 +4,7 @@ import { BlobStoreModule } from '@dirsync/blob-store';
 import { EVENT_STORE, EventStoreModule, type EventStoreOptions } from '@dirsync/event-store';
 import { ExtractionModule } from '@dirsync/extraction';
 import { LoadingModule } from '@dirsync/loading';
-import { ProjectionsModule, READ_MODEL_DB } from '@dirsync/projections';
+import { directoryFileOf, ProjectionsModule, READ_MODEL_DB } from '@dirsync/projections';
 import { TransformationModule } from '@dirsync/transformation';
 import { limitHeapGrowth, stopPretenuring } from './garbage-collection';
 import { ImportRunner } from './import-runner.service';
@@ -56,7 +56,10 @@ export class PipelineModule {
           provide: WalCheckpoints,
           // The stores are injected only to be opened first: the thread opens the files they create.
           inject: [EVENT_STORE, READ_MODEL_DB],
-          useFactory: () => new WalCheckpoints(store.kind === 'sqlite' ? [store.file, readModelFile] : [readModelFile]),
+          useFactory: () => {
+            const readModelFiles = [readModelFile, directoryFileOf(readModelFile)];
+            return new WalCheckpoints(store.kind === 'sqlite' ? [store.file, ...readModelFiles] : readModelFiles);
+          },
         },
       ],
       exports: [PIPELINE_OPTIONS, ImportRunner, ExtractionModule, LoadingModule],

@@ -2,7 +2,8 @@ import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createSecondaryIndexes, dropSecondaryIndexes, missingSecondaryIndexes, openReadModelDb } from './read-model-db';
+import { existsSync, writeFileSync } from 'node:fs';
+import { createSecondaryIndexes, directoryFileOf, dropSecondaryIndexes, missingSecondaryIndexes, openReadModelDb } from './read-model-db';
 
 describe('openReadModelDb', () => {
   let dir: string;
@@ -20,15 +21,27 @@ describe('openReadModelDb', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  const pageSizeOf = (opened: Database.Database) => opened.pragma('page_size', { simple: true });
+  const pageSizeOf = (opened: Database.Database, schema = 'main') => opened.pragma(`${schema}.page_size`, { simple: true });
+  /** The read models' tables, each named with the schema (so the file) that holds it. */
   const tables = (opened: Database.Database) =>
-    (opened.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name IN ('users', 'imports', 'import_rows') ORDER BY name`).all() as { name: string }[]).map((t) => t.name);
+    opened
+      .prepare(
+        `SELECT 'main.' || name FROM main.sqlite_master WHERE type = 'table' AND name IN ('users', 'imports', 'import_rows', 'projection_checkpoints')
+         UNION ALL SELECT 'directory.' || name FROM directory.sqlite_master WHERE type = 'table' ORDER BY 1`,
+      )
+      .pluck()
+      .all();
+  const ALL_TABLES = ['directory.projection_checkpoints', 'directory.users', 'main.import_rows', 'main.imports', 'main.projection_checkpoints'];
 
-  it('creates a new file with 16 KiB pages', () => {
+  it('creates new files with 16 KiB pages: the directory in one beside the other read models', () => {
     db = openReadModelDb(file);
 
     expect(pageSizeOf(db)).toBe(16_384);
-    expect(tables(db)).toEqual(['import_rows', 'imports', 'users']);
+    expect(pageSizeOf(db, 'directory')).toBe(16_384);
+    expect(db.pragma('directory.journal_mode', { simple: true })).toBe('wal');
+    expect(tables(db)).toEqual(ALL_TABLES);
+    expect(directoryFileOf(file)).toBe(`${file}.directory`);
+    expect(existsSync(directoryFileOf(file))).toBe(true);
   });
 
   it('opens a file made with 4 KiB pages as it is and adds the schema to it', () => {
@@ -40,7 +53,7 @@ describe('openReadModelDb', () => {
     db = openReadModelDb(file);
 
     expect(pageSizeOf(db)).toBe(4096);
-    expect(tables(db)).toEqual(['import_rows', 'imports', 'users']);
+    expect(tables(db)).toEqual(ALL_TABLES);
   });
 
   it('creates the missing indexes, then gives the connection its own page cache back', () => {
@@ -75,7 +88,7 @@ describe('openReadModelDb', () => {
     older.exec(`INSERT INTO import_rows (import_id, row, outcome, reasons, warnings, changes, ord, plan_number)
       VALUES ('i1', 2, 'created', '[]', '[]', '{"title":{"to":"CTO"}}', 2, 1)`);
     older.exec(`CREATE TABLE projection_checkpoints (name TEXT PRIMARY KEY, position INTEGER NOT NULL)`);
-    older.exec(`INSERT INTO projection_checkpoints VALUES ('directory', 7), ('import-report', 7)`);
+    older.exec(`INSERT INTO projection_checkpoints VALUES ('catalog', 7), ('import-report', 7)`);
     older.close();
 
     db = openReadModelDb(file);
@@ -84,6 +97,58 @@ describe('openReadModelDb', () => {
     db = openReadModelDb(file); // upgraded already: the rows projected since stay
 
     expect(db.prepare('SELECT import_id, plan_offset, plan_length FROM import_rows').all()).toEqual([{ import_id: 'i2', plan_offset: 0, plan_length: 10 }]);
-    expect(db.prepare('SELECT name, position FROM projection_checkpoints').all()).toEqual([{ name: 'directory', position: 7 }]);
+    expect(db.prepare('SELECT name, position FROM projection_checkpoints').all()).toEqual([{ name: 'catalog', position: 7 }]);
+  });
+
+  describe('read models of a version that kept the directory in the main file', () => {
+    const USERS_BEFORE = `CREATE TABLE users (
+      id TEXT PRIMARY KEY, identifier TEXT, identifier_key TEXT, upn TEXT, email TEXT, email_key TEXT, username TEXT, username_key TEXT,
+      person_id TEXT, first_name TEXT, last_name TEXT, title TEXT, department TEXT, alias TEXT, language TEXT, manager_email TEXT,
+      picture TEXT, mingle_picture TEXT, status TEXT NOT NULL, deleted INTEGER NOT NULL DEFAULT 0,
+      security_roles TEXT NOT NULL DEFAULT '[]', generic_properties TEXT NOT NULL DEFAULT '{}', revision INTEGER NOT NULL,
+      created_at TEXT NOT NULL, updated_at TEXT NOT NULL, last_import_id TEXT, sort_key TEXT NOT NULL DEFAULT '')`;
+
+    function writeOlder(usersTable: string, insertUser: string): void {
+      const older = new Database(file);
+      older.exec(usersTable);
+      older.exec(insertUser);
+      older.exec('CREATE INDEX users_by_email_key ON users(email)');
+      older.exec(`CREATE TABLE projection_checkpoints (name TEXT PRIMARY KEY, position INTEGER NOT NULL)`);
+      older.exec(`INSERT INTO projection_checkpoints VALUES ('directory', 9), ('import-report', 9)`);
+      older.close();
+      writeFileSync(`${file}.directory-rebuild`, 'left by a rebuild that stopped half-way');
+    }
+
+    it('moves the users and their checkpoint into the directory file, indexed there, and removes the old rebuild file', () => {
+      writeOlder(
+        USERS_BEFORE,
+        `INSERT INTO users (id, identifier, identifier_key, email, email_key, status, revision, created_at, updated_at, sort_key)
+         VALUES ('u1', 'A1', 'a1', 'a@corp.com', 'a@corp.com', 'active', 3, 't0', 't1', 'a1')`,
+      );
+
+      db = openReadModelDb(file);
+
+      expect(tables(db)).toEqual(ALL_TABLES);
+      expect(db.prepare('SELECT id, email, revision FROM directory.users').all()).toEqual([{ id: 'u1', email: 'a@corp.com', revision: 3 }]);
+      expect(db.prepare('SELECT name, position FROM directory.projection_checkpoints').all()).toEqual([{ name: 'directory', position: 9 }]);
+      expect(db.prepare('SELECT name, position FROM main.projection_checkpoints').all()).toEqual([{ name: 'import-report', position: 9 }]);
+      expect(missingSecondaryIndexes(db)).toEqual([]);
+      expect(db.prepare(`SELECT name FROM directory.sqlite_master WHERE name = 'users_by_email_key'`).pluck().get()).toBe('users_by_email_key');
+      expect(existsSync(`${file}.directory-rebuild`)).toBe(false);
+    });
+
+    it('leaves a directory of other columns to be projected again: empty, with no checkpoint', () => {
+      writeOlder(
+        'CREATE TABLE users (id TEXT PRIMARY KEY, email TEXT, status TEXT NOT NULL)',
+        `INSERT INTO users (id, email, status) VALUES ('u1', 'a@corp.com', 'active')`,
+      );
+
+      db = openReadModelDb(file);
+
+      expect(tables(db)).toEqual(ALL_TABLES);
+      expect(db.prepare('SELECT count(*) FROM users').pluck().get()).toBe(0);
+      expect(db.prepare('SELECT count(*) FROM directory.projection_checkpoints').pluck().get()).toBe(0);
+      expect(db.prepare('SELECT name FROM main.projection_checkpoints').pluck().all()).toEqual(['import-report']);
+    });
   });
 });

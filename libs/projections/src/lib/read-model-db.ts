@@ -1,57 +1,75 @@
 import type Database from 'better-sqlite3';
-import { openSqliteFile, type SqliteFileOptions } from '@dirsync/event-store/sqlite';
+import { rmSync } from 'node:fs';
+import { attachSqliteFile, openSqliteFile, type SqliteFileOptions } from '@dirsync/event-store/sqlite';
+import { DIRECTORY_PROJECTION } from './directory/directory.projection';
 import { IMPORT_REPORT_PROJECTION } from './import-report/import-report.projection';
 
 export type ReadModelDb = Database.Database;
 
 export interface ReadModelDbOptions extends SqliteFileOptions {
   /**
-   * Create the secondary indexes the file lacks. Default true. The projection thread opens the
-   * file without: it may start while the process rebuilds (with the indexes dropped until the
-   * end), and its passes create what is missing when they end.
+   * Create the secondary indexes the files lack. Default true. The projection thread opens them
+   * without: it may start while the process rebuilds (with the indexes dropped until the end), and
+   * its passes create what is missing when they end.
    */
   createIndexes?: boolean;
 }
 
+/** The schema the directory's file is attached as, on every connection to the read models. */
+export const DIRECTORY_SCHEMA = 'directory';
+
 /**
- * The read models live in their own SQLite file, apart from the log: they are disposable and
- * rebuilt from events, whichever event store holds the log.
+ * The directory (its users and its projection's checkpoint) lives in a file of its own beside the
+ * other read models. A SQLite file has one writer at a time: with two files, a rebuild projects
+ * the directory on the projection thread while the process projects the reports, each straight
+ * into its live file, and nothing is copied at the end.
+ */
+export const directoryFileOf = (readModelFile: string): string => (readModelFile === ':memory:' ? ':memory:' : `${readModelFile}.directory`);
+
+/** Where the projection's rows and checkpoint are: the directory's file for the directory, else the main one. */
+export const checkpointSchemaOf = (projectionName: string): 'main' | typeof DIRECTORY_SCHEMA =>
+  projectionName === DIRECTORY_PROJECTION ? DIRECTORY_SCHEMA : 'main';
+
+const CHECKPOINTS_TABLE = `(
+    name TEXT PRIMARY KEY,
+    position INTEGER NOT NULL
+  )`;
+
+const USERS_TABLE = `(
+    id TEXT PRIMARY KEY,
+    identifier TEXT, identifier_key TEXT,
+    upn TEXT,
+    email TEXT, email_key TEXT,
+    username TEXT, username_key TEXT,
+    person_id TEXT, first_name TEXT, last_name TEXT, title TEXT, department TEXT, alias TEXT,
+    language TEXT, manager_email TEXT, picture TEXT, mingle_picture TEXT,
+    status TEXT NOT NULL,
+    deleted INTEGER NOT NULL DEFAULT 0,
+    security_roles TEXT NOT NULL DEFAULT '[]',
+    generic_properties TEXT NOT NULL DEFAULT '{}',
+    revision INTEGER NOT NULL,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    last_import_id TEXT,
+    -- Stable listing order: the first key the user has, then the id (keyset pages need a total order).
+    sort_key TEXT NOT NULL DEFAULT ''
+  )`;
+
+/**
+ * The read models live in their own SQLite files, apart from the log: they are disposable and
+ * rebuilt from events, whichever event store holds the log. Queries name their tables without a
+ * schema: `users` is found in the directory's file, the others in the main one.
  */
 export function openReadModelDb(file: string, options: ReadModelDbOptions = {}): ReadModelDb {
   const db = openSqliteFile(file, options);
-  db.exec(`
-    CREATE TABLE IF NOT EXISTS projection_checkpoints (
-      name TEXT PRIMARY KEY,
-      position INTEGER NOT NULL
-    );
-    CREATE TABLE IF NOT EXISTS users (
-      id TEXT PRIMARY KEY,
-      identifier TEXT, identifier_key TEXT,
-      upn TEXT,
-      email TEXT, email_key TEXT,
-      username TEXT, username_key TEXT,
-      person_id TEXT, first_name TEXT, last_name TEXT, title TEXT, department TEXT, alias TEXT,
-      language TEXT, manager_email TEXT, picture TEXT, mingle_picture TEXT,
-      status TEXT NOT NULL,
-      deleted INTEGER NOT NULL DEFAULT 0,
-      security_roles TEXT NOT NULL DEFAULT '[]',
-      generic_properties TEXT NOT NULL DEFAULT '{}',
-      revision INTEGER NOT NULL,
-      created_at TEXT NOT NULL,
-      updated_at TEXT NOT NULL,
-      last_import_id TEXT,
-      -- Stable listing order: the first key the user has, then the id (keyset pages need a total order).
-      sort_key TEXT NOT NULL DEFAULT ''
-    );
-    -- Indexes of earlier versions, replaced by those of SECONDARY_INDEXES.
-    DROP INDEX IF EXISTS users_sorted;
-    DROP INDEX IF EXISTS users_identifier;
-    DROP INDEX IF EXISTS users_email;
-    DROP INDEX IF EXISTS users_username;
-    DROP INDEX IF EXISTS users_by_identifier;
-    DROP INDEX IF EXISTS users_by_email;
-    DROP INDEX IF EXISTS users_by_username;
-    DROP INDEX IF EXISTS import_rows_by_import;
+  try {
+    attachSqliteFile(db, directoryFileOf(file), DIRECTORY_SCHEMA, options);
+    db.exec(`
+    CREATE TABLE IF NOT EXISTS projection_checkpoints ${CHECKPOINTS_TABLE};
+    CREATE TABLE IF NOT EXISTS ${DIRECTORY_SCHEMA}.projection_checkpoints ${CHECKPOINTS_TABLE};
+    CREATE TABLE IF NOT EXISTS ${DIRECTORY_SCHEMA}.users ${USERS_TABLE};
+    -- An index of earlier versions, replaced by import_rows_by_ord (the directory's went with it, below).
+    DROP INDEX IF EXISTS main.import_rows_by_import;
     CREATE TABLE IF NOT EXISTS imports (
       id TEXT PRIMARY KEY,
       status TEXT NOT NULL,
@@ -111,9 +129,37 @@ export function openReadModelDb(file: string, options: ReadModelDbOptions = {}):
       PRIMARY KEY (kind, key)
     );
   `);
-  upgradeReport(db);
-  if (options.createIndexes !== false) createSecondaryIndexes(db);
-  return db;
+    moveDirectoryOut(db, file);
+    upgradeReport(db);
+    if (options.createIndexes !== false) createSecondaryIndexes(db);
+    return db;
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+}
+
+/**
+ * Read models of an earlier version kept the directory in the main file: it moves to its own, with
+ * its checkpoint, copied as stored when its columns are the ones declared now (else it is left to
+ * be projected again). The file an earlier rebuild may have left half-written goes too.
+ */
+function moveDirectoryOut(db: ReadModelDb, file: string): void {
+  const inMain = () => db.prepare(`SELECT 1 FROM main.sqlite_master WHERE type = 'table' AND name = 'users'`).get() !== undefined;
+  if (!inMain()) return; // the usual case: no write lock taken just to open the files
+  // Looked at again under the write locks: another process (or the projection thread) may be moving it too.
+  db.transaction(() => {
+    if (!inMain()) return;
+    const columns = (schema: string) => JSON.stringify(db.prepare(`SELECT name, type FROM pragma_table_info('users', '${schema}')`).all());
+    db.exec(`DELETE FROM ${DIRECTORY_SCHEMA}.users; DELETE FROM ${DIRECTORY_SCHEMA}.projection_checkpoints`);
+    if (columns('main') === columns(DIRECTORY_SCHEMA)) {
+      db.exec(`INSERT INTO ${DIRECTORY_SCHEMA}.users SELECT * FROM main.users`);
+      db.prepare(`INSERT INTO ${DIRECTORY_SCHEMA}.projection_checkpoints SELECT name, position FROM main.projection_checkpoints WHERE name = ?`).run(DIRECTORY_PROJECTION);
+    }
+    db.exec('DROP TABLE main.users');
+    db.prepare('DELETE FROM main.projection_checkpoints WHERE name = ?').run(DIRECTORY_PROJECTION);
+  }).immediate();
+  for (const suffix of ['', '-wal', '-shm', '-journal']) rmSync(`${file}.directory-rebuild${suffix}`, { force: true });
 }
 
 /**
@@ -136,17 +182,18 @@ function upgradeReport(db: ReadModelDb): void {
 
 /**
  * Indexes for queries, not for applying events (only a re-plan's DELETE of its earlier rows would
- * use one, and re-plans are rare): a rebuild drops them and creates them once at the end.
+ * use one, and re-plans are rare): a rebuild drops them and creates them once at the end. Each is
+ * in the file of its table.
  */
-const SECONDARY_INDEXES: Record<string, string> = {
-  users_by_sort_key: 'users(sort_key, id)',
+const SECONDARY_INDEXES: Record<string, { schema: 'main' | typeof DIRECTORY_SCHEMA; on: string }> = {
+  users_by_sort_key: { schema: DIRECTORY_SCHEMA, on: 'users(sort_key, id)' },
   // Look-ups by key return live users before deleted ones, then the first projected (row id).
   // Every index entry ends with the row id: these give that order with no sort and no id column,
   // which would double their size.
-  users_by_identifier_key: 'users(identifier_key, deleted)',
-  users_by_email_key: 'users(email_key, deleted)',
-  users_by_username_key: 'users(username_key, deleted)',
-  import_rows_by_ord: 'import_rows(import_id, ord, seq)',
+  users_by_identifier_key: { schema: DIRECTORY_SCHEMA, on: 'users(identifier_key, deleted)' },
+  users_by_email_key: { schema: DIRECTORY_SCHEMA, on: 'users(email_key, deleted)' },
+  users_by_username_key: { schema: DIRECTORY_SCHEMA, on: 'users(username_key, deleted)' },
+  import_rows_by_ord: { schema: 'main', on: 'import_rows(import_id, ord, seq)' },
 };
 
 /**
@@ -154,7 +201,8 @@ const SECONDARY_INDEXES: Record<string, string> = {
  * each. A large catch-up defers them (see ProjectionRunner). The report's index is not among them:
  * an import's rows are appended in its order, at the end of it.
  */
-const DIRECTORY_INDEXES = Object.keys(SECONDARY_INDEXES).filter((name) => name.startsWith('users_'));
+const DIRECTORY_INDEXES = Object.keys(SECONDARY_INDEXES).filter((name) => SECONDARY_INDEXES[name].schema === DIRECTORY_SCHEMA);
+const REPORT_INDEXES = Object.keys(SECONDARY_INDEXES).filter((name) => !DIRECTORY_INDEXES.includes(name));
 
 /**
  * The page cache while indexes are created. SQLite sizes its sorter's memory from the page cache,
@@ -166,19 +214,20 @@ const INDEX_BUILD_CACHE_MIB = 2;
 
 /** Creates those of `names` (by default every secondary index) that the database lacks. */
 export function createSecondaryIndexes(db: ReadModelDb, names: readonly string[] = Object.keys(SECONDARY_INDEXES)): void {
-  const missing = missingSecondaryIndexes(db).filter((name) => names.includes(name));
-  if (missing.length === 0) return;
-  const cacheSize = db.pragma('cache_size', { simple: true }) as number;
-  db.pragma(`cache_size = -${INDEX_BUILD_CACHE_MIB * 1024}`);
-  try {
-    for (const name of missing) db.exec(`CREATE INDEX IF NOT EXISTS ${name} ON ${SECONDARY_INDEXES[name]}`);
-  } finally {
-    db.pragma(`cache_size = ${cacheSize}`);
+  for (const name of missingSecondaryIndexes(db).filter((missing) => names.includes(missing))) {
+    const { schema, on } = SECONDARY_INDEXES[name];
+    const cacheSize = db.pragma(`${schema}.cache_size`, { simple: true }) as number;
+    db.pragma(`${schema}.cache_size = -${INDEX_BUILD_CACHE_MIB * 1024}`);
+    try {
+      db.exec(`CREATE INDEX IF NOT EXISTS ${schema}.${name} ON ${on}`);
+    } finally {
+      db.pragma(`${schema}.cache_size = ${cacheSize}`);
+    }
   }
 }
 
 export function dropSecondaryIndexes(db: ReadModelDb, names: readonly string[] = Object.keys(SECONDARY_INDEXES)): void {
-  for (const name of names) db.exec(`DROP INDEX IF EXISTS ${name}`);
+  for (const name of names) db.exec(`DROP INDEX IF EXISTS ${SECONDARY_INDEXES[name].schema}.${name}`);
 }
 
 export function dropDirectoryIndexes(db: ReadModelDb): void {
@@ -189,6 +238,11 @@ export function createDirectoryIndexes(db: ReadModelDb): void {
   createSecondaryIndexes(db, DIRECTORY_INDEXES);
 }
 
+/** The indexes of the read models other than the directory (the report's). */
+export function createReportIndexes(db: ReadModelDb): void {
+  createSecondaryIndexes(db, REPORT_INDEXES);
+}
+
 /** Users in the directory, deleted ones included. */
 export function directorySize(db: ReadModelDb): number {
   return db.prepare<[], { n: number }>('SELECT count(*) AS n FROM users').get()?.n ?? 0;
@@ -196,7 +250,12 @@ export function directorySize(db: ReadModelDb): number {
 
 /** The secondary indexes the database lacks now (a catch-up may have deferred some). */
 export function missingSecondaryIndexes(db: ReadModelDb): string[] {
-  const present = new Set(db.prepare<[], { name: string }>(`SELECT name FROM sqlite_master WHERE type = 'index'`).all().map((row) => row.name));
+  const present = new Set(
+    db
+      .prepare<[], string>(`SELECT name FROM main.sqlite_master WHERE type = 'index' UNION ALL SELECT name FROM ${DIRECTORY_SCHEMA}.sqlite_master WHERE type = 'index'`)
+      .pluck()
+      .all(),
+  );
   return Object.keys(SECONDARY_INDEXES).filter((name) => !present.has(name));
 }
 

@@ -292,7 +292,8 @@ describe('ProjectionRunner with the directory', () => {
   });
 
   it('drops the secondary indexes for a rebuild and has them all again afterwards', async () => {
-    const indexes = () => db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' ORDER BY name").pluck().all();
+    const indexes = () =>
+      db.prepare("SELECT name FROM (SELECT name FROM main.sqlite_master WHERE type = 'index' UNION ALL SELECT name FROM directory.sqlite_master WHERE type = 'index') ORDER BY name").pluck().all();
     const before = indexes();
     await appendUser(store, created('u1', 'a', 'a@corp.com'));
     await runner.catchUp();

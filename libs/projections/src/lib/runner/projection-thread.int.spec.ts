@@ -1,12 +1,14 @@
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SqliteEventStore } from '@dirsync/event-store';
 import type { UserEvent } from '@dirsync/domain';
+import { DirectoryProjection } from '../directory/directory.projection';
 import { DirectoryReadModel } from '../directory/directory.read-model';
 import { ImportReportReadModel } from '../import-report/import-report.read-model';
 import { missingSecondaryIndexes, openReadModelDb, type ReadModelDb } from '../read-model-db';
 import { readModelProjections } from '../read-model-projections';
+import type { Projection } from './projection';
 import { ProjectionRunner } from './projection-runner';
 import { ProjectionThread } from './projection-thread';
 import { readModelChecksums } from './replay';
@@ -152,19 +154,18 @@ describe('ProjectionRunner with its passes on a ProjectionThread (real SQLite fi
     expect(new DirectoryReadModel(db).count()).toBe(USERS);
   });
 
-  it('rebuilds the directory on the thread beside the rest in the process: the same read models, every index, no file left', async () => {
+  it('rebuilds the directory on the thread, into its file, beside the rest in the process: the same read models, every index', async () => {
     await writeImport(store);
     await runner.catchUp();
     const before = readModelChecksums(db);
-    const rebuiltFile = join(dir, 'readmodels.sqlite.directory-rebuild');
     const halves = jest.spyOn(ProjectionThread.prototype, 'rebuildDirectory');
 
     expect(await runner.rebuild()).toBe(USERS + 2);
 
     expect(halves).toHaveBeenCalledTimes(1);
+    await expect(halves.mock.results[0].value).resolves.toBe(USERS); // every user projected by the thread
     expect(readModelChecksums(db)).toEqual(before);
     expect(missingSecondaryIndexes(db)).toEqual([]);
-    expect(existsSync(rebuiltFile)).toBe(false);
     halves.mockRestore();
   });
 
@@ -194,7 +195,6 @@ describe('ProjectionRunner with its passes on a ProjectionThread (real SQLite fi
       await runner.rebuild();
 
       expect(readModelChecksums(db)).toEqual(before);
-      expect(existsSync(join(dir, 'readmodels.sqlite.directory-rebuild'))).toBe(false);
     } finally {
       halves.mockRestore();
       await other.stop();
@@ -202,19 +202,39 @@ describe('ProjectionRunner with its passes on a ProjectionThread (real SQLite fi
     }
   });
 
-  it('a rebuild whose directory half fails on the thread projects the directory in the process instead', async () => {
+  it('a rebuild whose directory half fails part-way carries on in the process from where that half stopped', async () => {
     await writeImport(store);
     await runner.catchUp();
     const before = readModelChecksums(db);
-    mkdirSync(join(dir, 'readmodels.sqlite.directory-rebuild')); // the thread cannot make its file there
-    const halves = jest.spyOn(ProjectionThread.prototype, 'rebuildDirectory');
+    // The thread's half as it would be cut short: two batches of two users committed, then a failure.
+    const partialDb = openReadModelDb(join(dir, 'readmodels.sqlite'), { createIndexes: false });
+    const directory = new DirectoryProjection(partialDb);
+    let appliedBeforeFailing = 0;
+    const failingAfterFour: Projection = {
+      name: directory.name,
+      streamPrefixes: directory.streamPrefixes,
+      reset: () => directory.reset(),
+      apply: (event) => {
+        if (appliedBeforeFailing === 4) throw new Error('the projection thread stopped');
+        directory.apply(event);
+        appliedBeforeFailing++;
+      },
+    };
+    const halves = jest.spyOn(ProjectionThread.prototype, 'rebuildDirectory').mockImplementation(() =>
+      new ProjectionRunner(store, partialDb, [failingAfterFour], { batchWeight: 2, manageIndexes: false }).catchUp(),
+    );
+    try {
+      // The import's two events here, then the users from the fifth on: the four committed are not read again.
+      expect(await runner.rebuild()).toBe(2 + USERS - 4);
 
-    expect(await runner.rebuild()).toBe(USERS + 2);
-
-    await expect(halves.mock.results[0].value).rejects.toThrow(/directory-rebuild/);
-    expect(readModelChecksums(db)).toEqual(before);
-    expect(missingSecondaryIndexes(db)).toEqual([]);
-    halves.mockRestore();
+      await expect(halves.mock.results[0].value).rejects.toThrow('the projection thread stopped');
+      expect(appliedBeforeFailing).toBe(4);
+      expect(readModelChecksums(db)).toEqual(before);
+      expect(missingSecondaryIndexes(db)).toEqual([]);
+    } finally {
+      halves.mockRestore();
+      partialDb.close();
+    }
   });
 
   it('a pass that fails on the thread rejects the caller with the thread\'s error', async () => {

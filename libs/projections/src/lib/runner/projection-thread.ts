@@ -1,6 +1,5 @@
 import { Worker } from 'node:worker_threads';
 import { workerModule } from '@dirsync/worker-threads';
-import { directoryRebuildFile } from './directory-rebuild';
 
 /** What the worker opens: its own connections to the two SQLite files. */
 export interface ProjectionThreadFiles {
@@ -27,8 +26,8 @@ export type ProjectionThreadReply = { id: number; result?: number; error?: { mes
  * connections to the log and the read models. The process goes on while a pass runs: an import
  * decides its next rows while its row results are projected, and appends its users while the
  * directory takes them. One pass runs at a time, here or (a rebuild) in the process, so the read
- * models still have one writer; during a rebuild this thread writes the directory into a file of
- * its own (rebuildDirectory).
+ * models still have one writer; during a rebuild this thread writes the directory's file while the
+ * process writes the other one (rebuildDirectory).
  */
 export class ProjectionThread {
   /** Started by the first pass: a command that only reads never starts it. */
@@ -50,16 +49,12 @@ export class ProjectionThread {
   }
 
   /**
-   * The directory's half of a rebuild (ProjectionRunner.rebuild): projects every user event into a
-   * new file, `rebuiltDirectoryFile`, and indexes it there. Resolves with the number of events it
-   * applied, once the file is closed and ready to be copied in.
+   * The directory's half of a rebuild (ProjectionRunner.rebuild), once the process has reset the
+   * read models: projects every user event into the directory's file and indexes it. Resolves with
+   * the number of events it applied.
    */
   rebuildDirectory(): Promise<number> {
     return this.request('rebuildDirectory');
-  }
-
-  get rebuiltDirectoryFile(): string {
-    return directoryRebuildFile(this.files.readModelFile);
   }
 
   /** Waits for the pass in flight, closes the thread's connections and ends it. */

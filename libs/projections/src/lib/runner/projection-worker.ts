@@ -2,7 +2,6 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { SqliteEventStore } from '@dirsync/event-store/sqlite';
 import { DirectoryProjection } from '../directory/directory.projection';
 import { createDirectoryIndexes, openReadModelDb } from '../read-model-db';
-import { directoryRebuildFile, openDirectoryRebuild, removeDirectoryRebuild } from './directory-rebuild';
 import { readModelProjections } from '../read-model-projections';
 import { ProjectionRunner } from './projection-runner';
 import type { ProjectionThreadFiles, ProjectionThreadOp, ProjectionThreadReply, ProjectionThreadRequest } from './projection-thread';
@@ -53,22 +52,15 @@ function run(op: ProjectionThreadOp): Promise<number> {
   }
 }
 
-/** The directory's half of a rebuild, into a file of its own (see directory-rebuild). */
+/**
+ * The directory's half of a rebuild, straight into its file (the process, which reset it, projects
+ * the other read models into theirs): a runner of its own for the directory alone, which leaves
+ * the indexes alone until the end, where they are sorted once while the process finishes its half.
+ */
 async function rebuildDirectory(): Promise<number> {
-  const file = directoryRebuildFile(files.readModelFile);
-  const target = openDirectoryRebuild(file, db, { cacheMiB: READ_MODEL_CACHE_MIB });
-  let done = false;
-  try {
-    // Its own runner over the new file: it leaves the indexes alone, and they are created once, at the end.
-    const applied = await new ProjectionRunner(store, target, [new DirectoryProjection(target)], { manageIndexes: false }).catchUp();
-    // Sorted here while the process finishes its own half; the copy carries them over as they are.
-    createDirectoryIndexes(target);
-    done = true;
-    return applied;
-  } finally {
-    target.close();
-    if (!done) removeDirectoryRebuild(file);
-  }
+  const applied = await new ProjectionRunner(store, db, [new DirectoryProjection(db)], { manageIndexes: false }).catchUp();
+  createDirectoryIndexes(db);
+  return applied;
 }
 
 async function close(): Promise<number> {
