@@ -64,7 +64,31 @@ describe('openReadModelDb', () => {
     createSecondaryIndexes(db);
 
     expect(missingSecondaryIndexes(db)).toEqual([]);
-    expect(db.pragma('cache_size', { simple: true })).toBe(-64 * 1024);
+    expect(db.pragma('main.cache_size', { simple: true })).toBe(-64 * 1024);
+    expect(db.pragma('directory.cache_size', { simple: true })).toBe(-64 * 1024);
+  });
+
+  it("creates each index with the main file's cache at 2 MiB, which sizes SQLite's sorter whichever file the index is in", () => {
+    db = openReadModelDb(file, { cacheMiB: 64 });
+    const opened = db;
+    dropSecondaryIndexes(opened);
+    const mainCacheWhileCreating: Record<string, unknown> = {};
+    const exec = opened.exec.bind(opened);
+    jest.spyOn(opened, 'exec').mockImplementation((sql: string) => {
+      const index = /CREATE INDEX IF NOT EXISTS (\S+)/.exec(sql)?.[1];
+      if (index) mainCacheWhileCreating[index] = opened.pragma('main.cache_size', { simple: true });
+      return exec(sql);
+    });
+
+    createSecondaryIndexes(opened);
+
+    expect(mainCacheWhileCreating).toEqual({
+      'directory.users_by_sort_key': -2048,
+      'directory.users_by_identifier_key': -2048,
+      'directory.users_by_email_key': -2048,
+      'directory.users_by_username_key': -2048,
+      'main.import_rows_by_ord': -2048,
+    });
   });
 
   it('leaves missing indexes missing when opened without creating them (the projection thread, which may open it mid-rebuild)', () => {
