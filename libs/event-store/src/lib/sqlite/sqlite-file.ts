@@ -8,7 +8,7 @@ const PAGE_BYTES = 16_384;
 export interface SqliteFileOptions {
   /** How long a write waits for another connection's write lock. Default 5,000 ms. */
   busyTimeoutMs?: number;
-  /** Page cache of this connection. Default 64 MiB (see below). */
+  /** Page cache of each file the connection has (its own, and each attached with attachSqliteFile). Default 64 MiB (see below). */
   cacheMiB?: number;
 }
 

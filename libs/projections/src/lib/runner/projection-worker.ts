@@ -15,6 +15,7 @@ if (!port) throw new Error('projection-worker runs as a worker thread (see Proje
 // writes mostly at the ends of the tables. With the default 64 MiB here, a 100k-row import peaked
 // at 502 MB instead of about 390.
 const LOG_CACHE_MIB = 4;
+/** For each of the read models' two files (the directory's and the reports'). */
 const READ_MODEL_CACHE_MIB = 8;
 
 const files = workerData as ProjectionThreadFiles;
