@@ -1,8 +1,7 @@
 import Database from 'better-sqlite3';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { existsSync, writeFileSync } from 'node:fs';
 import { createSecondaryIndexes, directoryFileOf, dropSecondaryIndexes, missingSecondaryIndexes, openReadModelDb } from './read-model-db';
 
 describe('openReadModelDb', () => {
