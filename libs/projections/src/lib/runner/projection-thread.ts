@@ -1,11 +1,11 @@
 import { Worker } from 'node:worker_threads';
 import { workerModule } from '@dirsync/worker-threads';
 
-/** What the worker opens: its own connections to the two SQLite files. */
+/** What the worker opens: its own connections to the log and to the read models. */
 export interface ProjectionThreadFiles {
   /** The embedded store's log. */
   logFile: string;
-  /** The read models. */
+  /** The read models' main file; the directory's is attached beside it (see openReadModelDb). */
   readModelFile: string;
 }
 
