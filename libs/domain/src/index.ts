@@ -2,6 +2,7 @@ export * from './lib/user';
 export * from './lib/events';
 export * from './lib/import-options';
 export * from './lib/import-events';
+export * from './lib/row-result-columns';
 export * from './lib/user-decider';
 export * from './lib/username';
 export * from './lib/catalog';

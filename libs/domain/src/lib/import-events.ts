@@ -1,6 +1,7 @@
 import type { FieldChanges } from './events';
 import type { ImportOptions, MatchBy } from './import-options';
 import type { RejectedRow, RowProblem } from './user';
+import type { RowResultColumns } from './row-result-columns';
 
 /** Events of the `import-<importId>` stream: the life of one import, stage by stage. */
 
@@ -72,12 +73,16 @@ export interface RowResult {
   planLine?: PlanLineRef;
 }
 
-/** The plan's row results, in bounded chunks, appended before any user event. */
+/**
+ * The plan's row results, in bounded chunks, appended before any user event. Read them with
+ * `plannedRowResults`: a chunk holds them as columns, or (written before 7 December 2026) as rows.
+ */
 export interface ImportRowsPlanned {
   importId: string;
   /** The plan these rows belong to; a re-plan's rows replace the earlier plan's. */
   planNumber?: number;
-  rows: RowResult[];
+  columns?: RowResultColumns;
+  rows?: RowResult[];
 }
 
 export type ImportCounts = Record<RowOutcome, number>;

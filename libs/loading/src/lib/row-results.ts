@@ -1,4 +1,4 @@
-import type { ImportEvent, RowResult } from '@dirsync/domain';
+import { toRowResultColumns, type ImportEvent, type RowResult } from '@dirsync/domain';
 import type { ImportLog } from '@dirsync/import-log';
 
 /**
@@ -22,7 +22,7 @@ export interface RowResultRecorderOptions {
 
 /**
  * Appends row results to an import's stream as they come, in ImportRowsPlanned events of
- * RESULTS_PER_CHUNK rows, CHUNKS_PER_APPEND events per append, each at the stream's exact
+ * RESULTS_PER_CHUNK rows stored as columns, CHUNKS_PER_APPEND events per append, each at the stream's exact
  * revision. Memory holds one append's rows.
  */
 export class RowResultRecorder {
@@ -49,8 +49,8 @@ export class RowResultRecorder {
     const { planNumber, chunkName } = this.options;
     const events: (ImportEvent & { name: string })[] = [];
     for (let i = 0; i < this.rows.length; i += RESULTS_PER_CHUNK) {
-      const rows = this.rows.slice(i, i + RESULTS_PER_CHUNK);
-      events.push({ name: chunkName(this.chunkIndex++), type: 'ImportRowsPlanned', data: { importId, planNumber, rows } });
+      const columns = toRowResultColumns(this.rows.slice(i, i + RESULTS_PER_CHUNK));
+      events.push({ name: chunkName(this.chunkIndex++), type: 'ImportRowsPlanned', data: { importId, planNumber, columns } });
     }
     this.revision = await this.log.append(importId, this.revision, events);
     this.rows = [];

@@ -1,5 +1,6 @@
 import {
   IMPORT_STREAM_PREFIX,
+  plannedRowResults,
   type ImportEvent,
   type RowResult,
 } from '@dirsync/domain';
@@ -87,7 +88,7 @@ export class ImportReportProjection implements Projection {
       case 'ImportRowsPlanned': {
         const { importId, planNumber = 1 } = event.data;
         if (this.startPlan.run({ importId, planNumber }).changes > 0 && planNumber > 1) this.dropOlderPlans.run({ importId, planNumber });
-        for (const row of event.data.rows) this.addRow(importId, row, planNumber);
+        for (const row of plannedRowResults(event.data)) this.addRow(importId, row, planNumber);
         return;
       }
       case 'ImportPlanned':

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InMemoryEventStore, type EventStore } from '@dirsync/event-store';
 import { lockExclusively } from '@dirsync/event-store/sqlite';
-import { evolveUser, type UserEvent, type UserState } from '@dirsync/domain';
+import { evolveUser, toRowResultColumns, type RowResult, type UserEvent, type UserState } from '@dirsync/domain';
 import { DirectoryProjection } from '../directory/directory.projection';
 import { DirectoryReadModel } from '../directory/directory.read-model';
 import { ImportReportProjection } from '../import-report/import-report.projection';
@@ -175,6 +175,22 @@ describe('ProjectionRunner with the directory', () => {
     expect(applied).toEqual([...Array(25).keys()].map((i) => i + 1));
     expect(directory.count()).toBe(25);
     expect(batchesOfTen.position()).toBe(await store.headPosition());
+  });
+
+  it('weighs a row-result event by the rows it carries, listed or in columns, to size its batches', async () => {
+    const nineRows = Array.from({ length: 9 }, (_, i): RowResult => ({ row: i + 2, key: `k${i}`, outcome: 'skipped', reasons: [], warnings: [] }));
+    await store.append('import-i1', [
+      { id: 'listed', type: 'ImportRowsPlanned', data: { importId: 'i1', planNumber: 1, rows: nineRows } },
+      { id: 'columns-1', type: 'ImportRowsPlanned', data: { importId: 'i1', planNumber: 1, columns: toRowResultColumns(nineRows) } },
+      { id: 'columns-2', type: 'ImportRowsPlanned', data: { importId: 'i1', planNumber: 1, columns: toRowResultColumns(nineRows) } },
+    ]);
+    // Within a batch the checkpoint still says where the batch before it ended.
+    const seenAt: number[] = [];
+    const batches = new ProjectionRunner(store, db, [{ name: 'rows', streamPrefixes: ['import-'], apply: () => void seenAt.push(batches.position()), reset: () => undefined }], {
+      batchWeight: 10,
+    });
+    await batches.catchUp();
+    expect(seenAt).toEqual([0, 1, 2]); // each event weighs 1 + 9: a batch of its own
   });
 
   it('a catchUp that comes while a pass is in flight includes the events appended before it', async () => {

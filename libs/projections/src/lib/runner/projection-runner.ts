@@ -24,8 +24,10 @@ import type { ProjectionThread } from './projection-thread';
  */
 const BATCH_WEIGHT = 1_000;
 
+/** An event's work: row-result events carry their rows as a list, or as columns (RowResultColumns). */
 const weightOf = (event: RecordedEvent): number => {
-  const rows = (event.data as { rows?: unknown })?.rows;
+  const data = event.data as { rows?: unknown; columns?: { outcome?: unknown } } | undefined;
+  const rows = data?.rows ?? data?.columns?.outcome;
   return 1 + (Array.isArray(rows) ? rows.length : 0);
 };
 
