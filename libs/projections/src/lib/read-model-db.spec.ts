@@ -102,25 +102,39 @@ describe('openReadModelDb', () => {
     expect(dropped.length).toBeGreaterThan(0);
   });
 
-  it("adds the plan columns to an earlier version's report and empties it to be projected again; the directory stays", () => {
+  it.each([
+    ['rows named by import id', ', plan_offset INTEGER, plan_length INTEGER'],
+    ['no plan columns either', ''],
+  ])("drops an earlier version's report (%s) to be projected again; the other read models stay", (_, planColumns) => {
     const older = new Database(file);
-    older.exec(`CREATE TABLE import_rows (
+    older.exec(`CREATE TABLE imports (id TEXT PRIMARY KEY, status TEXT NOT NULL);
+      CREATE TABLE import_rows (
       seq INTEGER PRIMARY KEY AUTOINCREMENT, import_id TEXT NOT NULL, row INTEGER, key TEXT, email TEXT, user_id TEXT,
       outcome TEXT NOT NULL, reasons TEXT NOT NULL, warnings TEXT NOT NULL, changes TEXT, ord INTEGER NOT NULL,
-      plan_number INTEGER NOT NULL DEFAULT 0)`);
-    older.exec(`INSERT INTO import_rows (import_id, row, outcome, reasons, warnings, changes, ord, plan_number)
-      VALUES ('i1', 2, 'created', '[]', '[]', '{"title":{"to":"CTO"}}', 2, 1)`);
-    older.exec(`CREATE TABLE projection_checkpoints (name TEXT PRIMARY KEY, position INTEGER NOT NULL)`);
-    older.exec(`INSERT INTO projection_checkpoints VALUES ('catalog', 7), ('import-report', 7)`);
+      plan_number INTEGER NOT NULL DEFAULT 0${planColumns});
+      CREATE INDEX import_rows_by_ord ON import_rows(import_id, ord, seq);
+      CREATE TABLE catalog (kind TEXT NOT NULL, key TEXT NOT NULL, name TEXT NOT NULL, defined_at TEXT NOT NULL, import_id TEXT, PRIMARY KEY (kind, key));
+      INSERT INTO imports VALUES ('i1', 'completed');
+      INSERT INTO import_rows (import_id, row, outcome, reasons, warnings, changes, ord, plan_number)
+        VALUES ('i1', 2, 'created', '[]', '[]', '{"title":{"to":"CTO"}}', 2, 1);
+      INSERT INTO catalog VALUES ('role', 'admin', 'Admin', '2026-12-01', NULL);
+      CREATE TABLE projection_checkpoints (name TEXT PRIMARY KEY, position INTEGER NOT NULL);
+      INSERT INTO projection_checkpoints VALUES ('catalog', 7), ('import-report', 7);`);
     older.close();
 
     db = openReadModelDb(file);
-    db.prepare(`INSERT INTO import_rows (import_id, outcome, reasons, warnings, ord, plan_offset, plan_length) VALUES ('i2', 'created', '[]', '[]', 2, 0, 10)`).run();
+    db.prepare(`INSERT INTO imports (id, status, file_name, sha256, size, format, options, source, source_key, requested_by, requested_at)
+      VALUES ('i2', 'requested', 'f.csv', 's', 1, 'csv', '{}', '{}', 'cli', 'me', '2026-12-07')`).run();
+    db.prepare(`INSERT INTO import_rows (import_number, outcome, reasons, warnings, ord, plan_offset, plan_length) VALUES (1, 'created', '[]', '[]', 2, 0, 10)`).run();
     db.close();
     db = openReadModelDb(file); // upgraded already: the rows projected since stay
 
-    expect(db.prepare('SELECT import_id, plan_offset, plan_length FROM import_rows').all()).toEqual([{ import_id: 'i2', plan_offset: 0, plan_length: 10 }]);
+    expect(db.prepare('SELECT i.id, r.plan_offset, r.plan_length FROM import_rows r JOIN imports i ON i.number = r.import_number').all()).toEqual([
+      { id: 'i2', plan_offset: 0, plan_length: 10 },
+    ]);
     expect(db.prepare('SELECT name, position FROM projection_checkpoints').all()).toEqual([{ name: 'catalog', position: 7 }]);
+    expect(db.prepare('SELECT key FROM catalog').pluck().all()).toEqual(['admin']);
+    expect(db.prepare(`SELECT sql FROM sqlite_master WHERE name = 'import_rows_by_ord'`).pluck().get()).toContain('import_rows(import_number, ord)');
   });
 
   describe('read models of a version that kept the directory in the main file', () => {

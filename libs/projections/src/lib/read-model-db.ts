@@ -64,14 +64,16 @@ export function openReadModelDb(file: string, options: ReadModelDbOptions = {}):
   const db = openSqliteFile(file, options);
   try {
     attachSqliteFile(db, directoryFileOf(file), DIRECTORY_SCHEMA, options);
+    dropEarlierReport(db);
     db.exec(`
     CREATE TABLE IF NOT EXISTS projection_checkpoints ${CHECKPOINTS_TABLE};
     CREATE TABLE IF NOT EXISTS ${DIRECTORY_SCHEMA}.projection_checkpoints ${CHECKPOINTS_TABLE};
     CREATE TABLE IF NOT EXISTS ${DIRECTORY_SCHEMA}.users ${USERS_TABLE};
-    -- An index of earlier versions, replaced by import_rows_by_ord (the directory's went with it, below).
-    DROP INDEX IF EXISTS main.import_rows_by_import;
     CREATE TABLE IF NOT EXISTS imports (
-      id TEXT PRIMARY KEY,
+      -- What the import's rows refer to it by (import_rows.import_number): in millions of rows and in
+      -- their index, an integer takes a few bytes where the id takes 36.
+      number INTEGER PRIMARY KEY,
+      id TEXT NOT NULL UNIQUE,
       status TEXT NOT NULL,
       file_name TEXT NOT NULL,
       sha256 TEXT NOT NULL,
@@ -96,7 +98,7 @@ export function openReadModelDb(file: string, options: ReadModelDbOptions = {}):
     );
     CREATE TABLE IF NOT EXISTS import_rows (
       seq INTEGER PRIMARY KEY AUTOINCREMENT,
-      import_id TEXT NOT NULL,
+      import_number INTEGER NOT NULL,
       row INTEGER,
       key TEXT,
       email TEXT,
@@ -130,7 +132,6 @@ export function openReadModelDb(file: string, options: ReadModelDbOptions = {}):
     );
   `);
     moveDirectoryOut(db, file);
-    upgradeReport(db);
     if (options.createIndexes !== false) createSecondaryIndexes(db);
     return db;
   } catch (error) {
@@ -163,20 +164,23 @@ function moveDirectoryOut(db: ReadModelDb, file: string): void {
 }
 
 /**
- * A report of an earlier version (CREATE TABLE IF NOT EXISTS leaves its tables as they were) gets
- * the plan columns and is projected again from the log: only a pass over the imports' events
- * records each plan's blob (import_plans), so that a rebuild finds the same report.
+ * A report of an earlier version (CREATE TABLE IF NOT EXISTS would leave its tables as they were)
+ * is dropped, to be created anew and projected again from the log: its rows name their import by
+ * id, not by number (import_rows.import_number), and the oldest lack the plan columns.
  */
-function upgradeReport(db: ReadModelDb): void {
-  const hasPlanColumns = () =>
-    db.prepare<[], { name: string }>(`SELECT name FROM pragma_table_info('import_rows')`).all().some((column) => column.name === 'plan_offset');
-  if (hasPlanColumns()) return; // the usual case: no write lock taken just to open the file
+function dropEarlierReport(db: ReadModelDb): void {
+  const isEarlier = () => {
+    const columns = db.prepare<[], { name: string }>(`SELECT name FROM pragma_table_info('import_rows', 'main')`).all();
+    return columns.length > 0 && !columns.some((column) => column.name === 'import_number');
+  };
+  if (!isEarlier()) return; // the usual case: no write lock taken just to open the file
   // Looked at again under the write lock: another process (or the projection thread) may be upgrading it too.
   db.transaction(() => {
-    if (hasPlanColumns()) return;
-    db.exec(`ALTER TABLE import_rows ADD COLUMN plan_offset INTEGER; ALTER TABLE import_rows ADD COLUMN plan_length INTEGER;
-      DELETE FROM imports; DELETE FROM import_rows; DELETE FROM import_plans;`);
-    db.prepare('DELETE FROM projection_checkpoints WHERE name = ?').run(IMPORT_REPORT_PROJECTION);
+    if (!isEarlier()) return;
+    db.exec('DROP TABLE main.import_rows; DROP TABLE IF EXISTS main.imports; DROP TABLE IF EXISTS main.import_plans;');
+    if (db.prepare(`SELECT 1 FROM main.sqlite_master WHERE name = 'projection_checkpoints'`).get()) {
+      db.prepare('DELETE FROM main.projection_checkpoints WHERE name = ?').run(IMPORT_REPORT_PROJECTION);
+    }
   }).immediate();
 }
 
@@ -193,7 +197,8 @@ const SECONDARY_INDEXES: Record<string, { schema: 'main' | typeof DIRECTORY_SCHE
   users_by_identifier_key: { schema: DIRECTORY_SCHEMA, on: 'users(identifier_key, deleted)' },
   users_by_email_key: { schema: DIRECTORY_SCHEMA, on: 'users(email_key, deleted)' },
   users_by_username_key: { schema: DIRECTORY_SCHEMA, on: 'users(username_key, deleted)' },
-  import_rows_by_ord: { schema: 'main', on: 'import_rows(import_id, ord, seq)' },
+  // Its entries end with the row id, seq: rows in the order ORDER BY ord, seq asks for.
+  import_rows_by_ord: { schema: 'main', on: 'import_rows(import_number, ord)' },
 };
 
 /**

@@ -16,6 +16,7 @@ export class ImportReportProjection implements Projection {
   readonly name = IMPORT_REPORT_PROJECTION;
   readonly streamPrefixes = [IMPORT_STREAM_PREFIX];
   private readonly insertImport;
+  private readonly importNumber;
   private readonly updateImport;
   private readonly insertRow;
   private readonly startPlan;
@@ -23,9 +24,12 @@ export class ImportReportProjection implements Projection {
   private readonly recordPlan;
 
   constructor(private readonly db: ReadModelDb) {
-    this.insertImport = db.prepare(`INSERT OR REPLACE INTO imports
+    // An upsert, not a replacement: the import keeps the number its rows refer to it by.
+    this.insertImport = db.prepare(`INSERT INTO imports
       (id, status, file_name, sha256, size, format, options, source, source_key, requested_by, requested_at, dry_run)
-      VALUES (@id, 'requested', @fileName, @sha256, @size, @format, @options, @source, @sourceKey, @requestedBy, @requestedAt, @dryRun)`);
+      VALUES (@id, 'requested', @fileName, @sha256, @size, @format, @options, @source, @sourceKey, @requestedBy, @requestedAt, @dryRun)
+      ON CONFLICT(id) DO UPDATE SET ${REQUESTED_COLUMNS.map((column) => `${column} = excluded.${column}`).join(', ')}`);
+    this.importNumber = db.prepare<[string], number>('SELECT number FROM imports WHERE id = ?').pluck();
     this.updateImport = db.prepare(`UPDATE imports SET
       status = coalesce(@status, status), encoding = coalesce(@encoding, encoding),
       total_rows = coalesce(@totalRows, total_rows), valid_rows = coalesce(@validRows, valid_rows),
@@ -34,10 +38,10 @@ export class ImportReportProjection implements Projection {
       decision = coalesce(@decision, decision), reverted = coalesce(@reverted, reverted)
       WHERE id = @id`);
     this.startPlan = db.prepare(`UPDATE imports SET plan_number = @planNumber WHERE id = @importId AND plan_number < @planNumber`);
-    this.dropOlderPlans = db.prepare(`DELETE FROM import_rows WHERE import_id = @importId AND plan_number BETWEEN 1 AND @planNumber - 1`);
+    this.dropOlderPlans = db.prepare(`DELETE FROM import_rows WHERE import_number = ? AND plan_number BETWEEN 1 AND ? - 1`);
     // Positional: a report row is written for every row of every file, and an array binds faster than named parameters.
     this.recordPlan = db.prepare(`INSERT OR REPLACE INTO import_plans (import_id, plan_number, sha256) VALUES (?, ?, ?)`);
-    this.insertRow = db.prepare(`INSERT INTO import_rows (import_id, row, key, email, user_id, outcome, reasons, warnings, changes, plan_offset, plan_length, ord, plan_number)
+    this.insertRow = db.prepare(`INSERT INTO import_rows (import_number, row, key, email, user_id, outcome, reasons, warnings, changes, plan_offset, plan_length, ord, plan_number)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
   }
 
@@ -71,14 +75,16 @@ export class ImportReportProjection implements Projection {
       case 'ImportReverted':
         update({ reverted: JSON.stringify({ revertId: event.data.revertId, by: event.data.by, at: event.data.at }) });
         return;
-      case 'ImportRowsRejected':
+      case 'ImportRowsRejected': {
+        const importNumber = this.numberOf(event.data.importId);
         for (const row of event.data.rows) {
-          this.addRow(event.data.importId, {
+          this.addRow(importNumber, {
             row: row.row, key: row.key, email: row.email, outcome: 'rejected',
             reasons: row.reasons.map((p) => (p.field ? `${p.field}: ${p.message}` : p.message)), warnings: [],
           }, 0);
         }
         return;
+      }
       case 'ImportTransformed':
         update({
           status: 'transformed', encoding: event.data.encoding, totalRows: event.data.totalRows,
@@ -87,8 +93,9 @@ export class ImportReportProjection implements Projection {
         return;
       case 'ImportRowsPlanned': {
         const { importId, planNumber = 1 } = event.data;
-        if (this.startPlan.run({ importId, planNumber }).changes > 0 && planNumber > 1) this.dropOlderPlans.run({ importId, planNumber });
-        for (const row of plannedRowResults(event.data)) this.addRow(importId, row, planNumber);
+        const importNumber = this.numberOf(importId);
+        if (this.startPlan.run({ importId, planNumber }).changes > 0 && planNumber > 1) this.dropOlderPlans.run(importNumber, planNumber);
+        for (const row of plannedRowResults(event.data)) this.addRow(importNumber, row, planNumber);
         return;
       }
       case 'ImportPlanned':
@@ -124,9 +131,16 @@ export class ImportReportProjection implements Projection {
     this.db.exec('DELETE FROM imports; DELETE FROM import_rows; DELETE FROM import_plans;');
   }
 
-  private addRow(importId: string, row: RowResult, planNumber: number): void {
+  /** The number the import's rows refer to it by; its ImportRequested (or RevertRequested) came first. */
+  private numberOf(importId: string): number {
+    const number = this.importNumber.get(importId);
+    if (number === undefined) throw new Error(`import ${importId}: row results before the import was requested`);
+    return number;
+  }
+
+  private addRow(importNumber: number, row: RowResult, planNumber: number): void {
     this.insertRow.run(
-      importId,
+      importNumber,
       row.row ?? null,
       row.key ?? null,
       row.email ?? null,
@@ -142,6 +156,9 @@ export class ImportReportProjection implements Projection {
     );
   }
 }
+
+/** What ImportRequested and RevertRequested set: applied again, they set it again. */
+const REQUESTED_COLUMNS = ['status', 'file_name', 'sha256', 'size', 'format', 'options', 'source', 'source_key', 'requested_by', 'requested_at', 'dry_run'];
 
 /** Most rows have no warnings, and created ones no reasons: a rebuild writes millions of rows. */
 const jsonList = (list: string[]): string => (list.length === 0 ? '[]' : JSON.stringify(list));

@@ -57,6 +57,8 @@ interface RowRecord {
   reasons: string; warnings: string; changes: string | null; plan_offset: number | null; plan_length: number | null; plan_number: number;
 }
 
+/** The rows of the import whose id is bound: they refer to it by its number (see the imports table). */
+const OF_IMPORT = 'import_number = (SELECT number FROM imports WHERE id = ?)';
 const ROW_ORDER = 'ORDER BY ord, seq';
 const PAGE = 1_000;
 /** Rows that change a user: a created user's changes are in its plan (plan_offset), the others' in `changes`. */
@@ -94,16 +96,16 @@ export class ImportReportReadModel {
   }
 
   rows(importId: string, offset = 0, limit = 100): { total: number; items: ImportRowReport[] } {
-    const total = (this.db.prepare('SELECT count(*) AS n FROM import_rows WHERE import_id = ?').get(importId) as { n: number }).n;
+    const total = (this.db.prepare(`SELECT count(*) AS n FROM import_rows WHERE ${OF_IMPORT}`).get(importId) as { n: number }).n;
     const records = this.db
-      .prepare(`SELECT * FROM import_rows WHERE import_id = ? ${ROW_ORDER} LIMIT ? OFFSET ?`)
+      .prepare(`SELECT * FROM import_rows WHERE ${OF_IMPORT} ${ROW_ORDER} LIMIT ? OFFSET ?`)
       .all(importId, Math.min(Math.max(1, limit), 10_000), Math.max(0, offset)) as RowRecord[];
     return { total, items: this.toRows(importId, records) };
   }
 
   /** Rows that change a user (planned or applied), in row order, each with every field's from and to. */
   changes(importId: string, offset = 0, limit = 100): { total: number; items: ImportRowReport[] } {
-    const where = `import_id = ? AND ${CHANGES}`;
+    const where = `${OF_IMPORT} AND ${CHANGES}`;
     const total = (this.db.prepare(`SELECT count(*) AS n FROM import_rows WHERE ${where}`).get(importId) as { n: number }).n;
     const records = this.db
       .prepare(`SELECT * FROM import_rows WHERE ${where} ${ROW_ORDER} LIMIT ? OFFSET ?`)
@@ -137,8 +139,8 @@ export class ImportReportReadModel {
 
   private pagedRows(importId: string, where: string): IterableIterator<RowRecord> {
     type Paged = RowRecord & { ord: number; seq: number };
-    const first = this.db.prepare(`SELECT * FROM import_rows WHERE import_id = ? AND ${where} ${ROW_ORDER} LIMIT ${PAGE}`);
-    const next = this.db.prepare(`SELECT * FROM import_rows WHERE import_id = ? AND ${where} AND (ord, seq) > (?, ?) ${ROW_ORDER} LIMIT ${PAGE}`);
+    const first = this.db.prepare(`SELECT * FROM import_rows WHERE ${OF_IMPORT} AND ${where} ${ROW_ORDER} LIMIT ${PAGE}`);
+    const next = this.db.prepare(`SELECT * FROM import_rows WHERE ${OF_IMPORT} AND ${where} AND (ord, seq) > (?, ?) ${ROW_ORDER} LIMIT ${PAGE}`);
     return keysetPages<Paged, [number, number]>(
       () => first.all(importId) as Paged[],
       ([ord, seq]) => next.all(importId, ord, seq) as Paged[],

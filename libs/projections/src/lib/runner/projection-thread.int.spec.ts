@@ -238,12 +238,12 @@ describe('ProjectionRunner with its passes on a ProjectionThread (real SQLite fi
   });
 
   it('a pass that fails on the thread rejects the caller with the thread\'s error', async () => {
-    // A row result without an outcome: the report's NOT NULL column refuses it, on the thread.
+    // Row results of an import never requested: the report refuses them, on the thread.
     await store.append(`import-${IMPORT_ID}`, [
-      { id: 'bad-rows', type: 'ImportRowsPlanned', data: { importId: IMPORT_ID, planNumber: 1, rows: [{ row: 2, reasons: [], warnings: [] }] } },
+      { id: 'bad-rows', type: 'ImportRowsPlanned', data: { importId: IMPORT_ID, planNumber: 1, rows: [{ row: 2, outcome: 'created', reasons: [], warnings: [] }] } },
     ], 'no-stream');
 
-    await expect(runner.catchUp()).rejects.toThrow(/NOT NULL constraint failed: import_rows\.outcome/);
+    await expect(runner.catchUp()).rejects.toThrow(`import ${IMPORT_ID}: row results before the import was requested`);
     expect(runner.position()).toBe(0); // the failed batch's transaction moved no checkpoint
   });
 

@@ -3,12 +3,16 @@ import type { ReadModelDb } from '../read-model-db';
 import type { ProjectionRunner } from './projection-runner';
 import { lockRebuild } from './rebuild-lock';
 
-/** Each read model as ordered rows; storage-only columns (autoincrement, sort helpers) are left out. */
+/**
+ * Each read model as ordered rows; storage-only columns (autoincrement, sort helpers, the numbers
+ * imports are referred to by) are left out.
+ */
 const READ_MODELS: Record<string, string> = {
   directory: 'SELECT * FROM users ORDER BY id',
-  imports: 'SELECT * FROM imports ORDER BY id',
-  'import-rows':
-    'SELECT import_id, row, key, email, user_id, outcome, reasons, warnings, changes, plan_offset, plan_length, plan_number FROM import_rows ORDER BY import_id, ord, seq',
+  imports: `SELECT id, status, file_name, sha256, size, format, options, source, source_key, plan_number, decision, reverted, requested_by,
+    requested_at, encoding, total_rows, valid_rows, warnings, counts, dry_run, failure, completed_at FROM imports ORDER BY id`,
+  'import-rows': `SELECT i.id AS import_id, r.row, r.key, r.email, r.user_id, r.outcome, r.reasons, r.warnings, r.changes, r.plan_offset, r.plan_length,
+    r.plan_number FROM imports i JOIN import_rows r ON r.import_number = i.number ORDER BY i.id, r.ord, r.seq`,
   'import-plans': 'SELECT * FROM import_plans ORDER BY import_id, plan_number',
   catalog: 'SELECT * FROM catalog ORDER BY kind, key',
 };
