@@ -75,7 +75,8 @@ export interface RowResult {
 
 /**
  * The plan's row results, in bounded chunks, appended before any user event. Read them with
- * `plannedRowResults`: a chunk holds them as columns, or (written before 7 December 2026) as rows.
+ * `plannedRowResults`: a chunk holds them as columns, or (written by an earlier version) one
+ * object per row.
  */
 export interface ImportRowsPlanned {
   importId: string;

@@ -22,8 +22,8 @@ export interface RowResultRecorderOptions {
 
 /**
  * Appends row results to an import's stream as they come, in ImportRowsPlanned events of
- * RESULTS_PER_CHUNK rows stored as columns, CHUNKS_PER_APPEND events per append, each at the stream's exact
- * revision. Memory holds one append's rows.
+ * RESULTS_PER_CHUNK rows stored as columns, CHUNKS_PER_APPEND events per append, each at the
+ * stream's exact revision. Memory holds one append's rows.
  */
 export class RowResultRecorder {
   private rows: RowResult[] = [];
