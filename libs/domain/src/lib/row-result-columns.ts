@@ -4,9 +4,9 @@ import type { ImportRowsPlanned, RowOutcome, RowResult } from './import-events';
 /**
  * A chunk of row results stored column by column (ImportRowsPlanned.columns): every row of a
  * file has a result, and most are alike (created, or skipped as unchanged, with no reasons,
- * warnings or changes). Written as one object per row, a million results were 172 MB of JSON,
- * mostly the same property names and empty lists again; as columns they are half that, and
- * quicker to write and to read (README, round 20).
+ * warnings or changes). Written as one object per row, a million results were 170 to 220 MB of
+ * JSON, mostly the same property names and empty lists again; as columns they are a third to a
+ * half smaller, and quicker to write and to read (README, round 20).
  */
 export interface RowResultColumns {
   /** The file's row; null for a user acted on because it is missing from the file. */
