@@ -54,8 +54,8 @@ export function plannedRowResults(data: ImportRowsPlanned): RowResult[] {
 
 function fromRowResultColumns(columns: RowResultColumns, importId: string): RowResult[] {
   const count = columns.outcome.length;
-  const lists = [columns.row, columns.key, columns.email, columns.userId, columns.planOffset ?? [], columns.planLength ?? []];
-  if (lists.some((list, index) => list.length !== count && (index < 4 || list.length > 0))) {
+  const lists = [columns.row, columns.key, columns.email, columns.userId, columns.planOffset, columns.planLength];
+  if (lists.some((list) => list !== undefined && list.length !== count)) {
     throw new Error(`import ${importId}: a chunk of row results has columns of different lengths`);
   }
   const results: RowResult[] = new Array(count);
