@@ -69,6 +69,24 @@ describe('import guards and approval (CLI)', () => {
     expect(plain.summary.status).toBe('completed'); // without --disable-missing a short file disables nobody
   });
 
+  it('holds disables for approval when a row was rejected before its key could be read, and keeps users whose row was rejected with its key', async () => {
+    process.env.ETL_GUARD_MAX_DISABLES = '500';
+    await h.importJson(h.file('all.csv', people('a', 'b', 'c', 'd', 'e')));
+    // e's row has an unquoted comma too many: rejected on its own, with no key to say whom it names.
+    const unkeyed = `${people('a', 'b', 'c')}d,d,not-an-email\ne,e,e@x.com,EMEA\n`;
+    const { code, summary } = await h.importJson(h.file('bad-row.csv', unkeyed), '--disable-missing');
+    expect(code).toBe(1);
+    expect(summary).toMatchObject({ status: 'awaiting-approval', counts: { rejected: 2, disabled: 1 } });
+    expect(summary.reasons).toEqual([
+      '1 row was rejected before its key could be read (row 6): the users they name cannot be told apart from missing ones, and the import would disable 1 user',
+    ]);
+    expect(await statuses()).toEqual(['a:Active', 'b:Active', 'c:Active', 'd:Active', 'e:Active']);
+    // Without the unkeyed row, d's rejection (its key was read) keeps d, and nothing needs approval.
+    const keyed = await h.importJson(h.file('keyed.csv', `${people('a', 'b', 'c')}d,d,not-an-email\ne,e,e@x.com\n`), '--disable-missing');
+    expect(keyed.summary).toMatchObject({ status: 'completed', counts: { rejected: 1, disabled: 0 } });
+    expect(await statuses()).toEqual(['a:Active', 'b:Active', 'c:Active', 'd:Active', 'e:Active']);
+  });
+
   it('re-plans on approval when the directory changed since the plan', async () => {
     await h.importJson(h.file('all.csv', people('a', 'b', 'c', 'd', 'e')));
     const { summary } = await h.importJson(h.file('one.csv', people('a', 'f')), '--disable-missing');

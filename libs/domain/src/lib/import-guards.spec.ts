@@ -23,6 +23,20 @@ describe('guardReasons', () => {
     expect(guardReasons({ ...base, rows: 499, previousRows: 1000, disableMissing: false })).toEqual([]);
   });
 
+  it('stops disables when rows were rejected before their key could be read, naming the rows', () => {
+    expect(guardReasons({ ...base, disables: 1, rejectedWithoutKey: [7] })).toEqual([
+      '1 row was rejected before its key could be read (row 7): the users they name cannot be told apart from missing ones, and the import would disable 1 user',
+    ]);
+    expect(guardReasons({ ...base, disables: 3, rejectedWithoutKey: [2, 3, 4, 5, 6, 9, 11] })).toEqual([
+      '7 rows were rejected before their key could be read (rows 2, 3, 4, 5, 6 and 2 more): the users they name cannot be told apart from missing ones, and the import would disable 3 users',
+    ]);
+  });
+
+  it('lets rows without a key through when nothing is disabled or missing users are kept', () => {
+    expect(guardReasons({ ...base, disables: 0, rejectedWithoutKey: [7] })).toEqual([]);
+    expect(guardReasons({ ...base, disables: 4, disableMissing: false, rejectedWithoutKey: [7] })).toEqual([]);
+  });
+
   it('takes other thresholds', () =>
     expect(guardReasons({ ...base, disables: 11 }, { maxDisables: 10, maxDisableRatio: 1, minActiveUsersForRatio: 1, minRowRatio: 0 })).toHaveLength(1));
 });

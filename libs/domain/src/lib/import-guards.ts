@@ -31,7 +31,16 @@ export interface PlanFacts {
   disableMissing: boolean;
   /** Data rows of the same source's last completed import, if there is one. */
   previousRows?: number;
+  /**
+   * Rows the transformation rejected before it could read their key (a wrong number of values, an
+   * empty key cell), by row number. The users they name cannot be told apart from users missing
+   * from the file. Default none.
+   */
+  rejectedWithoutKey?: readonly number[];
 }
+
+/** Row numbers a reason names before it says how many more there are. */
+const ROWS_NAMED = 5;
 
 /** Why the plan must wait for approval; empty when it may be applied at once. */
 export function guardReasons(plan: PlanFacts, limits: GuardThresholds = DEFAULT_GUARD_THRESHOLDS): string[] {
@@ -50,5 +59,18 @@ export function guardReasons(plan: PlanFacts, limits: GuardThresholds = DEFAULT_
       `the file has ${plan.rows} rows, fewer than ${limits.minRowRatio * 100} % of the ${plan.previousRows} rows of this source's last completed import`,
     );
   }
+  // A bad row must not cost its user their account: whoever it names would be disabled as missing.
+  const unkeyed = plan.rejectedWithoutKey ?? [];
+  if (plan.disableMissing && plan.disables > 0 && unkeyed.length > 0) {
+    reasons.push(
+      `${unkeyed.length === 1 ? '1 row was' : `${unkeyed.length} rows were`} rejected before ${unkeyed.length === 1 ? 'its' : 'their'} key could be read (${namedRows(unkeyed)}): ` +
+        `the users they name cannot be told apart from missing ones, and the import would disable ${plan.disables} ${plan.disables === 1 ? 'user' : 'users'}`,
+    );
+  }
   return reasons;
+}
+
+function namedRows(rows: readonly number[]): string {
+  const named = rows.slice(0, ROWS_NAMED).join(', ');
+  return rows.length > ROWS_NAMED ? `rows ${named} and ${rows.length - ROWS_NAMED} more` : `${rows.length === 1 ? 'row' : 'rows'} ${named}`;
 }

@@ -20,6 +20,16 @@ import { LOADING_OPTIONS, type LoadingOptions } from './loading.options';
 import { ImportPlanner } from './plan-import/import-planner';
 import { RowResultRecorder } from './row-results';
 
+/** What loading needs from an import's transformation (see LoadingService.transformationOf). */
+interface Transformation {
+  /** Where ImportTransformed is in the log; 0 when it is not there. */
+  position: number;
+  /** The keys of the rows it rejected: their users are in the file, not missing from it. */
+  rejectedKeys: string[];
+  /** Rows rejected before their key could be read, by row number. */
+  rejectedWithoutKey: number[];
+}
+
 /**
  * The loading stage. For a transformed import: plans every row against the directory and records
  * the plan in the import's stream (phase one); then, unless it is a dry run or a guard stops it for
@@ -94,6 +104,7 @@ export class LoadingService {
     // Resumed after a crash, the read models may lag: the source's last import must be in them.
     await this.projections.catchUp();
     const previous = this.reports.lastCompleted(requested.source, requested.importId);
+    const { rejectedWithoutKey } = await this.transformationOf(requested.importId);
     return guardReasons(
       {
         disables: planned.counts.disabled,
@@ -101,6 +112,7 @@ export class LoadingService {
         rows: transformed.totalRows,
         disableMissing: requested.options.disableMissing,
         previousRows: previous?.totalRows ?? undefined,
+        rejectedWithoutKey,
       },
       this.options.guards,
     );
@@ -173,19 +185,22 @@ export class LoadingService {
   }
 
   /**
-   * From the import's own stream: where its transformation was recorded, and the keys of the rows
-   * it rejected (appended together with it). Reading stops there: an earlier plan's row results
-   * come after and are not needed.
+   * From the import's own stream: where its transformation was recorded, the keys of the rows it
+   * rejected (appended together with it), and the rows it rejected before it could read their key.
+   * Reading stops there: an earlier plan's row results come after and are not needed.
    */
-  private async transformationOf(importId: string): Promise<{ position: number; rejectedKeys: string[] }> {
-    const rejectedKeys: string[] = [];
+  private async transformationOf(importId: string): Promise<Transformation> {
+    const transformation: Transformation = { position: 0, rejectedKeys: [], rejectedWithoutKey: [] };
     for await (const event of this.store.readStream(importStream(importId))) {
       if (event.type === 'ImportRowsRejected') {
-        for (const row of (event.data as ImportRowsRejected).rows) if (row.key) rejectedKeys.push(row.key);
+        for (const row of (event.data as ImportRowsRejected).rows) {
+          if (row.key) transformation.rejectedKeys.push(row.key);
+          else transformation.rejectedWithoutKey.push(row.row);
+        }
       }
-      if (event.type === 'ImportTransformed') return { position: event.position, rejectedKeys };
+      if (event.type === 'ImportTransformed') return { ...transformation, position: event.position };
     }
-    return { position: 0, rejectedKeys };
+    return transformation;
   }
 
   private async fail(importId: string, error: Error): Promise<void> {
