@@ -109,6 +109,12 @@ describe('admin REST API', () => {
 
     expect((await upload(readFileSync(sample), { colour: 'blue' })).status).toBe(400);
     expect((await upload(readFileSync(sample), { matchBy: 'shoe-size' })).status).toBe(400);
+    expect((await upload(readFileSync(sample), { mapping: '{not json' })).status).toBe(400);
+    // Refused by the validation pipe, before the handler: FileInterceptor removes the stored
+    // uploads once each response is closed, so the folder empties shortly after.
+    const uploads = join(dataDir, 'uploads');
+    for (const deadline = Date.now() + 5_000; readdirSync(uploads).length > 0 && Date.now() < deadline; ) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(readdirSync(uploads)).toEqual([]);
   });
 
   it('answers 400 without a file and 404 for unknown ids', async () => {
