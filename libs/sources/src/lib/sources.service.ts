@@ -161,13 +161,24 @@ export class SourcesService {
     take('enabled', dto.enabled);
     if (dto.password !== undefined) {
       next.sealedPassword = this.secrets.seal(dto.password, passwordAad(state.id));
-    } else if (current.sealedPassword && (next.host !== undefined || next.tls === 'none')) {
-      // The kept password would go to a server, or over a channel, it was not given for.
+    } else if (current.sealedPassword && this.retargets(dto, next)) {
+      // The kept password would go to a server, an account or over a channel it was not given for.
       throw new BadRequestException(
-        'give the password again when changing the host or turning TLS off: a saved password is only sent to the server, and over the channel, it was entered for',
+        'give the password again when changing the host, the port, the user or the trusted CA certificate, or turning TLS off: ' +
+          'a saved password is only sent to the server and account, and over the channel, it was entered for',
       );
     }
     return next;
+  }
+
+  /**
+   * Does the change send the saved password somewhere else? Another host or port may be another
+   * server; another CA certificate trusts other servers as this one; another user is another
+   * account. A port that only follows a new TLS mode to its usual number does not count.
+   */
+  private retargets(dto: UpdateSourceDto, next: Partial<SourceSettings>): boolean {
+    const portGiven = dto.port !== undefined && next.port !== undefined;
+    return next.host !== undefined || portGiven || next.user !== undefined || next.caCertificate !== undefined || next.tls === 'none';
   }
 
   private async afterChange(id: string): Promise<SourceView> {

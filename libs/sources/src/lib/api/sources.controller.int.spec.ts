@@ -1,6 +1,7 @@
 import { ValidationPipe, type INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { rootCertificates } from 'node:tls';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EVENT_STORE, type EventStore } from '@dirsync/event-store';
@@ -10,6 +11,9 @@ import { FTP_PASSWORD as PASSWORD, FTP_USER as USER, SAMPLE_CSV as sample, sourc
 // Response bodies are checked field by field; their static type adds nothing here.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Json = any;
+
+/** A CA certificate other than the test server's: the first of Node's bundled roots. */
+const OTHER_CA = rootCertificates[0];
 
 // A real server, TLS handshakes and the pipeline: slower than the default 5 s allows.
 jest.setTimeout(30_000);
@@ -83,10 +87,14 @@ describe('REST /api/sources', () => {
     expect(check.text).not.toContain(PASSWORD);
     expect((await send('GET', `/sources/${id}`)).body.lastCheck).toMatchObject({ ok: true });
 
-    // Changing the host without the password is refused: the saved one was given for another server.
-    const moved = await send('PATCH', `/sources/${id}`, { host: 'ftp.example.com' });
-    expect(moved.status).toBe(400);
-    expect(moved.body.message).toMatch(/give the password again when changing the host/);
+    // Sending it elsewhere without the password is refused: the saved one was given for this server,
+    // this account and this channel. Nothing of the refused change is kept.
+    for (const elsewhere of [{ host: 'ftp.example.com' }, { port: ftps.port + 1 }, { user: 'someone-else' }, { caCertificate: OTHER_CA }, { tls: 'none' }]) {
+      const moved = await send('PATCH', `/sources/${id}`, elsewhere);
+      expect(moved.status).toBe(400);
+      expect(moved.body.message).toMatch(/give the password again when changing the host, the port, the user or the trusted CA certificate, or turning TLS off/);
+    }
+    expect((await send('POST', `/sources/${id}/check`)).body).toMatchObject({ ok: true, login: { ok: true } });
 
     // A new, wrong password replaces it.
     await send('PATCH', `/sources/${id}`, { password: 'wrong' });
