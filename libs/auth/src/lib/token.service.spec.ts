@@ -23,6 +23,30 @@ describe('TokenService', () => {
     await expect(new TokenService(store).seed('short', 'admin', 'ETL_ADMIN_TOKEN')).rejects.toThrow(/at least 16/);
   });
 
+  it('rotates a configured token: a new value revokes the earlier one, and leaves created tokens alone', async () => {
+    const store = new InMemoryEventStore();
+    const ops = await new TokenService(store).create('admin', 'ETL_ADMIN_TOKEN'); // a created token that happens to share the label
+    const first = await new TokenService(store).seed('the-first-admin-token', 'admin', 'ETL_ADMIN_TOKEN');
+    expect(first).toEqual({ tokenId: expect.any(String), revoked: false, replaced: 0 });
+    const second = await new TokenService(store).seed('the-second-admin-token', 'admin', 'ETL_ADMIN_TOKEN');
+    expect(second).toEqual({ tokenId: expect.any(String), revoked: false, replaced: 1 });
+    const tokens = new TokenService(store);
+    expect(await tokens.verify('the-first-admin-token')).toBeUndefined();
+    expect(await tokens.verify('the-second-admin-token')).toMatchObject({ role: 'admin', label: 'ETL_ADMIN_TOKEN' });
+    expect(await tokens.verify(ops.token)).toMatchObject({ role: 'admin' });
+    // Set back to the first value, it stays refused: a revoked token is never let in again.
+    expect(await new TokenService(store).seed('the-first-admin-token', 'admin', 'ETL_ADMIN_TOKEN')).toEqual({ tokenId: first.tokenId, revoked: true, replaced: 1 });
+    expect(await tokens.verify('the-first-admin-token')).toBeUndefined();
+  });
+
+  it('rotates a configured token recorded before configured tokens were marked', async () => {
+    const store = new InMemoryEventStore();
+    const legacy = { tokenId: 'legacy-token', role: 'admin', sha256: '00'.repeat(32), label: 'ETL_ADMIN_TOKEN', createdAt: '2026-11-01T00:00:00.000Z' };
+    await store.append('tokens', [{ id: 'legacy-token', type: 'TokenCreated', data: legacy }], 'any');
+    expect(await new TokenService(store).seed('a-new-admin-token-value', 'admin', 'ETL_ADMIN_TOKEN')).toMatchObject({ replaced: 1 });
+    expect((await new TokenService(store).list()).find((token) => token.tokenId === 'legacy-token')?.revokedAt).toEqual(expect.any(String));
+  });
+
   it('refuses a revoked token from then on, and lists tokens without their secrets', async () => {
     const store = new InMemoryEventStore();
     const tokens = new TokenService(store);

@@ -14,6 +14,20 @@ export interface TokenCreated {
   sha256: string;
   label: string;
   createdAt: string;
+  /**
+   * Given by configuration (ETL_ADMIN_TOKEN) rather than created by `tokens create`: a new one
+   * given under the same label replaces it. Absent from tokens recorded before it existed.
+   */
+  configured?: boolean;
+}
+
+/** What seeding a configured token did. */
+export interface SeedResult {
+  tokenId: string;
+  /** The token was revoked before: it stays refused (a revoked token is never let in again). */
+  revoked: boolean;
+  /** Earlier configured tokens of the same label it revoked. */
+  replaced: number;
 }
 
 /** A revoked token is refused from then on (its TokenCreated stays in the log). */
@@ -51,14 +65,28 @@ export class TokenService {
   /** Creates a token and returns it: the only time it is visible. */
   async create(role: Role, label: string): Promise<{ token: string; tokenId: string }> {
     const token = `dsk_${randomBytes(32).toString('base64url')}`;
-    const tokenId = await this.record(token, role, label);
+    const tokenId = await this.record(token, role, label, false);
     return { token, tokenId };
   }
 
-  /** Makes sure a token given by configuration (ETL_ADMIN_TOKEN) exists; appending it twice writes it once. */
-  async seed(token: string, role: Role, label: string): Promise<void> {
+  /**
+   * Makes sure a token given by configuration (ETL_ADMIN_TOKEN) exists, and revokes the earlier
+   * configured tokens of its label: changing the setting rotates the token, and the old one stops
+   * working. Appending it twice writes it once.
+   */
+  async seed(token: string, role: Role, label: string): Promise<SeedResult> {
     if (token.length < 16) throw new Error(`the ${label} token must be at least 16 characters`);
-    await this.record(token, role, label);
+    const tokenId = await this.record(token, role, label, true);
+    await this.refresh();
+    // Recorded before there was a flag (undefined), a configured token is known by its label alone.
+    const earlier = this.known.filter((entry) => entry.tokenId !== tokenId && entry.label === label && entry.configured !== false);
+    let replaced = 0;
+    for (const entry of earlier) {
+      if (this.revoked.has(entry.tokenId)) continue;
+      await this.revoke(entry.tokenId);
+      replaced++;
+    }
+    return { tokenId, revoked: this.revoked.has(tokenId), replaced };
   }
 
   /** Who presents this token, or undefined. Every known hash is compared in constant time. */
@@ -90,10 +118,10 @@ export class TokenService {
     return true;
   }
 
-  private async record(token: string, role: Role, label: string): Promise<string> {
+  private async record(token: string, role: Role, label: string, configured: boolean): Promise<string> {
     const sha256 = hashOf(token).toString('hex');
     const tokenId = deterministicId('token', sha256);
-    const data: TokenCreated = { tokenId, role, sha256, label, createdAt: new Date().toISOString() };
+    const data: TokenCreated = { tokenId, role, sha256, label, createdAt: new Date().toISOString(), configured };
     await this.store.append(TOKENS_STREAM, [{ id: tokenId, type: 'TokenCreated', data }], 'any');
     return tokenId;
   }
