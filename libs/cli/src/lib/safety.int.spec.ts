@@ -69,6 +69,20 @@ describe('import guards and approval (CLI)', () => {
     expect(plain.summary.status).toBe('completed'); // without --disable-missing a short file disables nobody
   });
 
+  it('measures a short file against the last import that disabled missing users, not a small file imported since', async () => {
+    process.env.ETL_GUARD_MAX_DISABLES = '500';
+    const everyone = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'];
+    await h.importJson(h.file('full.csv', people(...everyone)), '--disable-missing');
+    // New hires, on their own and without --disable-missing.
+    expect((await h.importJson(h.file('hires.csv', people('i')))).summary.status).toBe('completed');
+    const { summary } = await h.importJson(h.file('truncated.csv', people('a', 'b', 'c')), '--disable-missing');
+    expect(summary.status).toBe('awaiting-approval');
+    expect(summary.reasons).toEqual([
+      "the file has 3 rows, fewer than 50 % of the 8 rows of this source's last completed import that disabled missing users",
+    ]);
+    expect((await statuses()).filter((status) => status.endsWith(':Inactive'))).toEqual([]);
+  });
+
   it('holds disables for approval when a row was rejected before its key could be read, and keeps users whose row was rejected with its key', async () => {
     process.env.ETL_GUARD_MAX_DISABLES = '500';
     await h.importJson(h.file('all.csv', people('a', 'b', 'c', 'd', 'e')));

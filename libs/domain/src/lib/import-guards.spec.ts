@@ -21,6 +21,9 @@ describe('guardReasons', () => {
       "the file has 499 rows, fewer than 50 % of the 1000 rows of this source's last completed import",
     ]);
     expect(guardReasons({ ...base, rows: 499, previousRows: 1000, disableMissing: false })).toEqual([]);
+    expect(guardReasons({ ...base, rows: 499, previousRows: 1000, previousDisabledMissing: true })).toEqual([
+      "the file has 499 rows, fewer than 50 % of the 1000 rows of this source's last completed import that disabled missing users",
+    ]);
   });
 
   it('stops disables when rows were rejected before their key could be read, naming the rows', () => {

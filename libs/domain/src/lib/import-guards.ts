@@ -10,7 +10,7 @@ export interface GuardThresholds {
   maxDisableRatio: number;
   /** …once there are at least this many active users. */
   minActiveUsersForRatio: number;
-  /** With "disable missing", a file with fewer rows than this share of the source's last completed import needs approval. */
+  /** With "disable missing", a file with fewer rows than this share of the source's last completed import (see PlanFacts.previousRows) needs approval. */
   minRowRatio: number;
 }
 
@@ -29,8 +29,13 @@ export interface PlanFacts {
   /** Data rows in this file. */
   rows: number;
   disableMissing: boolean;
-  /** Data rows of the same source's last completed import, if there is one. */
+  /**
+   * Data rows of the same source's last completed import that disabled missing users, else of its
+   * last completed import, if there is one.
+   */
   previousRows?: number;
+  /** That import disabled missing users. */
+  previousDisabledMissing?: boolean;
   /**
    * Rows the transformation rejected before it could read their key (a wrong number of values, an
    * empty key cell), by row number. The users they name cannot be told apart from users missing
@@ -56,7 +61,8 @@ export function guardReasons(plan: PlanFacts, limits: GuardThresholds = DEFAULT_
   }
   if (plan.disableMissing && plan.previousRows !== undefined && plan.rows < plan.previousRows * limits.minRowRatio) {
     reasons.push(
-      `the file has ${plan.rows} rows, fewer than ${limits.minRowRatio * 100} % of the ${plan.previousRows} rows of this source's last completed import`,
+      `the file has ${plan.rows} rows, fewer than ${limits.minRowRatio * 100} % of the ${plan.previousRows} rows of this source's last completed import` +
+        (plan.previousDisabledMissing ? ' that disabled missing users' : ''),
     );
   }
   // A bad row must not cost its user their account: whoever it names would be disabled as missing.

@@ -103,7 +103,7 @@ export class LoadingService {
   private async guard(requested: ImportRequested, transformed: ImportTransformed, planned: ImportPlanned): Promise<string[]> {
     // Resumed after a crash, the read models may lag: the source's last import must be in them.
     await this.projections.catchUp();
-    const previous = this.reports.lastCompleted(requested.source, requested.importId);
+    const previous = this.reports.shortFileBaseline(requested.source, requested.importId);
     const { rejectedWithoutKey } = await this.transformationOf(requested.importId);
     return guardReasons(
       {
@@ -112,6 +112,7 @@ export class LoadingService {
         rows: transformed.totalRows,
         disableMissing: requested.options.disableMissing,
         previousRows: previous?.totalRows ?? undefined,
+        previousDisabledMissing: previous?.options.disableMissing,
         rejectedWithoutKey,
       },
       this.options.guards,

@@ -87,10 +87,18 @@ export class ImportReportReadModel {
     return { total, items: records.map(toSummary) };
   }
 
-  /** The latest import of the same source that completed and applied its plan (not a dry run), other than `exceptId`. */
-  lastCompleted(source: { kind: string; sourceId?: string }, exceptId: string): ImportSummary | undefined {
+  /**
+   * What a "disable missing" file's size is measured against (the guard on short files): among the
+   * imports of the same source that completed and applied their plan (not dry runs), other than
+   * `exceptId`, the latest that disabled missing users, else the latest. A small file imported in
+   * between without it (new hires, say) must not become the measure of the next full export.
+   */
+  shortFileBaseline(source: { kind: string; sourceId?: string }, exceptId: string): ImportSummary | undefined {
     const record = this.db
-      .prepare(`SELECT * FROM imports WHERE source_key = ? AND status = 'completed' AND dry_run = 0 AND id <> ? ORDER BY completed_at DESC LIMIT 1`)
+      .prepare(
+        `SELECT * FROM imports WHERE source_key = ? AND status = 'completed' AND dry_run = 0 AND id <> ?
+         ORDER BY coalesce(json_extract(options, '$.disableMissing'), 0) DESC, completed_at DESC LIMIT 1`,
+      )
       .get(sourceKey(source), exceptId) as ImportRecord | undefined;
     return record ? toSummary(record) : undefined;
   }
