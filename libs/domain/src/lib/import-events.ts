@@ -149,9 +149,38 @@ export interface RevertRequested {
 
 export interface ImportCompleted {
   importId: string;
+  /** What the import did: the plan's counts, with the rows not applied counted as rejected. */
   counts: ImportCounts;
   dryRun: boolean;
   completedAt: string;
+  /** Rows of the plan that were not applied (see NotAppliedRow); absent when there were none. */
+  notApplied?: NotAppliedRow[];
+}
+
+/**
+ * A row of the plan that was not applied: while the import was applied, another writer (an
+ * administrator deleting the user, a revert, an import in another process) changed the user the
+ * row acts on, so the revision the plan expected was gone. The rest of the plan is applied; the
+ * row is reported as rejected with the reason, and importing the file again decides it against
+ * the user as it is now.
+ */
+export interface NotAppliedRow {
+  /** The file's row; absent for a user acted on because it is missing from the file. */
+  row?: number;
+  userId: string;
+  /** What the plan would have done. */
+  planned: RowOutcome;
+  reason: string;
+}
+
+/** The counts of a plan once its rows not applied are counted as rejected. */
+export function countsWithoutNotApplied(counts: ImportCounts, notApplied: readonly NotAppliedRow[]): ImportCounts {
+  const after = { ...counts };
+  for (const { planned } of notApplied) {
+    after[planned]--;
+    after.rejected++;
+  }
+  return after;
 }
 
 export type ImportStage = 'extraction' | 'transformation' | 'loading';

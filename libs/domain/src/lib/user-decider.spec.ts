@@ -1,6 +1,6 @@
 import type { UserEvent } from './events';
 import { DEFAULT_IMPORT_OPTIONS, type ImportOptions } from './import-options';
-import { decideDeletion, decideRow, diffUser, evolveUser, type RowDecision, type RowFacts } from './user-decider';
+import { decideDeletion, decideRow, diffUser, evolveUser, outcomeOfEvents, type RowDecision, type RowFacts } from './user-decider';
 import type { UserRecord, UserState } from './user';
 
 // Given past events of a user, when a row is decided, then these events and outcome follow.
@@ -29,6 +29,25 @@ const ada: UserEvent = {
     genericProperties: { LN: '7' },
   },
 };
+
+describe('outcomeOfEvents', () => {
+  const disabled: UserEvent = { type: 'UserDisabled', data: { userId: 'u-1', reason: 'status-in-file', previousStatus: 'Active' } };
+  const deleted: UserEvent = { type: 'UserDeleted', data: { userId: 'u-1' } };
+  // Each decision that changes something, and the outcome its events alone give back.
+  const cases: [string, RowDecision][] = [];
+  const decided = (name: string) => (decision: RowDecision) => void cases.push([name, decision]);
+  given().when({ profile: { identifier: 'b' } }).then(decided('created'));
+  given(ada).when({ profile: { identifier: 'ada@corp', title: 'CTO' } }).then(decided('updated'));
+  given(ada).when({ profile: { identifier: 'ada@corp', title: 'CTO' }, status: 'Inactive' }).then(decided('updated and disabled'));
+  given(ada, disabled).when({ profile: { identifier: 'ada@corp' }, status: 'Active' }).then(decided('reactivated'));
+  given(ada, deleted).when({ profile: { identifier: 'ada@corp', title: 'CTO' } }, {}, { activateDeleted: true }).then(decided('restored and updated'));
+  given(ada, deleted).when({ profile: { identifier: 'ada@corp' }, status: 'Inactive' }, {}, { activateDeleted: true }).then(decided('restored as inactive'));
+
+  it.each(cases)('gives back the outcome of a row %s', (_name, decision) =>
+    expect(outcomeOfEvents(decision.events.map((event) => event.type))).toBe(decision.outcome));
+
+  it('calls disabling a user missing from the file a disable', () => expect(outcomeOfEvents(['UserDisabled'])).toBe('disabled'));
+});
 
 describe('decideRow', () => {
   it('creates an unknown user with the default language and the generated username', () =>

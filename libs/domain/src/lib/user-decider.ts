@@ -77,6 +77,18 @@ export function decideRow(record: UserRecord, facts: RowFacts, options: ImportOp
   return { outcome, userId: current.id, events, reasons: describeChanges(changes), warnings, changes };
 }
 
+/**
+ * The outcome decideRow gave a row, told from the types of the events it made (a plan's line keeps
+ * the events, not the outcome): a creation; else the status the row moved to; else a restore;
+ * else an update. Disabling a user missing from the file is a UserDisabled alone.
+ */
+export function outcomeOfEvents(types: readonly UserEvent['type'][]): RowOutcome {
+  if (types.includes('UserCreated')) return 'created';
+  if (types.includes('UserDisabled')) return 'disabled';
+  if (types.includes('UserReactivated') || types.includes('UserRestored')) return 'reactivated';
+  return 'updated';
+}
+
 function rejectionReason(facts: RowFacts): string | undefined {
   if (facts.duplicateOfRow !== undefined) return `the same key already appears at row ${facts.duplicateOfRow}`;
   if (facts.emailTakenBy !== undefined) return `e-mail address is already used by ${facts.emailTakenBy}`;

@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import {
   CATALOG_STREAM,
+  countsWithoutNotApplied,
   guardReasons,
   importStream,
   isSettled,
@@ -93,11 +94,21 @@ export class LoadingService {
       }
     }
     // With the projections on a thread of their own, the directory takes the users as they are appended.
-    if (!dryRun) await this.projections.followWhile(() => this.applier.apply(planned.plan.sha256));
+    const notApplied = dryRun ? [] : (await this.projections.followWhile(() => this.applier.apply(planned.plan.sha256))).notApplied;
+    const counts = countsWithoutNotApplied(planned.counts, notApplied);
     await this.log.append(importId, revision, [
-      { name: 'completed', type: 'ImportCompleted', data: { importId, counts: planned.counts, dryRun, completedAt: new Date().toISOString() } },
+      {
+        name: 'completed',
+        type: 'ImportCompleted',
+        data: { importId, counts, dryRun, completedAt: new Date().toISOString(), ...(notApplied.length > 0 ? { notApplied } : {}) },
+      },
     ]);
-    this.logger.log(`import ${importId} completed: ${JSON.stringify(planned.counts)}`);
+    if (notApplied.length > 0) {
+      const named = notApplied.slice(0, 10).map((row) => row.row ?? `user ${row.userId}`);
+      const more = notApplied.length > named.length ? ` and ${notApplied.length - named.length} more` : '';
+      this.logger.warn(`import ${importId}: ${notApplied.length} rows not applied, another writer changed their users meanwhile (${named.join(', ')}${more})`);
+    }
+    this.logger.log(`import ${importId} completed: ${JSON.stringify(counts)}`);
   }
 
   private async guard(requested: ImportRequested, transformed: ImportTransformed, planned: ImportPlanned): Promise<string[]> {

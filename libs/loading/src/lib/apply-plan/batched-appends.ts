@@ -1,4 +1,4 @@
-import type { AppendRequest, EventStore } from '@dirsync/event-store';
+import { WrongExpectedRevisionError, type AppendRequest, type EventStore } from '@dirsync/event-store';
 
 /**
  * Events per transaction, for the apply and the revert. Small enough that a batch's decoded
@@ -10,12 +10,23 @@ import type { AppendRequest, EventStore } from '@dirsync/event-store';
 export const EVENTS_PER_BATCH = 2_000;
 
 /**
+ * Called for a row whose appends the store refused because one of its streams is no longer at the
+ * revision the plan expected (another writer changed that user meanwhile).
+ */
+export type OnConflict = (rowAppends: AppendRequest[], conflict: WrongExpectedRevisionError) => void;
+
+/**
  * Appends requests in batches of at least `eventsPerBatch` events, one transaction each: large
  * enough to amortize the commit, small enough to keep memory flat. Every request carries its own
  * ids and expected revision, so a batch appended again after a crash adds nothing.
+ *
+ * With `onConflict`, a row whose stream moved is taken out of its batch and handed to it, and the
+ * rest of the batch is appended again: one user changed meanwhile does not stop the others.
+ * Without it, the conflict is thrown.
  */
 export class BatchedAppends {
-  private batch: AppendRequest[] = [];
+  /** The requests of each row queued, a row's together. */
+  private batch: AppendRequest[][] = [];
   private batchEvents = 0;
   private appended = 0;
 
@@ -23,21 +34,31 @@ export class BatchedAppends {
     private readonly store: EventStore,
     private readonly eventsPerBatch: number,
     private readonly onProgress?: (appendedEvents: number) => void,
+    private readonly onConflict?: OnConflict,
   ) {}
 
   /** Queues the requests of one row together (a batch never splits them), appending once the batch is full. */
   async add(requests: AppendRequest[]): Promise<void> {
-    for (const request of requests) {
-      this.batch.push(request);
-      this.batchEvents += request.events.length;
-    }
+    this.batch.push(requests);
+    this.batchEvents += eventsOf(requests);
     if (this.batchEvents >= this.eventsPerBatch) await this.flush();
   }
 
   /** Appends what is queued; returns the number of events appended so far. */
   async flush(): Promise<number> {
-    if (this.batch.length > 0) {
-      await this.store.appendBatch(this.batch);
+    while (this.batch.length > 0) {
+      try {
+        await this.store.appendBatch(this.batch.flat());
+      } catch (error) {
+        const conflicting = this.conflictingRow(error);
+        if (conflicting < 0) throw error;
+        // The store appended none of the batch (or, on KurrentDB, the rows before it, which the
+        // next attempt finds already stored): the others go again without this row.
+        const [row] = this.batch.splice(conflicting, 1);
+        this.batchEvents -= eventsOf(row);
+        this.onConflict?.(row, error as WrongExpectedRevisionError);
+        continue;
+      }
       this.appended += this.batchEvents;
       this.onProgress?.(this.appended);
       this.batch = [];
@@ -45,4 +66,12 @@ export class BatchedAppends {
     }
     return this.appended;
   }
+
+  /** The queued row the conflict is about, or -1 (another error, or no handler for conflicts). */
+  private conflictingRow(error: unknown): number {
+    if (!this.onConflict || !(error instanceof WrongExpectedRevisionError)) return -1;
+    return this.batch.findIndex((row) => row.some((request) => request.streamId === error.streamId));
+  }
 }
+
+const eventsOf = (requests: AppendRequest[]): number => requests.reduce((sum, request) => sum + request.events.length, 0);

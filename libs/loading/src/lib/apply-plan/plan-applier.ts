@@ -1,12 +1,22 @@
 import type { BlobStore } from '@dirsync/blob-store';
-import type { EventStore } from '@dirsync/event-store';
+import { outcomeOfEvents, type NotAppliedRow, type UserEvent } from '@dirsync/domain';
+import type { AppendRequest, EventStore, WrongExpectedRevisionError } from '@dirsync/event-store';
 import { readNdjson } from '@dirsync/blob-store';
 import type { PlanAppends } from '../plan-import/plan-line';
 import { BatchedAppends, EVENTS_PER_BATCH } from './batched-appends';
 
+export interface AppliedPlan {
+  /** Events appended (or found already stored, after a crash). */
+  appendedEvents: number;
+  /** Rows whose user another writer changed meanwhile, in plan order: none of their events were appended. */
+  notApplied: NotAppliedRow[];
+}
+
 /**
  * Phase two: appends the plan's events in batches. Every append carries the ids and revision fixed
- * at planning, so running it again after a crash re-appends nothing that is already stored.
+ * at planning, so running it again after a crash re-appends nothing that is already stored. A row
+ * whose user was changed by another writer since the plan was made is left out, and the rest of
+ * the plan applied; run again, it is left out again (its user is still not at the planned revision).
  */
 export class PlanApplier {
   constructor(
@@ -14,9 +24,23 @@ export class PlanApplier {
     private readonly blobs: BlobStore,
   ) {}
 
-  async apply(planSha256: string, onProgress?: (appliedEvents: number) => void): Promise<number> {
-    const appends = new BatchedAppends(this.store, EVENTS_PER_BATCH, onProgress);
+  async apply(planSha256: string, onProgress?: (appliedEvents: number) => void): Promise<AppliedPlan> {
+    const notApplied: NotAppliedRow[] = [];
+    const appends = new BatchedAppends(this.store, EVENTS_PER_BATCH, onProgress, (row, conflict) => notApplied.push(notAppliedRow(row, conflict)));
     for await (const line of readNdjson<PlanAppends>(this.blobs.openRead(planSha256))) await appends.add(line.appends);
-    return appends.flush();
+    const appendedEvents = await appends.flush();
+    return { appendedEvents, notApplied: notApplied.sort((a, b) => (a.row ?? Infinity) - (b.row ?? Infinity)) };
   }
+}
+
+/** What the report says of a row left out: the events of a plan line name their user and file row. */
+function notAppliedRow(rowAppends: AppendRequest[], conflict: WrongExpectedRevisionError): NotAppliedRow {
+  const events = rowAppends.flatMap((request) => request.events);
+  const { userId, row } = events[0].data as { userId: string; row?: number };
+  return {
+    ...(row === undefined ? {} : { row }),
+    userId,
+    planned: outcomeOfEvents(events.map((event) => event.type as UserEvent['type'])),
+    reason: `not applied: another writer changed user ${userId} while this import was applied (${conflict.message}); import the file again to apply this row`,
+  };
 }

@@ -22,6 +22,7 @@ export class ImportReportProjection implements Projection {
   private readonly startPlan;
   private readonly dropOlderPlans;
   private readonly recordPlan;
+  private readonly markNotApplied;
 
   constructor(private readonly db: ReadModelDb) {
     // An upsert, not a replacement: the import keeps the number its rows refer to it by.
@@ -41,6 +42,11 @@ export class ImportReportProjection implements Projection {
     this.dropOlderPlans = db.prepare(`DELETE FROM import_rows WHERE import_number = ? AND plan_number BETWEEN 1 AND ? - 1`);
     // Positional: a report row is written for every row of every file, and an array binds faster than named parameters.
     this.recordPlan = db.prepare(`INSERT OR REPLACE INTO import_plans (import_id, plan_number, sha256) VALUES (?, ?, ?)`);
+    // A row of the current plan that changes its user: at most one per user. What it would have
+    // changed stays in the log (the plan, its row results); the report keeps what the import did.
+    this.markNotApplied = db.prepare(`UPDATE import_rows SET outcome = 'rejected', reasons = ?, changes = NULL, plan_offset = NULL, plan_length = NULL
+      WHERE import_number = ? AND plan_number = (SELECT plan_number FROM imports WHERE number = ?) AND user_id = ?
+        AND outcome IN ('created', 'updated', 'disabled', 'reactivated')`);
     this.insertRow = db.prepare(`INSERT INTO import_rows (import_number, row, key, email, user_id, outcome, reasons, warnings, changes, plan_offset, plan_length, ord, plan_number)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
   }
@@ -115,9 +121,15 @@ export class ImportReportProjection implements Projection {
           decision: JSON.stringify({ rejectedBy: event.data.by, rejectedAt: event.data.at, reason: event.data.reason ?? null }),
         });
         return;
-      case 'ImportCompleted':
+      case 'ImportCompleted': {
         update({ status: 'completed', counts: JSON.stringify(event.data.counts), completedAt: event.data.completedAt });
+        const notApplied = event.data.notApplied ?? [];
+        if (notApplied.length > 0) {
+          const importNumber = this.numberOf(event.data.importId);
+          for (const row of notApplied) this.markNotApplied.run(JSON.stringify([row.reason]), importNumber, importNumber, row.userId);
+        }
         return;
+      }
       case 'ImportFailed':
         update({
           status: 'failed', completedAt: event.data.failedAt,
