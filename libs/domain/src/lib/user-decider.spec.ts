@@ -164,6 +164,15 @@ describe('decideRow', () => {
         expect(d.reasons).toEqual(['e-mail address is already used by user ada@corp']);
       }));
 
+  it('rejects a row whose identifier belongs to someone else, naming them', () =>
+    given()
+      .when({ profile: { identifier: 'ada@corp', email: 'ada@other.com' } }, { identifierTakenBy: 'user ada@corp.com' })
+      .then((d) => {
+        expect(d.outcome).toBe('rejected');
+        expect(d.events).toEqual([]);
+        expect(d.reasons).toEqual(['identifier is already used by user ada@corp.com']);
+      }));
+
   it('rejects a key repeated in the file, naming the first row', () =>
     given()
       .when({ profile: { identifier: 'b' } }, { duplicateOfRow: 2 })

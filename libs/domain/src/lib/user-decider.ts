@@ -21,6 +21,11 @@ export interface RowFacts {
   emailTakenBy?: string;
   /** Who else already has the username the row gives. */
   usernameTakenBy?: string;
+  /**
+   * Who else already has the identifier the row gives, when rows are matched by e-mail or
+   * username (matched by identifier, a repeated identifier is a repeated key).
+   */
+  identifierTakenBy?: string;
   /** The row's key already appeared at this earlier row of the file. */
   duplicateOfRow?: number;
   /** The row names a manager e-mail that matches nobody in the directory after this file's creations. */
@@ -93,6 +98,7 @@ function rejectionReason(facts: RowFacts): string | undefined {
   if (facts.duplicateOfRow !== undefined) return `the same key already appears at row ${facts.duplicateOfRow}`;
   if (facts.emailTakenBy !== undefined) return `e-mail address is already used by ${facts.emailTakenBy}`;
   if (facts.usernameTakenBy !== undefined) return `username is already used by ${facts.usernameTakenBy}`;
+  if (facts.identifierTakenBy !== undefined) return `identifier is already used by ${facts.identifierTakenBy}`;
   return undefined;
 }
 

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BlobStore } from '@dirsync/blob-store';
-import { DEFAULT_IMPORT_OPTIONS, type ImportOptions, type PlanLineRef, type RowResult, type UserRecord } from '@dirsync/domain';
+import { DEFAULT_IMPORT_OPTIONS, type ImportOptions, type MatchBy, type PlanLineRef, type RowResult, type UserRecord } from '@dirsync/domain';
 import { InMemoryEventStore } from '@dirsync/event-store';
 import {
   CatalogProjection,
@@ -43,7 +43,7 @@ describe('ImportPlanner and PlanApplier', () => {
   async function plan(
     records: UserRecord[],
     options: Partial<ImportOptions> = {},
-    extra: { format?: 'csv' | 'xml'; rejectedKeys?: string[]; importId?: string; planner?: ImportPlanner } = {},
+    extra: { format?: 'csv' | 'xml'; rejectedKeys?: string[]; importId?: string; planner?: ImportPlanner; matchBy?: MatchBy } = {},
   ) {
     const writer = blobs.writer();
     for (const record of records) await writer.write(`${JSON.stringify(record)}\n`);
@@ -54,7 +54,7 @@ describe('ImportPlanner and PlanApplier', () => {
       // Import ids are UUIDs (version 7): the ids of the users and events it plans begin with them.
       importId: extra.importId ?? `019aa6f2-3c41-7d2e-9b1a-${String(++importCount).padStart(12, '0')}`,
       options: { ...DEFAULT_IMPORT_OPTIONS, ...options },
-      matchBy: 'identifier',
+      matchBy: extra.matchBy ?? 'identifier',
       recordsSha256: recordsRef.sha256,
       validRows: records.length,
       format: extra.format ?? 'csv',
@@ -184,6 +184,25 @@ describe('ImportPlanner and PlanApplier', () => {
     await applier.apply(xml.output.plan.sha256);
     const later = await plan([{ row: 2, profile: { identifier: 'c' }, securityRoles: ['AUDITOR'] }]);
     expect(later.results[0]).toMatchObject({ outcome: 'created', warnings: [] });
+  });
+
+  it('matched by e-mail, rejects an identifier another user or an earlier row has', async () => {
+    await applier.apply((await plan([row(2, 'jdoe', { email: 'john@a.com' })])).output.plan.sha256);
+    const { results, output } = await plan(
+      [row(2, 'JDOE', { email: 'john@b.com' }), row(3, 'new', { email: 'new@b.com' }), row(4, 'New', { email: 'other@b.com' }), row(5, 'jdoe', { email: 'john@a.com', title: 'Lead' })],
+      {},
+      { matchBy: 'email' },
+    );
+    expect(results.map((r) => r.outcome)).toEqual(['rejected', 'created', 'rejected', 'updated']);
+    expect(results[0].reasons).toEqual(['identifier is already used by user john@a.com']);
+    expect(results[2].reasons).toEqual(['identifier is already used by row 3 of this file']);
+    expect(output.counts).toMatchObject({ created: 1, updated: 1, rejected: 2 });
+  });
+
+  it('matched by e-mail into an empty directory, rejects an identifier an earlier row has', async () => {
+    const { results } = await plan([row(2, 'jdoe', { email: 'john@a.com' }), row(3, 'jdoe', { email: 'john@b.com' })], {}, { matchBy: 'email' });
+    expect(results.map((r) => r.outcome)).toEqual(['created', 'rejected']);
+    expect(results[1].reasons).toEqual(['identifier is already used by row 2 of this file']);
   });
 
   it('rejects a username another user has', async () => {
