@@ -1,5 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { MulterModule } from '@nestjs/platform-express';
+import { AsOfDirectories } from './users/as-of-directories';
 import { mkdirSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { diskStorage } from 'multer';
@@ -52,6 +53,7 @@ export class AdminApiModule {
         { provide: APP_INTERCEPTOR, useClass: TimeoutInterceptor },
         TokenSeeder,
         MetricsService,
+        AsOfDirectories,
       ],
       exports: [MetricsService],
       controllers: [ImportsController, RevertController, UsersController, CatalogController, SamplesController, AdminController, HealthController, MetricsController],

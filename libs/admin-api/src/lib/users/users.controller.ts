@@ -5,7 +5,8 @@ import { ApiNotFoundResponse, ApiConflictResponse, ApiOkResponse, ApiOperation, 
 import { ApiTags } from '@nestjs/swagger';
 import { ProblemDto } from '../openapi/problem.dto';
 import { EVENT_STORE, type EventStore } from '@dirsync/event-store';
-import { AsOfError, directoryAsOf, DirectoryReadModel, ProjectionRunner, type DirectoryUser, type UserPage, type UserQuery } from '@dirsync/projections';
+import { AsOfError, DirectoryReadModel, ProjectionRunner, type DirectoryUser, type UserPage, type UserQuery } from '@dirsync/projections';
+import { AsOfDirectories } from './as-of-directories';
 
 const ID = () => ApiParam({ name: 'id', description: 'the user id' });
 
@@ -17,6 +18,7 @@ export class UsersController {
     private readonly directory: DirectoryReadModel,
     private readonly projections: ProjectionRunner,
     private readonly deletion: DeleteUserService,
+    private readonly asOf: AsOfDirectories,
   ) {}
 
   /** The directory, now or `asOf` an import: filter by status, search text (identifier, e-mail, username, names), deleted users with includeDeleted=true, page with offset/limit. */
@@ -51,12 +53,7 @@ export class UsersController {
   /** The directory exactly as it stood when the import `asOf` completed. */
   private async listAsOf(importId: string, query: UserQuery): Promise<UserPage> {
     try {
-      const directory = await directoryAsOf(this.store, importId);
-      try {
-        return directory.list(query);
-      } finally {
-        directory.close();
-      }
+      return await this.asOf.list(importId, query);
     } catch (error) {
       if (error instanceof AsOfError) throw error.kind === 'not-found' ? new NotFoundException(error.message) : new ConflictException(error.message);
       throw error;

@@ -1,6 +1,9 @@
 import { importStream, USER_STREAM_PREFIX } from '@dirsync/domain';
 import type { EventStore } from '@dirsync/event-store';
-import { openReadModelDb } from '../read-model-db';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createSecondaryIndexes, openReadModelDb, type ReadModelDb } from '../read-model-db';
 import { DirectoryProjection } from './directory.projection';
 import { DirectoryReadModel } from './directory.read-model';
 
@@ -16,13 +19,50 @@ export class AsOfError extends Error {
 
 const BATCH = 5_000;
 
+/** A directory as of an import: a read model of its own, whose files close() removes. */
+export type AsOfDirectory = DirectoryReadModel & { close(): void };
+
+export interface DirectoryAsOfOptions {
+  /** Where its temporary files go (a folder of their own inside it). Default: the system's. */
+  tmpDir?: string;
+}
+
 /**
  * The directory exactly as it stood when an import completed: the user events up to that import's
- * ImportCompleted, folded into a throw-away in-memory read model. Call `close()` when done.
+ * ImportCompleted, folded into a throw-away read model. Call `close()` when done.
+ *
+ * The read model is a temporary SQLite file, not an in-memory database: a million users take
+ * about 770 MB as a file, which an in-memory database would add to the process.
  */
-export async function directoryAsOf(store: EventStore, importId: string): Promise<DirectoryReadModel & { close(): void }> {
+export async function directoryAsOf(store: EventStore, importId: string, options: DirectoryAsOfOptions = {}): Promise<AsOfDirectory> {
   const position = await completionPosition(store, importId);
-  const db = openReadModelDb(':memory:');
+  const dir = mkdtempSync(join(options.tmpDir ?? tmpdir(), 'dirsync-as-of-'));
+  let db: ReadModelDb;
+  try {
+    // Filled from scratch: faster to index once at the end, as a rebuild does.
+    db = openReadModelDb(join(dir, 'readmodels.sqlite'), { cacheMiB: CACHE_MIB, createIndexes: false });
+  } catch (error) {
+    rmSync(dir, { recursive: true, force: true });
+    throw error;
+  }
+  const close = () => {
+    if (db.open) db.close();
+    rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    await project(store, db, position);
+    createSecondaryIndexes(db);
+  } catch (error) {
+    close();
+    throw error;
+  }
+  return Object.assign(new DirectoryReadModel(db), { close });
+}
+
+/** Page cache of each of its files: it is read a page of users at a time, then thrown away. */
+const CACHE_MIB = 16;
+
+async function project(store: EventStore, db: ReadModelDb, position: number): Promise<void> {
   const projection = new DirectoryProjection(db);
   const applyBatch = db.transaction((events: Parameters<DirectoryProjection['apply']>[0][]) => events.forEach((e) => projection.apply(e)));
   let batch: Parameters<DirectoryProjection['apply']>[0][] = [];
@@ -35,7 +75,6 @@ export async function directoryAsOf(store: EventStore, importId: string): Promis
     }
   }
   applyBatch(batch);
-  return Object.assign(new DirectoryReadModel(db), { close: () => db.close() });
 }
 
 async function completionPosition(store: EventStore, importId: string): Promise<number> {

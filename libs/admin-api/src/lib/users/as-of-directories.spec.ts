@@ -1,0 +1,76 @@
+import { importStream, userStream } from '@dirsync/domain';
+import { InMemoryEventStore } from '@dirsync/event-store';
+import { AsOfError, type UserPage } from '@dirsync/projections';
+import { AsOfDirectories } from './as-of-directories';
+
+describe('AsOfDirectories', () => {
+  let ids = 0;
+  const id = () => `00000000-0000-4000-8000-${String(++ids).padStart(12, '0')}`;
+
+  /** imp-1 completes with ada; imp-2 with ada and bob; imp-3 is requested and not completed. */
+  async function storeWithHistory(): Promise<InMemoryEventStore> {
+    const store = new InMemoryEventStore();
+    const user = (userId: string, identifier: string) =>
+      store.append(userStream(userId), [{ id: id(), type: 'UserCreated', data: { userId, profile: { identifier }, status: 'Active', securityRoles: [], genericProperties: {} } }]);
+    const completed = (importId: string) =>
+      store.append(importStream(importId), [{ id: id(), type: 'ImportCompleted', data: { importId, counts: {}, dryRun: false, completedAt: '2026-12-07T10:00:00.000Z' } }]);
+    await user('u-1', 'ada@corp');
+    await completed('imp-1');
+    await user('u-2', 'bob@corp');
+    await completed('imp-2');
+    await store.append(importStream('imp-3'), [{ id: id(), type: 'ImportRequested', data: { importId: 'imp-3' } }]);
+    return store;
+  }
+
+  /** Counts the directories built (each reads the log's user events once) and how many at once. */
+  function countBuilds(store: InMemoryEventStore) {
+    const counts = { builds: 0, running: 0, mostAtOnce: 0 };
+    const readAll = store.readAll.bind(store);
+    store.readAll = async function* (...args: Parameters<InMemoryEventStore['readAll']>) {
+      counts.builds++;
+      counts.mostAtOnce = Math.max(counts.mostAtOnce, ++counts.running);
+      try {
+        for await (const event of readAll(...args)) {
+          await new Promise((resolve) => setImmediate(resolve)); // another request may come in meanwhile
+          yield event;
+        }
+      } finally {
+        counts.running--;
+      }
+    };
+    return counts;
+  }
+
+  const identifiers = (page: UserPage) => page.items.map((user) => user.identifier);
+
+  it('builds a directory once for the pages of one listing', async () => {
+    const store = await storeWithHistory();
+    const counts = countBuilds(store);
+    const directories = new AsOfDirectories(store);
+    expect(identifiers(await directories.list('imp-2', { limit: 1 }))).toEqual(['ada@corp']);
+    expect(identifiers(await directories.list('imp-2', { offset: 1, limit: 1 }))).toEqual(['bob@corp']);
+    expect(counts.builds).toBe(1);
+    directories.onModuleDestroy();
+  });
+
+  it('builds one directory at a time, each request getting its own import', async () => {
+    const store = await storeWithHistory();
+    const counts = countBuilds(store);
+    const directories = new AsOfDirectories(store);
+    const [first, second, firstAgain] = await Promise.all([directories.list('imp-1', {}), directories.list('imp-2', {}), directories.list('imp-1', {})]);
+    expect([identifiers(first), identifiers(second), identifiers(firstAgain)]).toEqual([['ada@corp'], ['ada@corp', 'bob@corp'], ['ada@corp']]);
+    expect(counts.mostAtOnce).toBe(1);
+    expect(counts.builds).toBe(3);
+    directories.onModuleDestroy();
+  });
+
+  it('refuses an unknown or unfinished import, keeping nothing for it', async () => {
+    const store = await storeWithHistory();
+    const directories = new AsOfDirectories(store);
+    await expect(directories.list('nope', {})).rejects.toThrow(AsOfError);
+    await expect(directories.list('imp-3', {})).rejects.toThrow(/has not completed/);
+    await store.append(importStream('imp-3'), [{ id: id(), type: 'ImportCompleted', data: { importId: 'imp-3', counts: {}, dryRun: false, completedAt: '2026-12-07T11:00:00.000Z' } }]);
+    expect(identifiers(await directories.list('imp-3', {}))).toEqual(['ada@corp', 'bob@corp']);
+    directories.onModuleDestroy();
+  });
+});

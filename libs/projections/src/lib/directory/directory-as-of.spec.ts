@@ -1,0 +1,45 @@
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { importStream, userStream, type UserCreated } from '@dirsync/domain';
+import { InMemoryEventStore } from '@dirsync/event-store';
+import { AsOfError, directoryAsOf } from './directory-as-of';
+
+describe('directoryAsOf', () => {
+  let tmp: string;
+  beforeEach(() => (tmp = mkdtempSync(join(tmpdir(), 'as-of-spec-'))));
+  afterEach(() => rmSync(tmp, { recursive: true, force: true }));
+
+  let ids = 0;
+  const id = () => `00000000-0000-4000-8000-${String(++ids).padStart(12, '0')}`;
+  const created = (userId: string, identifier: string): UserCreated => ({ userId, profile: { identifier }, status: 'Active', securityRoles: [], genericProperties: {} });
+
+  async function history(store: InMemoryEventStore): Promise<void> {
+    await store.append(userStream('u-1'), [{ id: id(), type: 'UserCreated', data: created('u-1', 'ada@corp') }]);
+    await store.append(importStream('imp-1'), [{ id: id(), type: 'ImportCompleted', data: { importId: 'imp-1', counts: {}, dryRun: false, completedAt: '2026-12-07T10:00:00.000Z' } }]);
+    await store.append(userStream('u-2'), [{ id: id(), type: 'UserCreated', data: created('u-2', 'bob@corp') }]);
+    await store.append(importStream('imp-2'), [{ id: id(), type: 'ImportRequested', data: { importId: 'imp-2' } }]);
+  }
+
+  it('folds the user events up to the import into a temporary file, which close() removes', async () => {
+    const store = new InMemoryEventStore();
+    await history(store);
+    const directory = await directoryAsOf(store, 'imp-1', { tmpDir: tmp });
+    try {
+      expect([...directory.all()].map((user) => user.identifier)).toEqual(['ada@corp']);
+      expect(directory.findBy('identifier', 'ada@corp')).toMatchObject({ id: 'u-1' });
+      expect(readdirSync(tmp)).toHaveLength(1); // its folder, holding its files
+    } finally {
+      directory.close();
+    }
+    expect(readdirSync(tmp)).toEqual([]);
+  });
+
+  it('refuses an unknown import and one that has not completed, leaving no files', async () => {
+    const store = new InMemoryEventStore();
+    await history(store);
+    await expect(directoryAsOf(store, 'nope', { tmpDir: tmp })).rejects.toThrow(new AsOfError('no import with id nope', 'not-found'));
+    await expect(directoryAsOf(store, 'imp-2', { tmpDir: tmp })).rejects.toThrow(/import imp-2 has not completed/);
+    expect(readdirSync(tmp)).toEqual([]);
+  });
+});
