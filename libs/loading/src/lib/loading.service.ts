@@ -188,10 +188,15 @@ export class LoadingService {
     return this.store.headPosition({ fromPosition: transformedAt, filter: { streamPrefixes: [USER_STREAM_PREFIX, CATALOG_STREAM] } });
   }
 
-  /** Has anyone but this import written a user event since the plan was made? */
+  /**
+   * Has anyone but this import written a user event since the plan was made, before this import
+   * began to apply it? Once its own events are there (an apply stopped by a crash), the plan
+   * stands: made again, it would find its own changes done and report those rows as unchanged.
+   * The apply goes on instead, and leaves out the rows whose users changed meanwhile.
+   */
   private async directoryChangedSince(planned: ImportPlanned, importId: string): Promise<boolean> {
     for await (const event of this.store.readAll({ fromPosition: planned.basedOnPosition, filter: { streamPrefixes: [USER_STREAM_PREFIX] } })) {
-      if ((event.data as { importId?: string }).importId !== importId) return true;
+      return (event.data as { importId?: string }).importId !== importId;
     }
     return false;
   }

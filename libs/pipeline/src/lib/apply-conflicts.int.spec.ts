@@ -4,12 +4,17 @@ import type { INestApplicationContext } from '@nestjs/common';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { EVENT_STORE, type AppendRequest, type EventStore } from '@dirsync/event-store';
-import { DeleteUserService } from '@dirsync/loading';
+import type { ImportOptions } from '@dirsync/domain';
+import { createEventStore, EVENT_STORE, EventStoreUnavailableError, type AppendRequest, type EventStore } from '@dirsync/event-store';
+import { ImportLog } from '@dirsync/import-log';
+import { DeleteUserService, ImportDecisionService } from '@dirsync/loading';
 import { DirectoryReadModel, ImportReportReadModel, ProjectionRunner } from '@dirsync/projections';
 import { ImportRunner } from './import-runner.service';
 import { PipelineModule } from './pipeline.module';
 import { loadSettings } from './settings';
+
+// Whole imports through the pipeline, one of 2,500 rows, and restarts: slower than the default 5 s allows.
+jest.setTimeout(60_000);
 
 /**
  * An import applied while another writer changes one of its users: that row is left out and
@@ -18,12 +23,18 @@ import { loadSettings } from './settings';
 describe('applying a plan while another writer changes a user', () => {
   let dataDir: string;
   let app: INestApplicationContext;
-  beforeEach(async () => {
-    dataDir = mkdtempSync(join(tmpdir(), 'apply-conflicts-'));
-    app = await NestFactory.createApplicationContext(
-      PipelineModule.forRoot({ settings: loadSettings({ ETL_DATA_DIR: dataDir }), stages: { transformation: true, loading: true, projections: false } }),
+  /** A process of the pipeline on the data dir (guards as in ETL_GUARD_MAX_DISABLES). */
+  const boot = (maxDisables = '500') =>
+    NestFactory.createApplicationContext(
+      PipelineModule.forRoot({
+        settings: loadSettings({ ETL_DATA_DIR: dataDir, ETL_GUARD_MAX_DISABLES: maxDisables }),
+        stages: { transformation: true, loading: true, projections: false },
+      }),
       { logger: false },
     );
+  beforeEach(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'apply-conflicts-'));
+    app = await boot();
   });
   afterEach(async () => {
     await app?.close();
@@ -32,10 +43,10 @@ describe('applying a plan while another writer changes a user', () => {
 
   const people = (title: string) =>
     `UserIdentifier,UPN,EmailId,Title\n${['ada', 'bob', 'cy'].map((name) => `${name}@corp,${name}@corp,${name}@corp.com,${title}`).join('\n')}\n`;
-  const runImport = (name: string, content: string) => {
+  const runImport = (name: string, content: string, options: Partial<ImportOptions> = {}) => {
     const filePath = join(dataDir, name);
     writeFileSync(filePath, content);
-    return app.get(ImportRunner).run({ filePath, fileName: name, source: { kind: 'cli' }, requestedBy: 'test' });
+    return app.get(ImportRunner).run({ filePath, fileName: name, options, source: { kind: 'cli' }, requestedBy: 'test' });
   };
   const users = async () => {
     await app.get(ProjectionRunner).catchUp();
@@ -72,5 +83,49 @@ describe('applying a plan while another writer changes a user', () => {
     const third = await runImport('third.csv', people('Lead'));
     expect(third).toMatchObject({ status: 'completed', counts: { skipped: 3, rejected: 0 } });
     expect(app.get(ImportReportReadModel).rows(third.id).items[1].reasons).toEqual(['user is deleted; it is restored only with "activate deleted"']);
+  });
+
+  it('resumes an approved import stopped half-way without planning it again, and leaves out a user changed while it was stopped', async () => {
+    await app.close();
+    app = await boot('2');
+    await runImport('first.csv', people('Engineer').replace('cy@corp,cy@corp,cy@corp.com,Engineer', 'cy@corp,cy@corp,cy@corp.com,Engineer\ndan@corp,dan@corp,dan@corp.com,Engineer'));
+    // Ada and 2,500 new users (two batches of the apply), with "disable missing": bob, cy and dan would go, so it waits.
+    const hires = Array.from({ length: 2_500 }, (_, i) => `new${i}@corp,new${i}@corp,new${i}@corp.com,Hire`).join('\n');
+    const held = await runImport('hires.csv', `UserIdentifier,UPN,EmailId,Title\nada@corp,ada@corp,ada@corp.com,Engineer\n${hires}\n`, { disableMissing: true });
+    expect(held).toMatchObject({ status: 'awaiting-approval', counts: { created: 2_500, skipped: 1, disabled: 3 } });
+    const dan = app.get(DirectoryReadModel).findBy('identifier', 'dan@corp');
+    if (!dan) throw new Error('dan was not created');
+
+    // Approved, the apply stops after its first batch as if the process died: nothing more reaches the store.
+    const store = app.get<EventStore>(EVENT_STORE);
+    const appendBatch = store.appendBatch.bind(store);
+    let userBatches = 0;
+    let stopped = false;
+    store.appendBatch = async (requests: AppendRequest[]) => {
+      if (!stopped && requests.some((request) => request.streamId.startsWith('user-')) && ++userBatches === 2) stopped = true;
+      if (stopped) throw new EventStoreUnavailableError('the process stopped (simulated)');
+      return appendBatch(requests);
+    };
+    await app.get(ImportDecisionService).approve(held.id, 'admin');
+    for (const deadline = Date.now() + 20_000; !stopped && Date.now() < deadline; ) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(stopped).toBe(true);
+    await new Promise((resolve) => setTimeout(resolve, 200)); // the stage gives up on the import
+    await app.close();
+
+    // Meanwhile an administrator deletes dan, whose disable the plan holds.
+    const direct = createEventStore({ kind: 'sqlite', file: join(dataDir, 'events.sqlite') });
+    await new DeleteUserService(direct).delete(dan.id, 'admin');
+    await direct.close();
+
+    // The next process resumes the import from the same plan: the 2,000 users created before the stop stay created in its report.
+    app = await boot('2');
+    await new ImportLog(app.get<EventStore>(EVENT_STORE)).waitUntilSettled(held.id);
+    await app.get(ProjectionRunner).catchUp();
+    const summary = app.get(ImportReportReadModel).get(held.id);
+    expect(summary).toMatchObject({ status: 'completed', counts: { created: 2_500, skipped: 1, disabled: 2, rejected: 1 } });
+    const rows = app.get(ImportReportReadModel).rows(held.id, 0, 10_000).items;
+    expect(rows.filter((row) => row.outcome === 'created')).toHaveLength(2_500);
+    expect(rows.find((row) => row.userId === dan.id)).toMatchObject({ outcome: 'rejected', reasons: [expect.stringMatching(/^not applied: another writer changed user/)] });
+    expect(app.get(DirectoryReadModel).countActive()).toBe(2_501); // ada and the new users; bob and cy disabled, dan deleted
   });
 });
