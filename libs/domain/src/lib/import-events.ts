@@ -96,6 +96,16 @@ export const emptyCounts = (): ImportCounts => ({
   rejected: 0,
 });
 
+/**
+ * Planning begins: its row results follow (ImportRowsPlanned), then ImportPlanned. Planning that a
+ * crash stopped is made again under the next number, so that the report drops the row results it
+ * left (they may have been decided against a directory that changed since).
+ */
+export interface ImportPlanningStarted {
+  importId: string;
+  planNumber: number;
+}
+
 export interface ImportPlanned {
   importId: string;
   /** 1 for the first plan; a re-plan (the directory changed before approval) counts up. */
@@ -196,6 +206,7 @@ export type ImportEvent =
   | { type: 'ImportRequested'; data: ImportRequested }
   | { type: 'ImportRowsRejected'; data: ImportRowsRejected }
   | { type: 'ImportTransformed'; data: ImportTransformed }
+  | { type: 'ImportPlanningStarted'; data: ImportPlanningStarted }
   | { type: 'ImportRowsPlanned'; data: ImportRowsPlanned }
   | { type: 'ImportPlanned'; data: ImportPlanned }
   | { type: 'ImportAwaitingApproval'; data: ImportAwaitingApproval }
@@ -214,6 +225,7 @@ export type ImportRowEventType = 'ImportRowsRejected' | 'ImportRowsPlanned';
 const STATE_EVENT_TYPES: Record<Exclude<ImportEventType, ImportRowEventType>, true> = {
   ImportRequested: true,
   ImportTransformed: true,
+  ImportPlanningStarted: true,
   ImportPlanned: true,
   ImportAwaitingApproval: true,
   ImportApproved: true,
@@ -233,6 +245,8 @@ export interface ImportState {
   status: ImportStatus;
   requested?: ImportRequested;
   transformed?: ImportTransformed;
+  /** The number of the last plan begun (absent in logs from before ImportPlanningStarted). */
+  planning?: number;
   planned?: ImportPlanned;
   awaiting?: ImportAwaitingApproval;
   approved?: ImportApproved;
@@ -249,6 +263,8 @@ export function evolveImport(state: ImportState | undefined, event: ImportEvent)
       return { ...current, status: 'requested', requested: event.data };
     case 'ImportTransformed':
       return { ...current, status: 'transformed', transformed: event.data };
+    case 'ImportPlanningStarted':
+      return { ...current, planning: event.data.planNumber };
     case 'ImportPlanned':
       // A re-plan keeps an earlier approval: the loading stage checks it still covers the new plan.
       return { ...current, status: current.approved ? 'approved' : 'planned', planned: event.data };
@@ -271,6 +287,9 @@ export function evolveImport(state: ImportState | undefined, event: ImportEvent)
       return current;
   }
 }
+
+/** The number the import's next plan takes: after every plan begun, finished or not. */
+export const nextPlanNumber = (state: ImportState): number => Math.max(state.planned?.planNumber ?? 0, state.planning ?? 0) + 1;
 
 /** Nothing more will happen to the import. */
 export const isFinished = (state: ImportState | undefined): boolean =>

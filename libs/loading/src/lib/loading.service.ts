@@ -5,6 +5,7 @@ import {
   guardReasons,
   importStream,
   isSettled,
+  nextPlanNumber,
   USER_STREAM_PREFIX,
   type ImportPlanned,
   type ImportRequested,
@@ -75,10 +76,10 @@ export class LoadingService {
     if (!requested || !transformed) return;
     let planned = state.planned;
     if (!planned) {
-      ({ planned, revision } = await this.planAndRecord(requested, transformed, revision, 1));
+      ({ planned, revision } = await this.planAndRecord(requested, transformed, revision, nextPlanNumber(state)));
     } else if (state.status === 'approved' && (await this.directoryChangedSince(planned, importId))) {
       const approvedDisables = planned.counts.disabled;
-      ({ planned, revision } = await this.planAndRecord(requested, transformed, revision, planned.planNumber + 1));
+      ({ planned, revision } = await this.planAndRecord(requested, transformed, revision, nextPlanNumber(state)));
       if (planned.counts.disabled > approvedDisables) {
         const reason = `the directory changed after approval and the new plan disables ${planned.counts.disabled} users, more than the ${approvedDisables} approved`;
         await this.awaitApproval(importId, revision, planned, [reason]);
@@ -145,6 +146,7 @@ export class LoadingService {
     planNumber: number,
   ): Promise<{ planned: ImportPlanned; revision: number }> {
     const { importId } = requested;
+    revision = await this.log.append(importId, revision, [{ name: `planning-${planNumber}`, type: 'ImportPlanningStarted', data: { importId, planNumber } }]);
     const transformation = await this.transformationOf(importId);
     const basedOnPosition = await this.directoryPosition(transformation.position);
     await this.projections.waitFor(basedOnPosition);

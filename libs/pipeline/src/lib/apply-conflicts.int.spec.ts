@@ -9,6 +9,7 @@ import { createEventStore, EVENT_STORE, EventStoreUnavailableError, type AppendR
 import { ImportLog } from '@dirsync/import-log';
 import { DeleteUserService, ImportDecisionService } from '@dirsync/loading';
 import { DirectoryReadModel, ImportReportReadModel, ProjectionRunner } from '@dirsync/projections';
+import { RequestImportService } from '@dirsync/extraction';
 import { ImportRunner } from './import-runner.service';
 import { PipelineModule } from './pipeline.module';
 import { loadSettings } from './settings';
@@ -127,5 +128,46 @@ describe('applying a plan while another writer changes a user', () => {
     expect(rows.filter((row) => row.outcome === 'created')).toHaveLength(2_500);
     expect(rows.find((row) => row.userId === dan.id)).toMatchObject({ outcome: 'rejected', reasons: [expect.stringMatching(/^not applied: another writer changed user/)] });
     expect(app.get(DirectoryReadModel).countActive()).toBe(2_501); // ada and the new users; bob and cy disabled, dan deleted
+  });
+
+  it('plans again under a new number after a crash during planning, so no row result of the stopped plan stays in the report', async () => {
+    const many = (title: string) =>
+      `UserIdentifier,UPN,EmailId,Title\n${Array.from({ length: 2_500 }, (_, i) => `u${i}@corp,u${i}@corp,u${i}@corp.com,${title}`).join('\n')}\n`;
+    await runImport('first.csv', many('Engineer'));
+    const u1 = app.get(DirectoryReadModel).findBy('identifier', 'u1@corp');
+    if (!u1) throw new Error('u1 was not created');
+
+    // The process dies while the second import's row results are recorded (2,000 rows an append):
+    // the first 2,000, with u1 to be updated, are in the log; nothing after them.
+    const store = app.get<EventStore>(EVENT_STORE);
+    const appendBatch = store.appendBatch.bind(store);
+    let chunks = 0;
+    let stopped = false;
+    store.appendBatch = async (requests: AppendRequest[]) => {
+      if (!stopped && requests.some((request) => request.events.some((event) => event.type === 'ImportRowsPlanned')) && ++chunks === 2) stopped = true;
+      if (stopped) throw new EventStoreUnavailableError('the process stopped (simulated)');
+      return appendBatch(requests);
+    };
+    const filePath = join(dataDir, 'second.csv');
+    writeFileSync(filePath, many('Lead'));
+    const importId = await app.get(RequestImportService).request({ filePath, fileName: 'second.csv', source: { kind: 'cli' }, requestedBy: 'test' });
+    for (const deadline = Date.now() + 20_000; !stopped && Date.now() < deadline; ) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(stopped).toBe(true);
+    await new Promise((resolve) => setTimeout(resolve, 200)); // the stage gives up on the import
+    await app.close();
+
+    // Meanwhile an administrator deletes u1.
+    const direct = createEventStore({ kind: 'sqlite', file: join(dataDir, 'events.sqlite') });
+    await new DeleteUserService(direct).delete(u1.id, 'admin');
+    await direct.close();
+
+    app = await boot();
+    await new ImportLog(app.get<EventStore>(EVENT_STORE)).waitUntilSettled(importId);
+    await app.get(ProjectionRunner).catchUp();
+    const reports = app.get(ImportReportReadModel);
+    const rows = reports.rows(importId, 0, 10_000).items;
+    expect(rows).toHaveLength(2_500);
+    expect(rows[1]).toMatchObject({ row: 3, key: 'u1@corp', outcome: 'skipped', reasons: ['user is deleted; it is restored only with "activate deleted"'] });
+    expect(reports.get(importId)).toMatchObject({ status: 'completed', counts: { updated: 2_499, skipped: 1 } });
   });
 });
