@@ -42,8 +42,8 @@ describe('applying a plan while another writer changes a user', () => {
     rmSync(dataDir, { recursive: true, force: true });
   });
 
-  const people = (title: string) =>
-    `UserIdentifier,UPN,EmailId,Title\n${['ada', 'bob', 'cy'].map((name) => `${name}@corp,${name}@corp,${name}@corp.com,${title}`).join('\n')}\n`;
+  const people = (title: string, names = ['ada', 'bob', 'cy']) =>
+    `UserIdentifier,UPN,EmailId,Title\n${names.map((name) => `${name}@corp,${name}@corp,${name}@corp.com,${title}`).join('\n')}\n`;
   const runImport = (name: string, content: string, options: Partial<ImportOptions> = {}) => {
     const filePath = join(dataDir, name);
     writeFileSync(filePath, content);
@@ -53,6 +53,41 @@ describe('applying a plan while another writer changes a user', () => {
     await app.get(ProjectionRunner).catchUp();
     return app.get(DirectoryReadModel).list({ includeDeleted: true }).items.map((user) => `${user.identifier}:${user.title}${user.deleted ? ':deleted' : ''}`);
   };
+
+  /**
+   * The process dies at the `nth` append that `matches`: from then on nothing reaches the store
+   * (not even the import's failure). Resolves once it has, with the process closed.
+   */
+  async function dieAt(nth: number, matches: (requests: AppendRequest[]) => boolean, start: () => Promise<unknown>): Promise<void> {
+    const store = app.get<EventStore>(EVENT_STORE);
+    const appendBatch = store.appendBatch.bind(store);
+    let seen = 0;
+    let dead = false;
+    store.appendBatch = async (requests: AppendRequest[]) => {
+      if (!dead && matches(requests) && ++seen === nth) dead = true;
+      if (dead) throw new EventStoreUnavailableError('the process stopped (simulated)');
+      return appendBatch(requests);
+    };
+    await start();
+    for (const deadline = Date.now() + 20_000; !dead && Date.now() < deadline; ) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(dead).toBe(true);
+    await new Promise((resolve) => setTimeout(resolve, 200)); // the stage gives up on the import
+    await app.close();
+  }
+
+  /** An administrator deletes the user while no process of the pipeline runs. */
+  async function deleteBetweenProcesses(userId: string): Promise<void> {
+    const direct = createEventStore({ kind: 'sqlite', file: join(dataDir, 'events.sqlite') });
+    await new DeleteUserService(direct).delete(userId, 'admin');
+    await direct.close();
+  }
+
+  /** The next process finishes the import. */
+  async function resume(importId: string, maxDisables?: string): Promise<void> {
+    app = await boot(maxDisables);
+    await new ImportLog(app.get<EventStore>(EVENT_STORE)).waitUntilSettled(importId);
+    await app.get(ProjectionRunner).catchUp();
+  }
 
   it('leaves out the row whose user changed, applies the others, and reports the row as not applied', async () => {
     await runImport('first.csv', people('Engineer'));
@@ -89,7 +124,7 @@ describe('applying a plan while another writer changes a user', () => {
   it('resumes an approved import stopped half-way without planning it again, and leaves out a user changed while it was stopped', async () => {
     await app.close();
     app = await boot('2');
-    await runImport('first.csv', people('Engineer').replace('cy@corp,cy@corp,cy@corp.com,Engineer', 'cy@corp,cy@corp,cy@corp.com,Engineer\ndan@corp,dan@corp,dan@corp.com,Engineer'));
+    await runImport('first.csv', people('Engineer', ['ada', 'bob', 'cy', 'dan']));
     // Ada and 2,500 new users (two batches of the apply), with "disable missing": bob, cy and dan would go, so it waits.
     const hires = Array.from({ length: 2_500 }, (_, i) => `new${i}@corp,new${i}@corp,new${i}@corp.com,Hire`).join('\n');
     const held = await runImport('hires.csv', `UserIdentifier,UPN,EmailId,Title\nada@corp,ada@corp,ada@corp.com,Engineer\n${hires}\n`, { disableMissing: true });
@@ -97,31 +132,14 @@ describe('applying a plan while another writer changes a user', () => {
     const dan = app.get(DirectoryReadModel).findBy('identifier', 'dan@corp');
     if (!dan) throw new Error('dan was not created');
 
-    // Approved, the apply stops after its first batch as if the process died: nothing more reaches the store.
-    const store = app.get<EventStore>(EVENT_STORE);
-    const appendBatch = store.appendBatch.bind(store);
-    let userBatches = 0;
-    let stopped = false;
-    store.appendBatch = async (requests: AppendRequest[]) => {
-      if (!stopped && requests.some((request) => request.streamId.startsWith('user-')) && ++userBatches === 2) stopped = true;
-      if (stopped) throw new EventStoreUnavailableError('the process stopped (simulated)');
-      return appendBatch(requests);
-    };
-    await app.get(ImportDecisionService).approve(held.id, 'admin');
-    for (const deadline = Date.now() + 20_000; !stopped && Date.now() < deadline; ) await new Promise((resolve) => setTimeout(resolve, 20));
-    expect(stopped).toBe(true);
-    await new Promise((resolve) => setTimeout(resolve, 200)); // the stage gives up on the import
-    await app.close();
-
+    // Approved, the apply stops after its first batch as if the process died.
+    const userEvents = (requests: AppendRequest[]) => requests.some((request) => request.streamId.startsWith('user-'));
+    await dieAt(2, userEvents, () => app.get(ImportDecisionService).approve(held.id, 'admin'));
     // Meanwhile an administrator deletes dan, whose disable the plan holds.
-    const direct = createEventStore({ kind: 'sqlite', file: join(dataDir, 'events.sqlite') });
-    await new DeleteUserService(direct).delete(dan.id, 'admin');
-    await direct.close();
+    await deleteBetweenProcesses(dan.id);
 
     // The next process resumes the import from the same plan: the 2,000 users created before the stop stay created in its report.
-    app = await boot('2');
-    await new ImportLog(app.get<EventStore>(EVENT_STORE)).waitUntilSettled(held.id);
-    await app.get(ProjectionRunner).catchUp();
+    await resume(held.id, '2');
     const summary = app.get(ImportReportReadModel).get(held.id);
     expect(summary).toMatchObject({ status: 'completed', counts: { created: 2_500, skipped: 1, disabled: 2, rejected: 1 } });
     const rows = app.get(ImportReportReadModel).rows(held.id, 0, 10_000).items;
@@ -139,31 +157,17 @@ describe('applying a plan while another writer changes a user', () => {
 
     // The process dies while the second import's row results are recorded (2,000 rows an append):
     // the first 2,000, with u1 to be updated, are in the log; nothing after them.
-    const store = app.get<EventStore>(EVENT_STORE);
-    const appendBatch = store.appendBatch.bind(store);
-    let chunks = 0;
-    let stopped = false;
-    store.appendBatch = async (requests: AppendRequest[]) => {
-      if (!stopped && requests.some((request) => request.events.some((event) => event.type === 'ImportRowsPlanned')) && ++chunks === 2) stopped = true;
-      if (stopped) throw new EventStoreUnavailableError('the process stopped (simulated)');
-      return appendBatch(requests);
-    };
+    const rowResults = (requests: AppendRequest[]) => requests.some((request) => request.events.some((event) => event.type === 'ImportRowsPlanned'));
     const filePath = join(dataDir, 'second.csv');
     writeFileSync(filePath, many('Lead'));
-    const importId = await app.get(RequestImportService).request({ filePath, fileName: 'second.csv', source: { kind: 'cli' }, requestedBy: 'test' });
-    for (const deadline = Date.now() + 20_000; !stopped && Date.now() < deadline; ) await new Promise((resolve) => setTimeout(resolve, 20));
-    expect(stopped).toBe(true);
-    await new Promise((resolve) => setTimeout(resolve, 200)); // the stage gives up on the import
-    await app.close();
-
+    let importId = '';
+    await dieAt(2, rowResults, async () => {
+      importId = await app.get(RequestImportService).request({ filePath, fileName: 'second.csv', source: { kind: 'cli' }, requestedBy: 'test' });
+    });
     // Meanwhile an administrator deletes u1.
-    const direct = createEventStore({ kind: 'sqlite', file: join(dataDir, 'events.sqlite') });
-    await new DeleteUserService(direct).delete(u1.id, 'admin');
-    await direct.close();
+    await deleteBetweenProcesses(u1.id);
 
-    app = await boot();
-    await new ImportLog(app.get<EventStore>(EVENT_STORE)).waitUntilSettled(importId);
-    await app.get(ProjectionRunner).catchUp();
+    await resume(importId);
     const reports = app.get(ImportReportReadModel);
     const rows = reports.rows(importId, 0, 10_000).items;
     expect(rows).toHaveLength(2_500);

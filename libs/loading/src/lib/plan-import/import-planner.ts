@@ -430,24 +430,33 @@ export class ImportPlanner {
   }
 
   private usernameOwner(username: string | null, matched: UserState | undefined, claims: FileClaims): string | undefined {
-    if (!username) return undefined;
-    const earlierRow = claims.usernameRows.get(username);
-    if (earlierRow !== undefined) return `row ${earlierRow} of this file`;
-    if (matched && matchKey(matched.username) === username) return undefined;
-    const owner = claims.findUser('username', username);
-    if (owner && owner.id !== matched?.id) return `user ${owner.identifier ?? owner.email ?? owner.id}`;
-    return undefined;
+    return this.ownerOf('username', username, claims.usernameRows, matched, claims);
   }
 
   /** Who other than the matched user holds this identifier, when rows are not matched by it. */
   private identifierOwner(identifier: string | null, matched: UserState | undefined, claims: FileClaims): string | undefined {
-    if (!identifier || !claims.identifierRows) return undefined;
-    const earlierRow = claims.identifierRows.get(identifier);
+    return claims.identifierRows && this.ownerOf('identifier', identifier, claims.identifierRows, matched, claims);
+  }
+
+  /**
+   * Who other than the matched user holds this username or identifier: an earlier row that took it
+   * (`earlierRows`), or a directory user, named by another of their handles.
+   */
+  private ownerOf(
+    field: 'username' | 'identifier',
+    value: string | null,
+    earlierRows: OffHeapStringMap,
+    matched: UserState | undefined,
+    claims: FileClaims,
+  ): string | undefined {
+    if (!value) return undefined;
+    const earlierRow = earlierRows.get(value);
     if (earlierRow !== undefined) return `row ${earlierRow} of this file`;
-    if (matched && matchKey(matched.identifier) === identifier) return undefined;
-    const owner = claims.findUser('identifier', identifier);
-    if (owner && owner.id !== matched?.id) return `user ${owner.email ?? owner.username ?? owner.id}`;
-    return undefined;
+    if (matched && matchKey(matched[field]) === value) return undefined;
+    const owner = claims.findUser(field, value);
+    if (!owner || owner.id === matched?.id) return undefined;
+    const name = field === 'username' ? (owner.identifier ?? owner.email) : (owner.email ?? owner.username);
+    return `user ${name ?? owner.id}`;
   }
 
   /** A rejected row's key as written, completed with the domain the way transformation completes identifiers. */
