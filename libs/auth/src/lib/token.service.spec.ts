@@ -1,4 +1,5 @@
-import { InMemoryEventStore } from '@dirsync/event-store';
+import { createHash } from 'node:crypto';
+import { deterministicId, InMemoryEventStore } from '@dirsync/event-store';
 import { TokenService } from './token.service';
 
 describe('TokenService', () => {
@@ -34,9 +35,26 @@ describe('TokenService', () => {
     expect(await tokens.verify('the-first-admin-token')).toBeUndefined();
     expect(await tokens.verify('the-second-admin-token')).toMatchObject({ role: 'admin', label: 'ETL_ADMIN_TOKEN' });
     expect(await tokens.verify(ops.token)).toMatchObject({ role: 'admin' });
-    // Set back to the first value, it stays refused: a revoked token is never let in again.
-    expect(await new TokenService(store).seed('the-first-admin-token', 'admin', 'ETL_ADMIN_TOKEN')).toEqual({ tokenId: first.tokenId, revoked: true, replaced: 1 });
+    // Started again with the first value (a rollback, a stale host), it stays refused and revokes
+    // nothing: the current token keeps working.
+    expect(await new TokenService(store).seed('the-first-admin-token', 'admin', 'ETL_ADMIN_TOKEN')).toEqual({ tokenId: first.tokenId, revoked: true, replaced: 0 });
     expect(await tokens.verify('the-first-admin-token')).toBeUndefined();
+    expect(await tokens.verify('the-second-admin-token')).toMatchObject({ role: 'admin' });
+  });
+
+  it('leaves a configured token recorded after the one seeded alone (an older value seeded again)', async () => {
+    const store = new InMemoryEventStore();
+    // Two values both live, as logs from before rotation may hold them.
+    for (const [token, n] of [['an-older-admin-token', 1], ['a-newer-admin-token', 2]] as const) {
+      const sha256 = createHash('sha256').update(token).digest('hex');
+      const tokenId = deterministicId('token', sha256); // as seeding records it
+      const data = { tokenId, role: 'admin', sha256, label: 'ETL_ADMIN_TOKEN', createdAt: `2026-11-0${n}T00:00:00.000Z` };
+      await store.append('tokens', [{ id: tokenId, type: 'TokenCreated', data }], 'any');
+    }
+    expect(await new TokenService(store).seed('an-older-admin-token', 'admin', 'ETL_ADMIN_TOKEN')).toMatchObject({ revoked: false, replaced: 0 });
+    expect(await new TokenService(store).verify('a-newer-admin-token')).toMatchObject({ role: 'admin' });
+    expect(await new TokenService(store).seed('a-newer-admin-token', 'admin', 'ETL_ADMIN_TOKEN')).toMatchObject({ revoked: false, replaced: 1 });
+    expect(await new TokenService(store).verify('an-older-admin-token')).toBeUndefined();
   });
 
   it('rotates a configured token recorded before configured tokens were marked', async () => {

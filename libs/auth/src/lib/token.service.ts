@@ -26,7 +26,7 @@ export interface SeedResult {
   tokenId: string;
   /** The token was revoked before: it stays refused (a revoked token is never let in again). */
   revoked: boolean;
-  /** Earlier configured tokens of the same label it revoked. */
+  /** Configured tokens of the same label, recorded before it, that it revoked. */
   replaced: number;
 }
 
@@ -70,23 +70,22 @@ export class TokenService {
   }
 
   /**
-   * Makes sure a token given by configuration (ETL_ADMIN_TOKEN) exists, and revokes the earlier
-   * configured tokens of its label: changing the setting rotates the token, and the old one stops
-   * working. Appending it twice writes it once.
+   * Makes sure a token given by configuration (ETL_ADMIN_TOKEN) exists, and revokes the configured
+   * tokens of its label recorded before it: changing the setting rotates the token, and the old one
+   * stops working. Appending it twice writes it once. A revoked value revokes nothing: a process
+   * started with an old setting (a rollback, a stale host) must not shut out the current token.
    */
   async seed(token: string, role: Role, label: string): Promise<SeedResult> {
     if (token.length < 16) throw new Error(`the ${label} token must be at least 16 characters`);
     const tokenId = await this.record(token, role, label, true);
     await this.refresh();
+    if (this.revoked.has(tokenId)) return { tokenId, revoked: true, replaced: 0 };
     // Recorded before there was a flag (undefined), a configured token is known by its label alone.
-    const earlier = this.known.filter((entry) => entry.tokenId !== tokenId && entry.label === label && entry.configured !== false);
-    let replaced = 0;
-    for (const entry of earlier) {
-      if (this.revoked.has(entry.tokenId)) continue;
-      await this.revoke(entry.tokenId);
-      replaced++;
-    }
-    return { tokenId, revoked: this.revoked.has(tokenId), replaced };
+    const earlier = this.known
+      .slice(0, this.known.findIndex((entry) => entry.tokenId === tokenId))
+      .filter((entry) => entry.label === label && entry.configured !== false && !this.revoked.has(entry.tokenId));
+    for (const entry of earlier) await this.revoke(entry.tokenId);
+    return { tokenId, revoked: false, replaced: earlier.length };
   }
 
   /** Who presents this token, or undefined. Every known hash is compared in constant time. */

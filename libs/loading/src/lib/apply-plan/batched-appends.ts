@@ -10,19 +10,20 @@ import { WrongExpectedRevisionError, type AppendRequest, type EventStore } from 
 export const EVENTS_PER_BATCH = 2_000;
 
 /**
- * Called for a row whose appends the store refused because one of its streams is no longer at the
- * revision the plan expected (another writer changed that user meanwhile).
+ * Called for a request the store refused because its stream is no longer at the revision the plan
+ * expected (another writer changed that user meanwhile), with the other requests of its row.
  */
-export type OnConflict = (rowAppends: AppendRequest[], conflict: WrongExpectedRevisionError) => void;
+export type OnConflict = (refused: AppendRequest, rowAppends: AppendRequest[], conflict: WrongExpectedRevisionError) => void;
 
 /**
  * Appends requests in batches of at least `eventsPerBatch` events, one transaction each: large
  * enough to amortize the commit, small enough to keep memory flat. Every request carries its own
  * ids and expected revision, so a batch appended again after a crash adds nothing.
  *
- * With `onConflict`, a row whose stream moved is taken out of its batch and handed to it, and the
- * rest of the batch is appended again: one user changed meanwhile does not stop the others.
- * Without it, the conflict is thrown.
+ * With `onConflict`, a request whose stream moved is taken out of its batch and handed to it, and
+ * the rest of the batch is appended again: one user changed meanwhile does not stop the others.
+ * The other requests of its row stay (the catalog entries a row defines, which expect no revision:
+ * later rows rely on them). Without it, the conflict is thrown.
  */
 export class BatchedAppends {
   /** The requests of each row queued, a row's together. */
@@ -52,11 +53,16 @@ export class BatchedAppends {
       } catch (error) {
         const conflicting = this.conflictingRow(error);
         if (conflicting < 0) throw error;
-        // The store appended none of the batch (or, on KurrentDB, the rows before it, which the
-        // next attempt finds already stored): the others go again without this row.
-        const [row] = this.batch.splice(conflicting, 1);
-        this.batchEvents -= eventsOf(row);
-        this.onConflict?.(row, error as WrongExpectedRevisionError);
+        // The store appended none of the batch (or, on KurrentDB, the requests before it, which the
+        // next attempt finds already stored): the others go again without this request.
+        const conflict = error as WrongExpectedRevisionError;
+        const row = this.batch[conflicting];
+        const refused = row.find((request) => request.streamId === conflict.streamId) as AppendRequest;
+        const kept = row.filter((request) => request !== refused);
+        if (kept.length > 0) this.batch[conflicting] = kept;
+        else this.batch.splice(conflicting, 1);
+        this.batchEvents -= refused.events.length;
+        this.onConflict?.(refused, row, conflict);
         continue;
       }
       this.appended += this.batchEvents;

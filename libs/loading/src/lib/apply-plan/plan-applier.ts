@@ -14,9 +14,10 @@ export interface AppliedPlan {
 
 /**
  * Phase two: appends the plan's events in batches. Every append carries the ids and revision fixed
- * at planning, so running it again after a crash re-appends nothing that is already stored. A row
- * whose user was changed by another writer since the plan was made is left out, and the rest of
- * the plan applied; run again, it is left out again (its user is still not at the planned revision).
+ * at planning, so running it again after a crash re-appends nothing that is already stored. A row's
+ * user events are left out when another writer changed that user since the plan was made, and the
+ * rest of the plan applied; run again, they are left out again (the user is still not at the
+ * planned revision).
  */
 export class PlanApplier {
   constructor(
@@ -26,16 +27,16 @@ export class PlanApplier {
 
   async apply(planSha256: string, onProgress?: (appliedEvents: number) => void): Promise<AppliedPlan> {
     const notApplied: NotAppliedRow[] = [];
-    const appends = new BatchedAppends(this.store, EVENTS_PER_BATCH, onProgress, (row, conflict) => notApplied.push(notAppliedRow(row, conflict)));
+    const appends = new BatchedAppends(this.store, EVENTS_PER_BATCH, onProgress, (refused, _row, conflict) => notApplied.push(notAppliedRow(refused, conflict)));
     for await (const line of readNdjson<PlanAppends>(this.blobs.openRead(planSha256))) await appends.add(line.appends);
     const appendedEvents = await appends.flush();
     return { appendedEvents, notApplied: notApplied.sort((a, b) => (a.row ?? Infinity) - (b.row ?? Infinity)) };
   }
 }
 
-/** What the report says of a row left out: the events of a plan line name their user and file row. */
-function notAppliedRow(rowAppends: AppendRequest[], conflict: WrongExpectedRevisionError): NotAppliedRow {
-  const events = rowAppends.flatMap((request) => request.events);
+/** What the report says of a row whose user events were left out: they name their user and file row. */
+function notAppliedRow(refused: AppendRequest, conflict: WrongExpectedRevisionError): NotAppliedRow {
+  const events = refused.events;
   const { userId, row } = events[0].data as { userId: string; row?: number };
   return {
     ...(row === undefined ? {} : { row }),
