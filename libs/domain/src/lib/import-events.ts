@@ -97,11 +97,22 @@ export const emptyCounts = (): ImportCounts => ({
 });
 
 /**
- * Planning begins: its row results follow (ImportRowsPlanned), then ImportPlanned. Planning that a
- * crash stopped is made again under the next number, so that the report drops the row results it
- * left (they may have been decided against a directory that changed since).
+ * Planning begins: its row results follow (ImportRowsPlanned), then ImportPlanned. See
+ * planNumberFor for planning that a crash stopped.
  */
 export interface ImportPlanningStarted {
+  importId: string;
+  planNumber: number;
+  /** The directory's position it is decided against (ImportPlanned.basedOnPosition). */
+  basedOnPosition: number;
+}
+
+/**
+ * The plan's user events begin to be appended. From then on the plan stands: made again, it would
+ * find its own changes done and report those rows as unchanged. An apply a crash stopped goes on,
+ * leaving out the rows whose users changed meanwhile (ImportCompleted.notApplied).
+ */
+export interface ImportApplyStarted {
   importId: string;
   planNumber: number;
 }
@@ -209,6 +220,7 @@ export type ImportEvent =
   | { type: 'ImportPlanningStarted'; data: ImportPlanningStarted }
   | { type: 'ImportRowsPlanned'; data: ImportRowsPlanned }
   | { type: 'ImportPlanned'; data: ImportPlanned }
+  | { type: 'ImportApplyStarted'; data: ImportApplyStarted }
   | { type: 'ImportAwaitingApproval'; data: ImportAwaitingApproval }
   | { type: 'ImportApproved'; data: ImportApproved }
   | { type: 'ImportRejected'; data: ImportRejected }
@@ -227,6 +239,7 @@ const STATE_EVENT_TYPES: Record<Exclude<ImportEventType, ImportRowEventType>, tr
   ImportTransformed: true,
   ImportPlanningStarted: true,
   ImportPlanned: true,
+  ImportApplyStarted: true,
   ImportAwaitingApproval: true,
   ImportApproved: true,
   ImportRejected: true,
@@ -245,9 +258,11 @@ export interface ImportState {
   status: ImportStatus;
   requested?: ImportRequested;
   transformed?: ImportTransformed;
-  /** The number of the last plan begun (absent in logs from before ImportPlanningStarted). */
-  planning?: number;
+  /** The last plan begun (absent in logs from before ImportPlanningStarted). */
+  planning?: ImportPlanningStarted;
   planned?: ImportPlanned;
+  /** The number of the plan whose user events began to be appended (ImportApplyStarted). */
+  applying?: number;
   awaiting?: ImportAwaitingApproval;
   approved?: ImportApproved;
   rejected?: ImportRejected;
@@ -264,7 +279,9 @@ export function evolveImport(state: ImportState | undefined, event: ImportEvent)
     case 'ImportTransformed':
       return { ...current, status: 'transformed', transformed: event.data };
     case 'ImportPlanningStarted':
-      return { ...current, planning: event.data.planNumber };
+      return { ...current, planning: event.data };
+    case 'ImportApplyStarted':
+      return { ...current, applying: event.data.planNumber };
     case 'ImportPlanned':
       // A re-plan keeps an earlier approval: the loading stage checks it still covers the new plan.
       return { ...current, status: current.approved ? 'approved' : 'planned', planned: event.data };
@@ -289,7 +306,23 @@ export function evolveImport(state: ImportState | undefined, event: ImportEvent)
 }
 
 /** The number the import's next plan takes: after every plan begun, finished or not. */
-export const nextPlanNumber = (state: ImportState): number => Math.max(state.planned?.planNumber ?? 0, state.planning ?? 0) + 1;
+export const nextPlanNumber = (state: ImportState): number => Math.max(state.planned?.planNumber ?? 0, state.planning?.planNumber ?? 0) + 1;
+
+/** A plan begun and not finished: a crash stopped it. */
+export const unfinishedPlan = (state: ImportState): ImportPlanningStarted | undefined =>
+  state.planning && state.planning.planNumber > (state.planned?.planNumber ?? 0) ? state.planning : undefined;
+
+/**
+ * The number of the plan to make against the directory at `basedOnPosition`. Planning that a crash
+ * stopped goes on under its number when the directory is where it was then: its row results so
+ * far are the ones it would record again (and two processes that both took the import over write
+ * the same events). Against a directory that changed, the next number: the report drops the row
+ * results of the earlier one.
+ */
+export function planNumberFor(state: ImportState, basedOnPosition: number): number {
+  const unfinished = unfinishedPlan(state);
+  return unfinished?.basedOnPosition === basedOnPosition ? unfinished.planNumber : nextPlanNumber(state);
+}
 
 /** Nothing more will happen to the import. */
 export const isFinished = (state: ImportState | undefined): boolean =>

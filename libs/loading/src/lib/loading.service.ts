@@ -5,7 +5,8 @@ import {
   guardReasons,
   importStream,
   isSettled,
-  nextPlanNumber,
+  planNumberFor,
+  unfinishedPlan,
   USER_STREAM_PREFIX,
   type ImportPlanned,
   type ImportRequested,
@@ -76,10 +77,12 @@ export class LoadingService {
     if (!requested || !transformed) return;
     let planned = state.planned;
     if (!planned) {
-      ({ planned, revision } = await this.planAndRecord(requested, transformed, revision, nextPlanNumber(state)));
-    } else if (state.status === 'approved' && (await this.directoryChangedSince(planned, importId))) {
+      ({ planned, revision } = await this.planAndRecord(state, requested, transformed, revision));
+    } else if (unfinishedPlan(state) || (state.status === 'approved' && state.applying !== planned.planNumber && (await this.directoryChangedSince(planned, importId)))) {
+      // Approved, and someone changed the directory before the apply began (or the re-plan made
+      // for that was stopped by a crash): the approved plan is made again.
       const approvedDisables = planned.counts.disabled;
-      ({ planned, revision } = await this.planAndRecord(requested, transformed, revision, nextPlanNumber(state)));
+      ({ planned, revision } = await this.planAndRecord(state, requested, transformed, revision));
       if (planned.counts.disabled > approvedDisables) {
         const reason = `the directory changed after approval and the new plan disables ${planned.counts.disabled} users, more than the ${approvedDisables} approved`;
         await this.awaitApproval(importId, revision, planned, [reason]);
@@ -93,6 +96,11 @@ export class LoadingService {
         await this.awaitApproval(importId, revision, planned, reasons);
         return;
       }
+    }
+    if (!dryRun && state.applying !== planned.planNumber) {
+      revision = await this.log.append(importId, revision, [
+        { name: `applying-${planned.planNumber}`, type: 'ImportApplyStarted', data: { importId, planNumber: planned.planNumber } },
+      ]);
     }
     // With the projections on a thread of their own, the directory takes the users as they are appended.
     const notApplied = dryRun ? [] : (await this.projections.followWhile(() => this.applier.apply(planned.plan.sha256))).notApplied;
@@ -140,15 +148,20 @@ export class LoadingService {
 
   /** Phase one: the whole plan, decided against a directory that includes every earlier event. */
   private async planAndRecord(
+    state: ImportState,
     requested: ImportRequested,
     transformed: ImportTransformed,
     revision: number,
-    planNumber: number,
   ): Promise<{ planned: ImportPlanned; revision: number }> {
     const { importId } = requested;
-    revision = await this.log.append(importId, revision, [{ name: `planning-${planNumber}`, type: 'ImportPlanningStarted', data: { importId, planNumber } }]);
     const transformation = await this.transformationOf(importId);
     const basedOnPosition = await this.directoryPosition(transformation.position);
+    const planNumber = planNumberFor(state, basedOnPosition);
+    if (planNumber !== unfinishedPlan(state)?.planNumber) {
+      revision = await this.log.append(importId, revision, [
+        { name: `planning-${planNumber}`, type: 'ImportPlanningStarted', data: { importId, planNumber, basedOnPosition } },
+      ]);
+    }
     await this.projections.waitFor(basedOnPosition);
     // Row results go into the import's stream as they are decided, so the report needs only the log.
     const results = new RowResultRecorder(this.log, importId, revision, {
@@ -190,15 +203,10 @@ export class LoadingService {
     return this.store.headPosition({ fromPosition: transformedAt, filter: { streamPrefixes: [USER_STREAM_PREFIX, CATALOG_STREAM] } });
   }
 
-  /**
-   * Has anyone but this import written a user event since the plan was made, before this import
-   * began to apply it? Once its own events are there (an apply stopped by a crash), the plan
-   * stands: made again, it would find its own changes done and report those rows as unchanged.
-   * The apply goes on instead, and leaves out the rows whose users changed meanwhile.
-   */
+  /** Has anyone but this import written a user event since the plan was made? */
   private async directoryChangedSince(planned: ImportPlanned, importId: string): Promise<boolean> {
     for await (const event of this.store.readAll({ fromPosition: planned.basedOnPosition, filter: { streamPrefixes: [USER_STREAM_PREFIX] } })) {
-      return (event.data as { importId?: string }).importId !== importId;
+      if ((event.data as { importId?: string }).importId !== importId) return true;
     }
     return false;
   }

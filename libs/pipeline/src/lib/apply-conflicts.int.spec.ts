@@ -56,15 +56,22 @@ describe('applying a plan while another writer changes a user', () => {
 
   /**
    * The process dies at the `nth` append that `matches`: from then on nothing reaches the store
-   * (not even the import's failure). Resolves once it has, with the process closed.
+   * (not even the import's failure). `beforeFirst` runs just before the first such append goes
+   * through. Resolves once the process died, with it closed.
    */
-  async function dieAt(nth: number, matches: (requests: AppendRequest[]) => boolean, start: () => Promise<unknown>): Promise<void> {
+  async function dieAt(
+    nth: number,
+    matches: (requests: AppendRequest[]) => boolean,
+    start: () => Promise<unknown>,
+    beforeFirst: () => Promise<unknown> = async () => undefined,
+  ): Promise<void> {
     const store = app.get<EventStore>(EVENT_STORE);
     const appendBatch = store.appendBatch.bind(store);
     let seen = 0;
     let dead = false;
     store.appendBatch = async (requests: AppendRequest[]) => {
-      if (!dead && matches(requests) && ++seen === nth) dead = true;
+      if (!dead && matches(requests) && ++seen === 1) await beforeFirst();
+      if (!dead && seen === nth) dead = true;
       if (dead) throw new EventStoreUnavailableError('the process stopped (simulated)');
       return appendBatch(requests);
     };
@@ -129,23 +136,27 @@ describe('applying a plan while another writer changes a user', () => {
     const hires = Array.from({ length: 2_500 }, (_, i) => `new${i}@corp,new${i}@corp,new${i}@corp.com,Hire`).join('\n');
     const held = await runImport('hires.csv', `UserIdentifier,UPN,EmailId,Title\nada@corp,ada@corp,ada@corp.com,Engineer\n${hires}\n`, { disableMissing: true });
     expect(held).toMatchObject({ status: 'awaiting-approval', counts: { created: 2_500, skipped: 1, disabled: 3 } });
-    const dan = app.get(DirectoryReadModel).findBy('identifier', 'dan@corp');
-    if (!dan) throw new Error('dan was not created');
+    const [cy, dan] = ['cy@corp', 'dan@corp'].map((identifier) => app.get(DirectoryReadModel).findBy('identifier', identifier));
+    if (!cy || !dan) throw new Error('cy and dan were not created');
 
-    // Approved, the apply stops after its first batch as if the process died.
-    const userEvents = (requests: AppendRequest[]) => requests.some((request) => request.streamId.startsWith('user-'));
-    await dieAt(2, userEvents, () => app.get(ImportDecisionService).approve(held.id, 'admin'));
-    // Meanwhile an administrator deletes dan, whose disable the plan holds.
-    await deleteBetweenProcesses(dan.id);
+    // Approved, the apply stops after its first batch as if the process died. Just before that
+    // batch (after the check for changes since the plan), an administrator deletes dan, whose
+    // disable the plan holds; and while no process runs, cy.
+    const userEvents = (requests: AppendRequest[]) => requests.some((request) => request.streamId.startsWith('user-') && !request.streamId.endsWith(dan.id));
+    const deleteDan = () => app.get(DeleteUserService).delete(dan.id, 'admin');
+    await dieAt(2, userEvents, () => app.get(ImportDecisionService).approve(held.id, 'admin'), deleteDan);
+    await deleteBetweenProcesses(cy.id);
 
     // The next process resumes the import from the same plan: the 2,000 users created before the stop stay created in its report.
     await resume(held.id, '2');
     const summary = app.get(ImportReportReadModel).get(held.id);
-    expect(summary).toMatchObject({ status: 'completed', counts: { created: 2_500, skipped: 1, disabled: 2, rejected: 1 } });
+    expect(summary).toMatchObject({ status: 'completed', counts: { created: 2_500, skipped: 1, disabled: 1, rejected: 2 } });
     const rows = app.get(ImportReportReadModel).rows(held.id, 0, 10_000).items;
     expect(rows.filter((row) => row.outcome === 'created')).toHaveLength(2_500);
-    expect(rows.find((row) => row.userId === dan.id)).toMatchObject({ outcome: 'rejected', reasons: [expect.stringMatching(/^not applied: another writer changed user/)] });
-    expect(app.get(DirectoryReadModel).countActive()).toBe(2_501); // ada and the new users; bob and cy disabled, dan deleted
+    for (const deleted of [dan, cy]) {
+      expect(rows.find((row) => row.userId === deleted.id)).toMatchObject({ outcome: 'rejected', reasons: [expect.stringMatching(/^not applied: another writer changed user/)] });
+    }
+    expect(app.get(DirectoryReadModel).countActive()).toBe(2_501); // ada and the new users; bob disabled, cy and dan deleted
   });
 
   it('plans again under a new number after a crash during planning, so no row result of the stopped plan stays in the report', async () => {
