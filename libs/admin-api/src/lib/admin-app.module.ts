@@ -18,7 +18,13 @@ export class AdminAppModule {
       module: AdminAppModule,
       imports: [
         PipelineModule.forRoot(options),
-        AdminApiModule.forRoot({ uploadDir: join(dataDir, 'uploads'), maxUploadBytes: api.maxUploadBytes, adminToken: api.adminToken, limits: api }),
+        AdminApiModule.forRoot({
+          uploadDir: join(dataDir, 'uploads'),
+          scratchDir: join(dataDir, 'tmp'),
+          maxUploadBytes: api.maxUploadBytes,
+          adminToken: api.adminToken,
+          limits: api,
+        }),
         SourcesModule.forRoot({ dataDir, env: process.env }),
       ],
     };

@@ -1,6 +1,10 @@
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { importStream, userStream } from '@dirsync/domain';
 import { InMemoryEventStore } from '@dirsync/event-store';
 import { AsOfError, type UserPage } from '@dirsync/projections';
+import type { AdminApiOptions } from '../admin-api.options';
 import { AsOfDirectories } from './as-of-directories';
 
 describe('AsOfDirectories', () => {
@@ -62,6 +66,27 @@ describe('AsOfDirectories', () => {
     expect(counts.mostAtOnce).toBe(1);
     expect(counts.builds).toBe(3);
     directories.onModuleDestroy();
+  });
+
+  it('builds in the scratch folder, removes what it replaces, and sweeps what a process that died left there', async () => {
+    const scratchDir = mkdtempSync(join(tmpdir(), 'as-of-scratch-'));
+    try {
+      mkdirSync(join(scratchDir, 'dirsync-as-of-left-behind'));
+      writeFileSync(join(scratchDir, 'not-ours'), '');
+      const directories = new AsOfDirectories(await storeWithHistory(), { scratchDir } as AdminApiOptions);
+      directories.onModuleInit();
+      expect(readdirSync(scratchDir)).toEqual(['not-ours']);
+      await directories.list('imp-1', {});
+      expect(readdirSync(scratchDir).filter((name) => name.startsWith('dirsync-as-of-'))).toHaveLength(1);
+      await directories.list('imp-2', {});
+      await new Promise((resolve) => setImmediate(resolve)); // the replaced one closes once its build has settled
+      expect(readdirSync(scratchDir).filter((name) => name.startsWith('dirsync-as-of-'))).toHaveLength(1);
+      directories.onModuleDestroy();
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(readdirSync(scratchDir)).toEqual(['not-ours']);
+    } finally {
+      rmSync(scratchDir, { recursive: true, force: true });
+    }
   });
 
   it('refuses an unknown or unfinished import, keeping nothing for it', async () => {

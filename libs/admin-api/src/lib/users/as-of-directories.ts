@@ -1,6 +1,9 @@
-import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, Optional, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { EVENT_STORE, type EventStore } from '@dirsync/event-store';
-import { directoryAsOf, type AsOfDirectory, type UserPage, type UserQuery } from '@dirsync/projections';
+import { AS_OF_DIR_PREFIX, directoryAsOf, type AsOfDirectory, type UserPage, type UserQuery } from '@dirsync/projections';
+import { ADMIN_API_OPTIONS, type AdminApiOptions } from '../admin-api.options';
 
 interface Built {
   importId: string;
@@ -18,11 +21,26 @@ interface Built {
  * again instead of building it anew.
  */
 @Injectable()
-export class AsOfDirectories implements OnModuleDestroy {
+export class AsOfDirectories implements OnModuleInit, OnModuleDestroy {
   private latest?: Built;
   private builds: Promise<unknown> = Promise.resolve();
+  private readonly tmpDir: string | undefined;
 
-  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Optional() @Inject(ADMIN_API_OPTIONS) options?: AdminApiOptions,
+  ) {
+    this.tmpDir = options?.scratchDir;
+  }
+
+  /** Removes what a process that died left in the scratch folder (removed on close otherwise). */
+  onModuleInit(): void {
+    if (!this.tmpDir) return;
+    mkdirSync(this.tmpDir, { recursive: true });
+    for (const name of readdirSync(this.tmpDir)) {
+      if (name.startsWith(AS_OF_DIR_PREFIX)) rmSync(join(this.tmpDir, name), { recursive: true, force: true });
+    }
+  }
 
   /** Rejects with AsOfError when the import does not exist or has not completed. */
   async list(importId: string, query: UserQuery): Promise<UserPage> {
@@ -54,7 +72,7 @@ export class AsOfDirectories implements OnModuleDestroy {
       this.latest.replaced = true;
       this.closeIfDone(this.latest);
     }
-    const directory = this.builds.then(() => directoryAsOf(this.store, importId));
+    const directory = this.builds.then(() => directoryAsOf(this.store, importId, { tmpDir: this.tmpDir }));
     this.builds = directory.catch(() => undefined);
     this.latest = { importId, directory, readers: 0, replaced: false };
     return this.latest;

@@ -35,11 +35,24 @@ describe('directoryAsOf', () => {
     expect(readdirSync(tmp)).toEqual([]);
   });
 
-  it('refuses an unknown import and one that has not completed, leaving no files', async () => {
+  it('refuses an unknown import and one that has not completed', async () => {
     const store = new InMemoryEventStore();
     await history(store);
     await expect(directoryAsOf(store, 'nope', { tmpDir: tmp })).rejects.toThrow(new AsOfError('no import with id nope', 'not-found'));
     await expect(directoryAsOf(store, 'imp-2', { tmpDir: tmp })).rejects.toThrow(/import imp-2 has not completed/);
+  });
+
+  it('removes its files when reading the log fails half-way', async () => {
+    const store = new InMemoryEventStore();
+    await history(store);
+    const readAll = store.readAll.bind(store);
+    store.readAll = async function* (...args: Parameters<InMemoryEventStore['readAll']>) {
+      for await (const event of readAll(...args)) {
+        yield event;
+        throw new Error('the log went away');
+      }
+    };
+    await expect(directoryAsOf(store, 'imp-1', { tmpDir: tmp })).rejects.toThrow('the log went away');
     expect(readdirSync(tmp)).toEqual([]);
   });
 });

@@ -19,6 +19,9 @@ export class AsOfError extends Error {
 
 const BATCH = 5_000;
 
+/** How the folders of directories as of an import begin (a process that died leaves them behind). */
+export const AS_OF_DIR_PREFIX = 'dirsync-as-of-';
+
 /** A directory as of an import: a read model of its own, whose files close() removes. */
 export type AsOfDirectory = DirectoryReadModel & { close(): void };
 
@@ -36,7 +39,7 @@ export interface DirectoryAsOfOptions {
  */
 export async function directoryAsOf(store: EventStore, importId: string, options: DirectoryAsOfOptions = {}): Promise<AsOfDirectory> {
   const position = await completionPosition(store, importId);
-  const dir = mkdtempSync(join(options.tmpDir ?? tmpdir(), 'dirsync-as-of-'));
+  const dir = mkdtempSync(join(options.tmpDir ?? tmpdir(), AS_OF_DIR_PREFIX));
   let db: ReadModelDb;
   try {
     // Filled from scratch: faster to index once at the end, as a rebuild does.
