@@ -8,7 +8,10 @@ import { BatchedAppends, EVENTS_PER_BATCH } from './batched-appends';
 export interface AppliedPlan {
   /** Events appended (or found already stored, after a crash). */
   appendedEvents: number;
-  /** Rows whose user another writer changed meanwhile, in plan order: none of their events were appended. */
+  /**
+   * Rows whose user another writer changed meanwhile, in row order (users missing from the file
+   * last): none of their user events were appended (the catalog entries a row defines were).
+   */
   notApplied: NotAppliedRow[];
 }
 
