@@ -312,7 +312,7 @@ export class ImportPlanner {
         duplicateOfRow,
         emailTakenBy: duplicateOfRow === undefined ? this.emailOwner(email, current, claims) : undefined,
         usernameTakenBy: this.usernameOwner(matchKey(record.profile.username), current, claims),
-        identifierTakenBy: duplicateOfRow === undefined ? this.identifierOwner(matchKey(record.profile.identifier), current, claims) : undefined,
+        identifierTakenBy: duplicateOfRow === undefined && claims.identifierRows ? this.identifierOwner(matchKey(record.profile.identifier), current, claims) : undefined,
         generatedUsername,
         managerUnknown,
       },
@@ -324,7 +324,7 @@ export class ImportPlanner {
       if (email) claims.emailRows.set(email, record.row);
       const username = matchKey(record.profile.username) ?? this.generatedIn(decision.events);
       if (username) claims.usernameRows.set(username, record.row);
-      const identifier = matchKey(record.profile.identifier);
+      const identifier = claims.identifierRows && matchKey(record.profile.identifier);
       if (identifier) claims.identifierRows?.set(identifier, record.row);
       for (const definition of definitions) claims.defined.add(definitionId(definition));
     }
