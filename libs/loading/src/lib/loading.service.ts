@@ -75,14 +75,17 @@ export class LoadingService {
   private async advance(state: ImportState, revision: number): Promise<void> {
     const { importId, requested, transformed } = state;
     if (!requested || !transformed) return;
+    // Read from the import's stream once, for the plan and the guards, and only if one needs it.
+    let transformation: Promise<Transformation> | undefined;
+    const transformationOnce = () => (transformation ??= this.transformationOf(importId));
     let planned = state.planned;
     if (!planned) {
-      ({ planned, revision } = await this.planAndRecord(state, requested, transformed, revision));
+      ({ planned, revision } = await this.planAndRecord(state, requested, transformed, revision, transformationOnce));
     } else if (unfinishedPlan(state) || (state.status === 'approved' && state.applying !== planned.planNumber && (await this.directoryChangedSince(planned, importId)))) {
       // Approved, and someone changed the directory before the apply began (or the re-plan made
       // for that was stopped by a crash): the approved plan is made again.
       const approvedDisables = planned.counts.disabled;
-      ({ planned, revision } = await this.planAndRecord(state, requested, transformed, revision));
+      ({ planned, revision } = await this.planAndRecord(state, requested, transformed, revision, transformationOnce));
       if (planned.counts.disabled > approvedDisables) {
         const reason = `the directory changed after approval and the new plan disables ${planned.counts.disabled} users, more than the ${approvedDisables} approved`;
         await this.awaitApproval(importId, revision, planned, [reason]);
@@ -91,7 +94,7 @@ export class LoadingService {
     }
     const dryRun = requested.options.dryRun;
     if (!dryRun && state.status !== 'approved') {
-      const reasons = await this.guard(requested, transformed, planned);
+      const reasons = await this.guard(requested, transformed, planned, transformationOnce);
       if (reasons.length > 0) {
         await this.awaitApproval(importId, revision, planned, reasons);
         return;
@@ -120,11 +123,16 @@ export class LoadingService {
     this.logger.log(`import ${importId} completed: ${JSON.stringify(counts)}`);
   }
 
-  private async guard(requested: ImportRequested, transformed: ImportTransformed, planned: ImportPlanned): Promise<string[]> {
+  private async guard(
+    requested: ImportRequested,
+    transformed: ImportTransformed,
+    planned: ImportPlanned,
+    transformationOf: () => Promise<Transformation>,
+  ): Promise<string[]> {
     // Resumed after a crash, the read models may lag: the source's last import must be in them.
     await this.projections.catchUp();
     const previous = this.reports.shortFileBaseline(requested.source, requested.importId);
-    const { rejectedWithoutKey } = await this.transformationOf(requested.importId);
+    const { rejectedWithoutKey } = await transformationOf();
     return guardReasons(
       {
         disables: planned.counts.disabled,
@@ -152,9 +160,10 @@ export class LoadingService {
     requested: ImportRequested,
     transformed: ImportTransformed,
     revision: number,
+    transformationOf: () => Promise<Transformation>,
   ): Promise<{ planned: ImportPlanned; revision: number }> {
     const { importId } = requested;
-    const transformation = await this.transformationOf(importId);
+    const transformation = await transformationOf();
     const basedOnPosition = await this.directoryPosition(transformation.position);
     const planNumber = planNumberFor(state, basedOnPosition);
     if (planNumber !== unfinishedPlan(state)?.planNumber) {

@@ -9,8 +9,9 @@ export interface AppliedPlan {
   /** Events appended (or found already stored, after a crash). */
   appendedEvents: number;
   /**
-   * Rows whose user another writer changed meanwhile, in row order (users missing from the file
-   * last): none of their user events were appended (the catalog entries a row defines were).
+   * Rows whose user another writer changed meanwhile, in plan order (the file's rows, then users
+   * missing from it), as the batches meet them: none of their user events were appended (the
+   * catalog entries a row defines were).
    */
   notApplied: NotAppliedRow[];
 }
@@ -33,7 +34,7 @@ export class PlanApplier {
     const appends = new BatchedAppends(this.store, EVENTS_PER_BATCH, onProgress, (refused, _row, conflict) => notApplied.push(notAppliedRow(refused, conflict)));
     for await (const line of readNdjson<PlanAppends>(this.blobs.openRead(planSha256))) await appends.add(line.appends);
     const appendedEvents = await appends.flush();
-    return { appendedEvents, notApplied: notApplied.sort((a, b) => (a.row ?? Infinity) - (b.row ?? Infinity)) };
+    return { appendedEvents, notApplied };
   }
 }
 

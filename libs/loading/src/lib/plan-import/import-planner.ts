@@ -312,7 +312,7 @@ export class ImportPlanner {
         duplicateOfRow,
         emailTakenBy: duplicateOfRow === undefined ? this.emailOwner(email, current, claims) : undefined,
         usernameTakenBy: this.usernameOwner(matchKey(record.profile.username), current, claims),
-        identifierTakenBy: duplicateOfRow === undefined && claims.identifierRows ? this.identifierOwner(matchKey(record.profile.identifier), current, claims) : undefined,
+        identifierTakenBy: duplicateOfRow === undefined ? this.identifierOwner(record, current, claims) : undefined,
         generatedUsername,
         managerUnknown,
       },
@@ -433,9 +433,10 @@ export class ImportPlanner {
     return this.ownerOf('username', username, claims.usernameRows, matched, claims);
   }
 
-  /** Who other than the matched user holds this identifier, when rows are not matched by it. */
-  private identifierOwner(identifier: string | null, matched: UserState | undefined, claims: FileClaims): string | undefined {
-    return claims.identifierRows && this.ownerOf('identifier', identifier, claims.identifierRows, matched, claims);
+  /** Who other than the matched user holds the row's identifier, when rows are not matched by it. */
+  private identifierOwner(record: UserRecord, matched: UserState | undefined, claims: FileClaims): string | undefined {
+    if (!claims.identifierRows) return undefined; // matched by identifier: keyRows covers it
+    return this.ownerOf('identifier', matchKey(record.profile.identifier), claims.identifierRows, matched, claims);
   }
 
   /**
