@@ -44,6 +44,13 @@ describe('import rules (CLI, real files)', () => {
     expect((await h.user('a4')).username).toBe('sam4'); // sam, sam2 and sam3 are taken
   });
 
+  it('never generates a username that a later row of the file gives', async () => {
+    const { summary } = await h.importJson(h.file('a.csv', csv('a1,a1,sam@x.com,Sam,A,,,,', 'a2,a2,other@x.com,O,B,Sam,,,')));
+    expect(summary.counts).toMatchObject({ created: 2, rejected: 0 });
+    expect((await h.user('a1')).username).toBe('sam2');
+    expect((await h.user('a2')).username).toBe('Sam');
+  });
+
   it('gives created users the default language when the row has none, configurable per import', async () => {
     await h.importJson(h.file('a.csv', csv('a,a,a@x.com,A,A,,,,', 'b,b,b@x.com,B,B,,,de,')), '--default-language', 'es');
     expect((await h.user('a')).language).toBe('es');

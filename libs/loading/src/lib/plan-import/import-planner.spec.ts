@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BlobStore } from '@dirsync/blob-store';
+import { BlobStore, readNdjsonBatches } from '@dirsync/blob-store';
 import { DEFAULT_IMPORT_OPTIONS, type ImportOptions, type MatchBy, type PlanLineRef, type RowResult, type UserRecord } from '@dirsync/domain';
 import { InMemoryEventStore } from '@dirsync/event-store';
 import {
@@ -16,6 +16,7 @@ import {
 } from '@dirsync/projections';
 import { PlanApplier } from '../apply-plan/plan-applier';
 import { ImportPlanner } from './import-planner';
+import type { PlanAppends } from './plan-line';
 import { PlanLinesThread } from './plan-lines-thread';
 
 describe('ImportPlanner and PlanApplier', () => {
@@ -94,6 +95,41 @@ describe('ImportPlanner and PlanApplier', () => {
     for await (const e of store.readAll({ filter: { eventTypes: ['UserCreated'] } })) usernames.push((e.data as { profile: { username: string } }).profile.username);
     expect(usernames).toEqual(['sam', 'sam2', 'sam3']);
   });
+
+  it('never generates a username that a row of the file gives, before or after it, on the claims thread too', async () => {
+    await applier.apply((await plan([row(2, 'held', { email: 'held@x.com', username: 'sam3' })])).output.plan.sha256);
+    const records = [
+      row(2, 'first', { email: 'Sam@x.com' }), // generated: not sam (row 4 gives it), sam2 (row 3's, which is rejected), sam3 (held)
+      row(3, 'FIRST', { username: 'sam2' }), // duplicate key: rejected, yet its username stays reserved
+      row(4, 'later', { email: 'later@x.com', username: 'SAM' }),
+      row(5, 'again', { email: 'sam@y.com' }), // sam4, taken by row 2 as it was decided
+    ];
+    const generated = async (claimsThreadFromRows: number) => {
+      const tuned = new ImportPlanner(new DirectoryReadModel(db), new CatalogReadModel(db), blobs, { claimsThreadFromRows });
+      const { output, results } = await plan(records, {}, { planner: tuned, importId: '019aa6f2-3c41-7d2e-9b1a-0000000000fa' });
+      expect(results.map((r) => r.outcome)).toEqual(['created', 'rejected', 'created', 'created']);
+      return { output, usernames: await plannedUsernames(output.plan.sha256) };
+    };
+    const inProcess = await generated(Number.MAX_SAFE_INTEGER);
+    expect(inProcess.usernames).toEqual(['sam4', 'SAM', 'sam5']);
+    const onThread = await generated(1);
+    expect(onThread.output).toEqual(inProcess.output); // the same plan blob, byte for byte
+  });
+
+  /** The usernames of the users a plan creates, in row order. */
+  async function plannedUsernames(planSha256: string): Promise<string[]> {
+    const usernames: string[] = [];
+    for await (const batch of readNdjsonBatches<PlanAppends>(blobs.openRead(planSha256))) {
+      for (const line of batch) {
+        for (const append of line.appends) {
+          for (const event of append.events) {
+            if (event.type === 'UserCreated') usernames.push((event.data as { profile: { username: string } }).profile.username);
+          }
+        }
+      }
+    }
+    return usernames;
+  }
 
   it('resolves a manager created later in the same file, and warns about an unknown one', async () => {
     const { results } = await plan([
@@ -303,10 +339,10 @@ describe('ImportPlanner and PlanApplier', () => {
 
   it("plans a first import the same from the plan-lines thread's outlines of its records", async () => {
     const records: UserRecord[] = [
-      row(2, 'ada', { email: 'ada@x.com', firstName: 'Ada', managerEmail: 'boss@x.com' }), // a generated username; its manager comes later
+      row(2, 'ada', { email: 'ada@x.com', firstName: 'Ada', managerEmail: 'boss@x.com' }), // a generated username (ada2); its manager comes later
       row(3, 'ADA', { title: 'Again' }), // duplicate of row 2
       row(4, 'grace', { email: 'Ada@X.com', username: 'grace' }), // the e-mail row 2 took
-      row(5, 'boss', { email: 'boss@x.com', username: 'ada' }), // the username generated for row 2
+      row(5, 'boss', { email: 'boss@x.com', username: 'ada' }), // reserved: row 2's username is not generated as ada
       { row: 6, profile: { identifier: 'roles', username: 'r' }, securityRoles: ['Auditor'], genericProperties: { Site: 'Oslo' } },
       { row: 7, profile: { identifier: 'warned', username: 'w', managerEmail: 'ghost@x.com' }, warnings: ['a column was ignored'] },
       row(8, 'lin', { email: 'lin@x.com', department: 'R&D', managerEmail: 'nobody@x.com' }), // an unknown manager
@@ -324,8 +360,9 @@ describe('ImportPlanner and PlanApplier', () => {
       const onThread = await plan(records, options, { importId, format, planner: new ImportPlanner(directory, catalog, blobs, tuning) });
       expect(outlined).toHaveBeenCalledTimes(1);
       outlined.mockRestore();
-      expect(inProcess.results.map((r) => r.outcome)).toEqual(['created', 'rejected', 'rejected', 'rejected', 'created', 'created', 'created', 'created']);
+      expect(inProcess.results.map((r) => r.outcome)).toEqual(['created', 'rejected', 'rejected', 'created', 'created', 'created', 'created', 'created']);
       expect(inProcess.results[0].warnings).toEqual([]); // the manager was found among the file's e-mails
+      expect((await plannedUsernames(inProcess.output.plan.sha256)).slice(0, 2)).toEqual(['ada2', 'ada']);
       expect(inProcess.results[6].warnings).toEqual(['manager "nobody@x.com" is not a user of the directory; it was not saved']);
       expect(onThread.results).toEqual(inProcess.results);
       expect(onThread.output).toEqual(inProcess.output); // the same plan blob, byte for byte, and the same counts

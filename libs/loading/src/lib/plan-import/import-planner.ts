@@ -24,6 +24,7 @@ import { readNdjsonBatches } from '@dirsync/blob-store';
 import { OffHeapStringMap } from '../off-heap-string-map';
 import { DirectoryMatches } from './directory-matches';
 import { readRecordKeysOnThread } from './record-keys-thread';
+import { ReservedUsernames } from './reserved-usernames';
 import { appendsFor, createdUserId, planLineText } from './plan-appends';
 import { PlanLinesThread } from './plan-lines-thread';
 import { crossesWhole } from './record-outlines';
@@ -77,6 +78,8 @@ interface FileClaims {
    */
   emailRows: OffHeapStringMap;
   usernameRows: OffHeapStringMap;
+  /** Every username a valid row of the file gives: a generated one passes them over. */
+  reservedUsernames: ReservedUsernames;
   /**
    * Identifiers taken by earlier rows, when rows are matched by e-mail or username: matched by
    * identifier, keyRows already holds them.
@@ -239,7 +242,8 @@ export class ImportPlanner {
 
   /**
    * First pass: every key and e-mail the file brings, so duplicates are known by their first row
-   * and a manager created later in the file still resolves; then, when the file is large beside
+   * and a manager created later in the file still resolves, and every username it gives, so none
+   * is generated for an earlier row; then, when the file is large beside
    * the directory, its keys are matched against the directory in one ordered pass.
    */
   private async collectFileClaims(input: PlanInput): Promise<FileClaims> {
@@ -258,13 +262,21 @@ export class ImportPlanner {
       if (!keyRows.get(normalizedKey)) keyRows.set(normalizedKey, row);
       lastRow = Math.max(lastRow, row);
     };
+    let reservedUsernames: ReservedUsernames | undefined;
     if (input.validRows >= this.claimsThreadFromRows) {
-      for await (const { rows, keys, emails } of readRecordKeysOnThread(this.blobs.path(input.recordsSha256), input.matchBy)) {
+      const file = this.blobs.path(input.recordsSha256);
+      for await (const { rows, keys, emails, reservedUsernames: reserved } of readRecordKeysOnThread(file, input.matchBy, input.validRows)) {
         for (let i = 0; i < rows.length; i++) claim(rows[i], keys[i], emails[i]);
+        if (reserved) reservedUsernames = ReservedUsernames.fromBits(reserved);
       }
+      if (!reservedUsernames) throw new Error(`the records thread ended without the usernames of ${file}`);
     } else {
+      reservedUsernames = ReservedUsernames.forNames(input.validRows);
       for await (const batch of this.records(input)) {
-        for (const record of batch) claim(record.row, record.profile[input.matchBy], record.profile.email);
+        for (const record of batch) {
+          claim(record.row, record.profile[input.matchBy], record.profile.email);
+          reservedUsernames.add(record.profile.username);
+        }
       }
     }
     const directorySize = this.directory.count();
@@ -274,7 +286,7 @@ export class ImportPlanner {
     const usernameRows = new OffHeapStringMap({ expectedSize: directorySize === 0 ? input.validRows : 0 });
     const identifierRows = input.matchBy === 'identifier' ? undefined : new OffHeapStringMap({ expectedSize: directorySize === 0 ? input.validRows : 0 });
     const claims: FileClaims = {
-      keyRows, emailRows, usernameRows, identifierRows, defined: new Set(),
+      keyRows, emailRows, usernameRows, reservedUsernames, identifierRows, defined: new Set(),
       // Into an empty directory (a first import) no look-up is made.
       findUser: directorySize === 0 ? NOBODY : (field, value) => this.directory.findBy(field, value),
       unmatchedRows: directorySize === 0 ? input.validRows : 0,
@@ -502,7 +514,9 @@ export class ImportPlanner {
   private freshUsername(record: UserRecord, claims: FileClaims): string | undefined {
     const source = record.profile.email ?? record.profile.identifier;
     if (!source) return undefined;
-    return generateUsername(source, (candidate) => claims.usernameRows.has(candidate) || claims.findUser('username', candidate) !== undefined);
+    const taken = (candidate: string) =>
+      claims.reservedUsernames.mayHold(candidate) || claims.usernameRows.has(candidate) || claims.findUser('username', candidate) !== undefined;
+    return generateUsername(source, taken);
   }
 
   private managerUnknown(record: UserRecord, claims: FileClaims): boolean {

@@ -1,0 +1,40 @@
+import { ReservedUsernames } from './reserved-usernames';
+
+describe('ReservedUsernames', () => {
+  it('holds every name added, compared trimmed and case-insensitively, and no blank one', () => {
+    const reserved = ReservedUsernames.forNames(3);
+    for (const name of ['ada', ' Grace.Hopper ', 'josé']) reserved.add(name);
+    reserved.add('');
+    reserved.add(null);
+    reserved.add(undefined);
+    for (const name of ['ADA', 'grace.hopper', 'JOSÉ ']) expect(reserved.mayHold(name)).toBe(true);
+    expect(reserved.mayHold('')).toBe(false);
+    expect(reserved.mayHold('   ')).toBe(false);
+  });
+
+  it('never misses a name it holds, and reports few it does not hold (about 1 %)', () => {
+    const names = 100_000;
+    const reserved = ReservedUsernames.forNames(names);
+    for (let n = 0; n < names; n++) reserved.add(`user.${n}`);
+    for (let n = 0; n < names; n++) {
+      if (!reserved.mayHold(`user.${n}`)) throw new Error(`user.${n} was added but is not held`);
+    }
+    let falsePositives = 0;
+    for (let n = 0; n < names; n++) if (reserved.mayHold(`other.${n}`)) falsePositives++;
+    expect(falsePositives / names).toBeLessThan(0.015);
+  });
+
+  it('holds nothing while empty, and the same names once its bits cross to another filter', () => {
+    const reserved = ReservedUsernames.forNames(1_000);
+    expect(reserved.mayHold('ada')).toBe(false);
+    reserved.add('ada');
+    const copy = ReservedUsernames.fromBits(structuredClone(reserved.bits));
+    expect(copy.mayHold('Ada')).toBe(true);
+    expect(copy.mayHold('grace')).toBe(false);
+  });
+
+  it('is sized at about 10 bits a name', () => {
+    expect(ReservedUsernames.forNames(1_000_000).bits.byteLength).toBe(1_250_000);
+    expect(ReservedUsernames.forNames(0).bits.length).toBeGreaterThan(0);
+  });
+});
