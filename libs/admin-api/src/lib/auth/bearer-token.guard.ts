@@ -6,6 +6,7 @@ import { TokenService, type Caller, type Role } from '@dirsync/auth';
 import { ADMIN_API_OPTIONS, type AdminApiOptions } from '../admin-api.options';
 import { MetricsService } from '../observability/metrics.service';
 import { IS_PUBLIC } from './public.decorator';
+import { BlockedAddresses } from './blocked-addresses';
 import { REQUIRED_ROLE } from './roles.decorator';
 
 const READ_METHODS = new Set(['GET', 'HEAD']);
@@ -20,7 +21,7 @@ const READ_METHODS = new Set(['GET', 'HEAD']);
 @Injectable()
 export class BearerTokenGuard implements CanActivate {
   private readonly logger = new Logger('Auth');
-  private readonly blockedUntil = new Map<string, number>();
+  private readonly blocked = new BlockedAddresses();
 
   constructor(
     private readonly reflector: Reflector,
@@ -47,7 +48,7 @@ export class BearerTokenGuard implements CanActivate {
       const { rateWindowMs, authFailureLimit } = this.options.limits;
       const record = await this.storage.increment(`auth-failures:${client}`, rateWindowMs, authFailureLimit, rateWindowMs, 'auth-failures');
       if (record.isBlocked) {
-        this.blockedUntil.set(client, Date.now() + record.timeToBlockExpire * 1000);
+        this.blocked.block(client, record.timeToBlockExpire * 1000);
         this.refuseWhileBlocked(client, response);
       }
       response.setHeader('WWW-Authenticate', `Bearer realm="dirsync"${token ? ', error="invalid_token"' : ''}`);
@@ -62,13 +63,8 @@ export class BearerTokenGuard implements CanActivate {
   }
 
   private refuseWhileBlocked(client: string, response: Response): void {
-    const until = this.blockedUntil.get(client);
-    if (until === undefined) return;
-    const seconds = Math.ceil((until - Date.now()) / 1000);
-    if (seconds <= 0) {
-      this.blockedUntil.delete(client);
-      return;
-    }
+    const seconds = this.blocked.secondsLeft(client);
+    if (seconds === 0) return;
     response.setHeader('Retry-After', String(seconds));
     throw new HttpException(`too many failed authentications from this address; retry in ${seconds} s`, HttpStatus.TOO_MANY_REQUESTS);
   }
