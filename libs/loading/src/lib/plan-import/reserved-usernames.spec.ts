@@ -33,8 +33,16 @@ describe('ReservedUsernames', () => {
     expect(copy.mayHold('grace')).toBe(false);
   });
 
-  it('is sized at about 10 bits a name', () => {
-    expect(ReservedUsernames.forNames(1_000_000).bits.byteLength).toBe(1_250_000);
-    expect(ReservedUsernames.forNames(0).bits.length).toBeGreaterThan(0);
+  it('compares names beyond ASCII, and spaces trim() removes, as the directory does', () => {
+    const reserved = ReservedUsernames.forNames(4);
+    for (const name of ['\tAda\r\n', '\u00a0Zoë', 'ÅSA']) reserved.add(name);
+    for (const name of ['ada', ' ADA ', 'zoë', 'ZOË\u2028', 'åsa']) expect(reserved.mayHold(name)).toBe(true);
+    expect(reserved.mayHold('\u00a0')).toBe(false); // blank once trimmed
+  });
+
+  it('is sized at about 10 bits a name, in whole blocks of 64 bytes', () => {
+    expect(ReservedUsernames.forNames(1_000_000).bits.byteLength).toBe(19_532 * 64);
+    expect(ReservedUsernames.forNames(0).bits.byteLength).toBe(64);
+    expect(() => ReservedUsernames.fromBits(new Uint32Array(10))).toThrow('10 words are not whole blocks of 16');
   });
 });
