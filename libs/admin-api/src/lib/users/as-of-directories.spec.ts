@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -68,14 +69,17 @@ describe('AsOfDirectories', () => {
     directories.onModuleDestroy();
   });
 
-  it('builds in the scratch folder, removes what it replaces, and sweeps what a process that died left there', async () => {
+  it('builds in the scratch folder, removes what it replaces, and sweeps what processes that died left there', async () => {
     const scratchDir = mkdtempSync(join(tmpdir(), 'as-of-scratch-'));
     try {
-      mkdirSync(join(scratchDir, 'dirsync-as-of-left-behind'));
+      const gone = spawnSync(process.execPath, ['-e', '']).pid;
+      const anotherServer = `dirsync-as-of-${process.ppid}-Xy12Zw`; // a live process's (this test's parent)
+      for (const name of ['dirsync-as-of-left-behind', `dirsync-as-of-${gone}-Ab12Cd`, `dirsync-as-of-${process.pid}-Ab12Cd`, anotherServer]) mkdirSync(join(scratchDir, name));
       writeFileSync(join(scratchDir, 'not-ours'), '');
       const directories = new AsOfDirectories(await storeWithHistory(), { scratchDir } as AdminApiOptions);
       directories.onModuleInit();
-      expect(readdirSync(scratchDir)).toEqual(['not-ours']);
+      expect(readdirSync(scratchDir).sort()).toEqual([anotherServer, 'not-ours']);
+      rmSync(join(scratchDir, anotherServer), { recursive: true });
       await directories.list('imp-1', {});
       expect(readdirSync(scratchDir).filter((name) => name.startsWith('dirsync-as-of-'))).toHaveLength(1);
       await directories.list('imp-2', {});

@@ -2,7 +2,7 @@ import { Inject, Injectable, Optional, type OnModuleDestroy, type OnModuleInit }
 import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { EVENT_STORE, type EventStore } from '@dirsync/event-store';
-import { AS_OF_DIR_PREFIX, directoryAsOf, type AsOfDirectory, type UserPage, type UserQuery } from '@dirsync/projections';
+import { directoryAsOf, isLeftBehind, type AsOfDirectory, type UserPage, type UserQuery } from '@dirsync/projections';
 import { ADMIN_API_OPTIONS, type AdminApiOptions } from '../admin-api.options';
 
 interface Built {
@@ -33,12 +33,12 @@ export class AsOfDirectories implements OnModuleInit, OnModuleDestroy {
     this.tmpDir = options?.scratchDir;
   }
 
-  /** Removes what a process that died left in the scratch folder (removed on close otherwise). */
+  /** Removes what processes that died left in the scratch folder (removed on close otherwise). */
   onModuleInit(): void {
     if (!this.tmpDir) return;
     mkdirSync(this.tmpDir, { recursive: true });
     for (const name of readdirSync(this.tmpDir)) {
-      if (name.startsWith(AS_OF_DIR_PREFIX)) rmSync(join(this.tmpDir, name), { recursive: true, force: true });
+      if (isLeftBehind(name)) rmSync(join(this.tmpDir, name), { recursive: true, force: true });
     }
   }
 

@@ -1,9 +1,10 @@
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { importStream, userStream, type UserCreated } from '@dirsync/domain';
 import { InMemoryEventStore } from '@dirsync/event-store';
-import { AsOfError, directoryAsOf } from './directory-as-of';
+import { AS_OF_DIR_PREFIX, AsOfError, directoryAsOf, isLeftBehind } from './directory-as-of';
 
 describe('directoryAsOf', () => {
   let tmp: string;
@@ -28,7 +29,8 @@ describe('directoryAsOf', () => {
     try {
       expect([...directory.all()].map((user) => user.identifier)).toEqual(['ada@corp']);
       expect(directory.findBy('identifier', 'ada@corp')).toMatchObject({ id: 'u-1' });
-      expect(readdirSync(tmp)).toHaveLength(1); // its folder, holding its files
+      expect(readdirSync(tmp)).toEqual([expect.stringMatching(new RegExp(`^${AS_OF_DIR_PREFIX}${process.pid}-`))]); // its folder, named by this process
+      expect(isLeftBehind(readdirSync(tmp)[0])).toBe(true); // …which, at its start, had none of its own yet
     } finally {
       directory.close();
     }
@@ -54,5 +56,21 @@ describe('directoryAsOf', () => {
     };
     await expect(directoryAsOf(store, 'imp-1', { tmpDir: tmp })).rejects.toThrow('the log went away');
     expect(readdirSync(tmp)).toEqual([]);
+  });
+
+  it('tells a folder left behind (by a process that is gone, by an earlier process of this id, by an earlier version) from one a live process reads', () => {
+    const alive = new Set([4242]);
+    const isAlive = (pid: number) => alive.has(pid);
+    expect(isLeftBehind(`${AS_OF_DIR_PREFIX}4242-Ab12Cd`, isAlive)).toBe(false);
+    expect(isLeftBehind(`${AS_OF_DIR_PREFIX}4243-Ab12Cd`, isAlive)).toBe(true);
+    expect(isLeftBehind(`${AS_OF_DIR_PREFIX}${process.pid}-Ab12Cd`, () => true)).toBe(true);
+    expect(isLeftBehind(`${AS_OF_DIR_PREFIX}Ab12Cd`, isAlive)).toBe(true); // an earlier version's
+    expect(isLeftBehind('uploads-Ab12Cd', () => false)).toBe(false); // not ours
+  });
+
+  it('asks the system whether the process that made a folder is running', () => {
+    expect(isLeftBehind(`${AS_OF_DIR_PREFIX}${process.ppid}-Ab12Cd`)).toBe(false); // the parent of this test's process
+    const gone = spawnSync(process.execPath, ['-e', '']).pid;
+    expect(isLeftBehind(`${AS_OF_DIR_PREFIX}${gone}-Ab12Cd`)).toBe(true);
   });
 });

@@ -19,8 +19,34 @@ export class AsOfError extends Error {
 
 const BATCH = 5_000;
 
-/** How the folders of directories as of an import begin (a process that died leaves them behind). */
+/**
+ * How the folders of directories as of an import begin: then the id of the process that made it,
+ * so that a sweep can tell the folders a process that died left behind (see `isLeftBehind`).
+ */
 export const AS_OF_DIR_PREFIX = 'dirsync-as-of-';
+
+/**
+ * For a process's start, before it builds any: whether a folder in a scratch folder is a directory
+ * as of an import that no running process reads. Made by a process that is gone, by one that had
+ * this process's id (reused), or by a version that did not name the process. Another live process's folders are left alone,
+ * as when a new server starts beside the one it replaces. Process ids tell processes apart on one
+ * machine only: servers on several machines must not share one scratch folder.
+ */
+export function isLeftBehind(name: string, isAlive: (pid: number) => boolean = processIsAlive): boolean {
+  if (!name.startsWith(AS_OF_DIR_PREFIX)) return false;
+  const pid = /^(\d+)-/.exec(name.slice(AS_OF_DIR_PREFIX.length))?.[1];
+  if (pid === undefined) return true;
+  return Number(pid) === process.pid || !isAlive(Number(pid));
+}
+
+function processIsAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0); // signal 0: only checks that the process exists
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM'; // exists, another user's
+  }
+}
 
 /** A directory as of an import: a read model of its own, whose files close() removes. */
 export type AsOfDirectory = DirectoryReadModel & { close(): void };
@@ -39,7 +65,7 @@ export interface DirectoryAsOfOptions {
  */
 export async function directoryAsOf(store: EventStore, importId: string, options: DirectoryAsOfOptions = {}): Promise<AsOfDirectory> {
   const position = await completionPosition(store, importId);
-  const dir = mkdtempSync(join(options.tmpDir ?? tmpdir(), AS_OF_DIR_PREFIX));
+  const dir = mkdtempSync(join(options.tmpDir ?? tmpdir(), `${AS_OF_DIR_PREFIX}${process.pid}-`));
   let db: ReadModelDb;
   try {
     // Filled from scratch: faster to index once at the end, as a rebuild does.
