@@ -267,7 +267,7 @@ export class ImportPlanner {
       const file = this.blobs.path(input.recordsSha256);
       for await (const { rows, keys, emails, reservedUsernames: reserved } of readRecordKeysOnThread(file, input.matchBy, input.validRows)) {
         for (let i = 0; i < rows.length; i++) claim(rows[i], keys[i], emails[i]);
-        if (reserved) reservedUsernames = ReservedUsernames.fromBits(reserved);
+        if (reserved) reservedUsernames = ReservedUsernames.fromHashes(reserved);
       }
       if (!reservedUsernames) throw new Error(`the records thread ended without the usernames of ${file}`);
     } else {

@@ -36,8 +36,8 @@ describe('readRecordKeysOnThread', () => {
       { rows: [], keys: [], emails: [] }, // the last batch carries the usernames alone
     ]);
     expect(batches.slice(0, 2).map((batch) => batch.reservedUsernames)).toEqual([undefined, undefined]);
-    const reserved = ReservedUsernames.fromBits(batches[2].reservedUsernames ?? new Uint32Array(0));
-    expect(reserved.bits).toEqual(reservedIn(['ada.l', ' José ']).bits);
+    const reserved = ReservedUsernames.fromHashes(batches[2].reservedUsernames ?? new Uint32Array(0));
+    expect(reserved.hashes()).toEqual(reservedIn(['ada.l', ' José ']).hashes());
     expect(reserved.mayHold('ADA.L')).toBe(true);
   });
 
@@ -57,7 +57,7 @@ describe('readRecordKeysOnThread', () => {
     const rows = batches.flatMap((batch) => batch.rows);
     expect(rows).toEqual(Array.from({ length: count }, (_, i) => i + 2));
     expect(batches.flatMap((batch) => batch.keys)[count - 1]).toBe(`user${count - 1}`);
-    expect(batches.at(-1)?.reservedUsernames).toEqual(reservedIn(Array.from({ length: count }, (_, i) => `user${i}`)).bits);
+    expect(batches.at(-1)?.reservedUsernames).toEqual(reservedIn(Array.from({ length: count }, (_, i) => `user${i}`)).hashes());
   });
 });
 

@@ -8,7 +8,7 @@ export interface RecordKeysBatch {
   /** `profile[matchBy]` of each record, null where it has none. */
   keys: (string | null)[];
   emails: (string | null)[];
-  /** On the last batch only (which may hold no record): the bits of the blob's ReservedUsernames. */
+  /** On the last batch only (which may hold no record): the blob's ReservedUsernames, as its hashes. */
   reservedUsernames?: Uint32Array;
 }
 

@@ -8,7 +8,7 @@ import { ReservedUsernames } from './reserved-usernames';
 
 // The records thread (see readRecordKeysOnThread): reads the blob with readNdjsonBatches and sends each
 // record's row, key and e-mail in batches, never more than `batchesAhead` that the reader has not taken;
-// the last batch also carries the usernames the records give, as the bits of a ReservedUsernames.
+// the last batch also carries the usernames the records give, as the hashes of a ReservedUsernames.
 const port = parentPort;
 if (!port) throw new Error('record-keys-worker runs as a worker thread (see readRecordKeysOnThread)');
 
@@ -31,7 +31,7 @@ async function run(): Promise<void> {
       }
     }
   }
-  batch.reservedUsernames = reserved.bits;
+  batch.reservedUsernames = reserved.hashes();
   await sender.send(batch);
 }
 
