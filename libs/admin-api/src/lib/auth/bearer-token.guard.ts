@@ -5,8 +5,8 @@ import type { Request, Response } from 'express';
 import { TokenService, type Caller, type Role } from '@dirsync/auth';
 import { ADMIN_API_OPTIONS, type AdminApiOptions } from '../admin-api.options';
 import { MetricsService } from '../observability/metrics.service';
-import { IS_PUBLIC } from './public.decorator';
 import { BlockedAddresses } from './blocked-addresses';
+import { IS_PUBLIC } from './public.decorator';
 import { REQUIRED_ROLE } from './roles.decorator';
 
 const READ_METHODS = new Set(['GET', 'HEAD']);

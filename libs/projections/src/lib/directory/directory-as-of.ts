@@ -28,9 +28,10 @@ export const AS_OF_DIR_PREFIX = 'dirsync-as-of-';
 /**
  * For a process's start, before it builds any: whether a folder in a scratch folder is a directory
  * as of an import that no running process reads. Made by a process that is gone, by one that had
- * this process's id (reused), or by a version that did not name the process. Another live process's folders are left alone,
- * as when a new server starts beside the one it replaces. Process ids tell processes apart on one
- * machine only: servers on several machines must not share one scratch folder.
+ * this process's id (reused), or by a version that did not name the process. Another live
+ * process's folders are left alone, as when a new server starts beside the one it replaces.
+ * Process ids tell processes apart on one machine only: servers on several machines must not
+ * share one scratch folder.
  */
 export function isLeftBehind(name: string, isAlive: (pid: number) => boolean = processIsAlive): boolean {
   if (!name.startsWith(AS_OF_DIR_PREFIX)) return false;
