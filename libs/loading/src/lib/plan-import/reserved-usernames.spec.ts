@@ -32,6 +32,11 @@ describe('ReservedUsernames', () => {
     expect(falsePositives).toBeLessThan(10); // by chance about 2 (100,000 names of 2^32 hashes)
   });
 
+  it('holds no name while empty, not even one whose hash is 0 like its unused room', () => {
+    const zeroHash = 'v1iraa1l'; // its FNV-1a (32 bits) is 0
+    expect(ReservedUsernames.forNames(10).mayHold(zeroHash)).toBe(false);
+  });
+
   it('grows past the names it was sized for, and holds names added after a look-up', () => {
     const reserved = ReservedUsernames.forNames(0);
     for (let n = 0; n < 100; n++) reserved.add(`name${n}`);

@@ -20,7 +20,8 @@ export class ReservedUsernames {
 
   /** An empty list with room for `names` names (it grows if more come). */
   static forNames(names: number): ReservedUsernames {
-    return new ReservedUsernames(new Uint32Array(Math.max(1, names)), 0, true);
+    // Not sorted: the first look-up cuts the table to its names (unused slots hold 0, a hash too).
+    return new ReservedUsernames(new Uint32Array(Math.max(1, names)), 0, false);
   }
 
   /** The list whose `hashes()` another thread took. */
