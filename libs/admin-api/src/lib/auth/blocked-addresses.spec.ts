@@ -33,4 +33,16 @@ describe('BlockedAddresses', () => {
     jest.advanceTimersByTime(30_000);
     expect(blocked.size).toBe(0);
   });
+
+  it('keeps a block longer than a Node timer can wait (about 24.8 days) until it ends', () => {
+    const blocked = new BlockedAddresses();
+    const day = 24 * 60 * 60 * 1000;
+    blocked.block('10.0.0.1', 30 * day);
+    jest.advanceTimersByTime(1);
+    expect(blocked.secondsLeft('10.0.0.1')).toBeGreaterThan(0);
+    jest.advanceTimersByTime(29 * day);
+    expect(blocked.size).toBe(1);
+    jest.advanceTimersByTime(day);
+    expect(blocked.size).toBe(0);
+  });
 });

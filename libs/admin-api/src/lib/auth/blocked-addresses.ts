@@ -1,3 +1,6 @@
+/** The longest delay a Node timer keeps (about 24.8 days): a longer one runs after 1 ms. */
+const LONGEST_TIMER_MS = 2 ** 31 - 1;
+
 /**
  * Client addresses refused for a while after too many failed authentications. Each is forgotten
  * when its block ends, whether or not it comes back: with `ETL_TRUST_PROXY` set to more hops than
@@ -13,8 +16,7 @@ export class BlockedAddresses {
   block(address: string, milliseconds: number): void {
     const until = Date.now() + milliseconds;
     this.until.set(address, until);
-    // A later block of the same address replaces this one and sets its own timer.
-    setTimeout(() => this.until.get(address) === until && this.until.delete(address), milliseconds).unref();
+    this.forgetWhenEnded(address, until);
   }
 
   /** Whole seconds until the address may try again, or 0 when it is not blocked. */
@@ -25,5 +27,15 @@ export class BlockedAddresses {
     if (seconds > 0) return seconds;
     this.until.delete(address);
     return 0;
+  }
+
+  /** A later block of the same address replaces this one, with a timer of its own. */
+  private forgetWhenEnded(address: string, until: number): void {
+    const forget = () => {
+      if (this.until.get(address) !== until) return;
+      if (until > Date.now()) this.forgetWhenEnded(address, until); // a block longer than one timer
+      else this.until.delete(address);
+    };
+    setTimeout(forget, Math.min(Math.max(0, until - Date.now()), LONGEST_TIMER_MS)).unref();
   }
 }
