@@ -1,5 +1,4 @@
-import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { importStream, userStream } from '@dirsync/domain';
@@ -69,12 +68,15 @@ describe('AsOfDirectories', () => {
     directories.onModuleDestroy();
   });
 
-  it('builds in the scratch folder, removes what it replaces, and sweeps what processes that died left there', async () => {
+  it('builds in the scratch folder, removes what it replaces, and sweeps what stopped processes left there', async () => {
     const scratchDir = mkdtempSync(join(tmpdir(), 'as-of-scratch-'));
     try {
-      const gone = spawnSync(process.execPath, ['-e', '']).pid;
-      const anotherServer = `dirsync-as-of-${process.ppid}-Xy12Zw`; // a live process's (this test's parent)
-      for (const name of ['dirsync-as-of-left-behind', `dirsync-as-of-${gone}-Ab12Cd`, `dirsync-as-of-${process.pid}-Ab12Cd`, anotherServer]) mkdirSync(join(scratchDir, name));
+      const anotherServer = 'dirsync-as-of-Xy12Zw'; // marked in use a minute ago
+      for (const [name, minutesAgo] of [['dirsync-as-of-left-behind', 30], ['dirsync-as-of-Ab12Cd', 6], [anotherServer, 1]] as const) {
+        mkdirSync(join(scratchDir, name));
+        const markedAt = new Date(Date.now() - minutesAgo * 60_000);
+        utimesSync(join(scratchDir, name), markedAt, markedAt);
+      }
       writeFileSync(join(scratchDir, 'not-ours'), '');
       const directories = new AsOfDirectories(await storeWithHistory(), { scratchDir } as AdminApiOptions);
       directories.onModuleInit();

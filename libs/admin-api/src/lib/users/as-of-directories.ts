@@ -1,8 +1,7 @@
 import { Inject, Injectable, Optional, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
-import { mkdirSync, readdirSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync } from 'node:fs';
 import { EVENT_STORE, type EventStore } from '@dirsync/event-store';
-import { directoryAsOf, isLeftBehind, type AsOfDirectory, type UserPage, type UserQuery } from '@dirsync/projections';
+import { AS_OF_ABANDONED_AFTER_MS, directoryAsOf, sweepAbandonedAsOfFolders, type AsOfDirectory, type UserPage, type UserQuery } from '@dirsync/projections';
 import { ADMIN_API_OPTIONS, type AdminApiOptions } from '../admin-api.options';
 
 interface Built {
@@ -25,6 +24,7 @@ export class AsOfDirectories implements OnModuleInit, OnModuleDestroy {
   private latest?: Built;
   private builds: Promise<unknown> = Promise.resolve();
   private readonly tmpDir: string | undefined;
+  private sweeping?: NodeJS.Timeout;
 
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
@@ -33,13 +33,17 @@ export class AsOfDirectories implements OnModuleInit, OnModuleDestroy {
     this.tmpDir = options?.scratchDir;
   }
 
-  /** Removes what processes that died left in the scratch folder (removed on close otherwise). */
+  /**
+   * Removes what stopped processes left in the scratch folder (each removes its own on close), at
+   * start and then as often as a folder can be found abandoned: the folders of other running
+   * processes are marked in use (see directoryAsOf) and stay.
+   */
   onModuleInit(): void {
-    if (!this.tmpDir) return;
-    mkdirSync(this.tmpDir, { recursive: true });
-    for (const name of readdirSync(this.tmpDir)) {
-      if (isLeftBehind(name)) rmSync(join(this.tmpDir, name), { recursive: true, force: true });
-    }
+    const tmpDir = this.tmpDir;
+    if (!tmpDir) return;
+    mkdirSync(tmpDir, { recursive: true });
+    sweepAbandonedAsOfFolders(tmpDir);
+    this.sweeping = setInterval(() => sweepAbandonedAsOfFolders(tmpDir), AS_OF_ABANDONED_AFTER_MS).unref();
   }
 
   /** Rejects with AsOfError when the import does not exist or has not completed. */
@@ -60,6 +64,7 @@ export class AsOfDirectories implements OnModuleInit, OnModuleDestroy {
   }
 
   onModuleDestroy(): void {
+    clearInterval(this.sweeping);
     if (!this.latest) return;
     this.latest.replaced = true;
     this.closeIfDone(this.latest);

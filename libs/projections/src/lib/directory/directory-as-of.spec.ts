@@ -1,10 +1,9 @@
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { importStream, userStream, type UserCreated } from '@dirsync/domain';
 import { InMemoryEventStore } from '@dirsync/event-store';
-import { AS_OF_DIR_PREFIX, AsOfError, directoryAsOf, isLeftBehind } from './directory-as-of';
+import { AS_OF_DIR_PREFIX, AsOfError, directoryAsOf, sweepAbandonedAsOfFolders } from './directory-as-of';
 
 describe('directoryAsOf', () => {
   let tmp: string;
@@ -29,8 +28,7 @@ describe('directoryAsOf', () => {
     try {
       expect([...directory.all()].map((user) => user.identifier)).toEqual(['ada@corp']);
       expect(directory.findBy('identifier', 'ada@corp')).toMatchObject({ id: 'u-1' });
-      expect(readdirSync(tmp)).toEqual([expect.stringMatching(new RegExp(`^${AS_OF_DIR_PREFIX}${process.pid}-`))]); // its folder, named by this process
-      expect(isLeftBehind(readdirSync(tmp)[0])).toBe(true); // …which, at its start, had none of its own yet
+      expect(readdirSync(tmp)).toEqual([expect.stringMatching(new RegExp(`^${AS_OF_DIR_PREFIX}`))]); // its folder, holding its files
     } finally {
       directory.close();
     }
@@ -58,19 +56,36 @@ describe('directoryAsOf', () => {
     expect(readdirSync(tmp)).toEqual([]);
   });
 
-  it('tells a folder left behind (by a process that is gone, by an earlier process of this id, by an earlier version) from one a live process reads', () => {
-    const alive = new Set([4242]);
-    const isAlive = (pid: number) => alive.has(pid);
-    expect(isLeftBehind(`${AS_OF_DIR_PREFIX}4242-Ab12Cd`, isAlive)).toBe(false);
-    expect(isLeftBehind(`${AS_OF_DIR_PREFIX}4243-Ab12Cd`, isAlive)).toBe(true);
-    expect(isLeftBehind(`${AS_OF_DIR_PREFIX}${process.pid}-Ab12Cd`, () => true)).toBe(true);
-    expect(isLeftBehind(`${AS_OF_DIR_PREFIX}Ab12Cd`, isAlive)).toBe(true); // an earlier version's
-    expect(isLeftBehind('uploads-Ab12Cd', () => false)).toBe(false); // not ours
+  it('marks its folder in use while it is open, so that a sweep by another process leaves it alone', async () => {
+    const store = new InMemoryEventStore();
+    await history(store);
+    const directory = await directoryAsOf(store, 'imp-1', { tmpDir: tmp, markInUseEveryMs: 20 });
+    try {
+      const [folder] = readdirSync(tmp);
+      const anHourAgo = new Date(Date.now() - 3_600_000);
+      utimesSync(join(tmp, folder), anHourAgo, anHourAgo);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(Date.now() - statSync(join(tmp, folder)).mtimeMs).toBeLessThan(60_000);
+      expect(sweepAbandonedAsOfFolders(tmp, 60_000)).toEqual([]);
+      expect(directory.count()).toBe(1);
+    } finally {
+      directory.close();
+    }
+    await new Promise((resolve) => setTimeout(resolve, 60)); // closed: no more marks, and no error for the folder gone
+    expect(readdirSync(tmp)).toEqual([]);
   });
 
-  it('asks the system whether the process that made a folder is running', () => {
-    expect(isLeftBehind(`${AS_OF_DIR_PREFIX}${process.ppid}-Ab12Cd`)).toBe(false); // the parent of this test's process
-    const gone = spawnSync(process.execPath, ['-e', '']).pid;
-    expect(isLeftBehind(`${AS_OF_DIR_PREFIX}${gone}-Ab12Cd`)).toBe(true);
+  it('sweeps the folders no open directory has marked for the given time, and nothing else', () => {
+    const folder = (name: string, minutesAgo: number) => {
+      mkdirSync(join(tmp, name));
+      writeFileSync(join(tmp, name, 'readmodels.sqlite'), '');
+      const at = new Date(Date.now() - minutesAgo * 60_000);
+      utimesSync(join(tmp, name), at, at);
+    };
+    folder(`${AS_OF_DIR_PREFIX}abandoned`, 10);
+    folder(`${AS_OF_DIR_PREFIX}in-use`, 1);
+    folder('someone-elses', 60);
+    expect(sweepAbandonedAsOfFolders(tmp, 5 * 60_000)).toEqual([`${AS_OF_DIR_PREFIX}abandoned`]);
+    expect(readdirSync(tmp).sort()).toEqual([`${AS_OF_DIR_PREFIX}in-use`, 'someone-elses']);
   });
 });

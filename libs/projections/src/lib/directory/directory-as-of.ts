@@ -1,6 +1,6 @@
 import { importStream, USER_STREAM_PREFIX } from '@dirsync/domain';
 import type { EventStore } from '@dirsync/event-store';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statSync, utimesSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createSecondaryIndexes, openReadModelDb, type ReadModelDb } from '../read-model-db';
@@ -19,35 +19,17 @@ export class AsOfError extends Error {
 
 const BATCH = 5_000;
 
-/**
- * How the folders of directories as of an import begin: then the id of the process that made it,
- * so that a sweep can tell the folders a process that died left behind (see `isLeftBehind`).
- */
+/** How the folders of directories as of an import begin. */
 export const AS_OF_DIR_PREFIX = 'dirsync-as-of-';
 
-/**
- * For a process's start, before it builds any: whether a folder in a scratch folder is a directory
- * as of an import that no running process reads. Made by a process that is gone, by one that had
- * this process's id (reused), or by a version that did not name the process. Another live
- * process's folders are left alone, as when a new server starts beside the one it replaces.
- * Process ids tell processes apart on one machine only: servers on several machines must not
- * share one scratch folder.
- */
-export function isLeftBehind(name: string, isAlive: (pid: number) => boolean = processIsAlive): boolean {
-  if (!name.startsWith(AS_OF_DIR_PREFIX)) return false;
-  const pid = /^(\d+)-/.exec(name.slice(AS_OF_DIR_PREFIX.length))?.[1];
-  if (pid === undefined) return true;
-  return Number(pid) === process.pid || !isAlive(Number(pid));
-}
+/** How often an open directory as of an import marks its folder in use (its modification time). */
+const MARK_IN_USE_EVERY_MS = 60_000;
 
-function processIsAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0); // signal 0: only checks that the process exists
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM'; // exists, another user's
-  }
-}
+/**
+ * A folder not marked in use for this long belongs to no open directory as of an import: its
+ * process stopped without closing it. Five marks missed, so that a busy process is not mistaken.
+ */
+export const AS_OF_ABANDONED_AFTER_MS = 5 * MARK_IN_USE_EVERY_MS;
 
 /** A directory as of an import: a read model of its own, whose files close() removes. */
 export type AsOfDirectory = DirectoryReadModel & { close(): void };
@@ -55,6 +37,8 @@ export type AsOfDirectory = DirectoryReadModel & { close(): void };
 export interface DirectoryAsOfOptions {
   /** Where its temporary files go (a folder of their own inside it). Default: the system's. */
   tmpDir?: string;
+  /** How often its folder is marked in use while it is open. (MARK_IN_USE_EVERY_MS) */
+  markInUseEveryMs?: number;
 }
 
 /**
@@ -66,16 +50,21 @@ export interface DirectoryAsOfOptions {
  */
 export async function directoryAsOf(store: EventStore, importId: string, options: DirectoryAsOfOptions = {}): Promise<AsOfDirectory> {
   const position = await completionPosition(store, importId);
-  const dir = mkdtempSync(join(options.tmpDir ?? tmpdir(), `${AS_OF_DIR_PREFIX}${process.pid}-`));
+  const dir = mkdtempSync(join(options.tmpDir ?? tmpdir(), AS_OF_DIR_PREFIX));
+  // Writing its files does not change the folder's own time: marked, other processes that share
+  // the scratch folder (a server starting beside the one it replaces) leave it alone.
+  const marking = setInterval(() => markInUse(dir), options.markInUseEveryMs ?? MARK_IN_USE_EVERY_MS).unref();
   let db: ReadModelDb;
   try {
     // Filled from scratch: faster to index once at the end, as a rebuild does.
     db = openReadModelDb(join(dir, 'readmodels.sqlite'), { cacheMiB: CACHE_MIB, createIndexes: false });
   } catch (error) {
+    clearInterval(marking);
     rmSync(dir, { recursive: true, force: true });
     throw error;
   }
   const close = () => {
+    clearInterval(marking);
     if (db.open) db.close();
     rmSync(dir, { recursive: true, force: true });
   };
@@ -87,6 +76,43 @@ export async function directoryAsOf(store: EventStore, importId: string, options
     throw error;
   }
   return Object.assign(new DirectoryReadModel(db), { close });
+}
+
+/**
+ * Removes the folders of directories as of an import that no open one has marked in use for
+ * `abandonedAfterMs`: what processes that stopped without closing them left in `scratchDir`. Other
+ * processes' open ones are marked, whatever machine or container they run in, as long as the
+ * clocks agree. Returns the names removed.
+ */
+export function sweepAbandonedAsOfFolders(scratchDir: string, abandonedAfterMs = AS_OF_ABANDONED_AFTER_MS): string[] {
+  const removed: string[] = [];
+  for (const name of readdirSync(scratchDir)) {
+    if (!name.startsWith(AS_OF_DIR_PREFIX)) continue;
+    const folder = join(scratchDir, name);
+    const markedAt = modifiedAt(folder);
+    if (markedAt === undefined || Date.now() - markedAt < abandonedAfterMs) continue;
+    rmSync(folder, { recursive: true, force: true });
+    removed.push(name);
+  }
+  return removed;
+}
+
+function markInUse(folder: string): void {
+  const now = new Date();
+  try {
+    utimesSync(folder, now, now);
+  } catch {
+    // Closed meanwhile: nothing left to mark.
+  }
+}
+
+/** The folder's modification time, or undefined once another process has removed it. */
+function modifiedAt(folder: string): number | undefined {
+  try {
+    return statSync(folder).mtimeMs;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Page cache of each of its files: it is read a page of users at a time, then thrown away. */
