@@ -95,6 +95,30 @@ describe('AsOfDirectories', () => {
     }
   });
 
+  it('sweeps again every five minutes while it runs, and stops when the module is destroyed', () => {
+    const scratchDir = mkdtempSync(join(tmpdir(), 'as-of-scratch-'));
+    jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask'] });
+    try {
+      const directories = new AsOfDirectories(new InMemoryEventStore(), { scratchDir } as AdminApiOptions);
+      directories.onModuleInit();
+      rmSync(scratchDir, { recursive: true }); // the scratch folder removed while it runs
+      jest.advanceTimersByTime(5 * 60_000);
+      expect(readdirSync(scratchDir)).toEqual([]); // made again by the sweep at five minutes, with no error
+      jest.advanceTimersByTime(30_000);
+      mkdirSync(join(scratchDir, 'dirsync-as-of-Ab12Cd'));
+      utimesSync(join(scratchDir, 'dirsync-as-of-Ab12Cd'), new Date(), new Date()); // marked at 5:30 (the fake clock's), by a process that then stops
+      jest.advanceTimersByTime(4.5 * 60_000);
+      expect(readdirSync(scratchDir)).toEqual(['dirsync-as-of-Ab12Cd']); // at ten minutes, marked 4.5 minutes before
+      jest.advanceTimersByTime(5 * 60_000);
+      expect(readdirSync(scratchDir)).toEqual([]); // at fifteen
+      directories.onModuleDestroy();
+      expect(jest.getTimerCount()).toBe(0);
+    } finally {
+      jest.useRealTimers();
+      rmSync(scratchDir, { recursive: true, force: true });
+    }
+  });
+
   it('refuses an unknown or unfinished import, keeping nothing for it', async () => {
     const store = await storeWithHistory();
     const directories = new AsOfDirectories(store);

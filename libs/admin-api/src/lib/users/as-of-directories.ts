@@ -1,4 +1,4 @@
-import { Inject, Injectable, Optional, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { mkdirSync } from 'node:fs';
 import { EVENT_STORE, type EventStore } from '@dirsync/event-store';
 import { AS_OF_ABANDONED_AFTER_MS, directoryAsOf, sweepAbandonedAsOfFolders, type AsOfDirectory, type UserPage, type UserQuery } from '@dirsync/projections';
@@ -25,6 +25,7 @@ export class AsOfDirectories implements OnModuleInit, OnModuleDestroy {
   private builds: Promise<unknown> = Promise.resolve();
   private readonly tmpDir: string | undefined;
   private sweeping?: NodeJS.Timeout;
+  private readonly logger = new Logger(AsOfDirectories.name);
 
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
@@ -41,9 +42,17 @@ export class AsOfDirectories implements OnModuleInit, OnModuleDestroy {
   onModuleInit(): void {
     const tmpDir = this.tmpDir;
     if (!tmpDir) return;
-    mkdirSync(tmpDir, { recursive: true });
-    sweepAbandonedAsOfFolders(tmpDir);
-    this.sweeping = setInterval(() => sweepAbandonedAsOfFolders(tmpDir), AS_OF_ABANDONED_AFTER_MS).unref();
+    const sweep = () => {
+      try {
+        mkdirSync(tmpDir, { recursive: true });
+        sweepAbandonedAsOfFolders(tmpDir);
+      } catch (error) {
+        // Only disk space is at stake: the server goes on, and the next sweep tries again.
+        this.logger.warn(`${(error as Error).message}; trying again in ${AS_OF_ABANDONED_AFTER_MS / 60_000} minutes`);
+      }
+    };
+    sweep();
+    this.sweeping = setInterval(sweep, AS_OF_ABANDONED_AFTER_MS).unref();
   }
 
   /** Rejects with AsOfError when the import does not exist or has not completed. */
@@ -85,10 +94,12 @@ export class AsOfDirectories implements OnModuleInit, OnModuleDestroy {
 
   private closeIfDone(built: Built): void {
     if (built.replaced && built.readers === 0) {
-      built.directory.then(
-        (directory) => directory.close(),
-        () => undefined,
-      );
+      built.directory
+        .then(
+          (directory) => directory.close(),
+          () => undefined, // its build failed, and the request that waited for it said so
+        )
+        .catch((error: Error) => this.logger.warn(`could not remove the directory as of import ${built.importId}: ${error.message}`));
     }
   }
 }

@@ -102,7 +102,7 @@ describe('ImportPlanner and PlanApplier', () => {
       row(2, 'first', { email: 'Sam@x.com' }), // generated: not sam (row 4 gives it), sam2 (row 3's, which is rejected), sam3 (held)
       row(3, 'FIRST', { username: 'sam2' }), // duplicate key: rejected, yet its username stays reserved
       row(4, 'later', { email: 'later@x.com', username: 'SAM' }),
-      row(5, 'again', { email: 'sam@y.com' }), // sam4, taken by row 2 as it was decided
+      row(5, 'again', { email: 'sam@y.com' }), // sam5: sam4 went to row 2
     ];
     const generated = async (claimsThreadFromRows: number) => {
       const tuned = new ImportPlanner(new DirectoryReadModel(db), new CatalogReadModel(db), blobs, { claimsThreadFromRows });

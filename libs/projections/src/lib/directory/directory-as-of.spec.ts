@@ -56,22 +56,46 @@ describe('directoryAsOf', () => {
     expect(readdirSync(tmp)).toEqual([]);
   });
 
-  it('marks its folder in use while it is open, so that a sweep by another process leaves it alone', async () => {
+  it('marks its folder in use while it is open, and stops when it is closed', async () => {
     const store = new InMemoryEventStore();
     await history(store);
-    const directory = await directoryAsOf(store, 'imp-1', { tmpDir: tmp, markInUseEveryMs: 20 });
+    const started = jest.spyOn(global, 'setInterval');
+    const stopped = jest.spyOn(global, 'clearInterval');
+    try {
+      const directory = await directoryAsOf(store, 'imp-1', { tmpDir: tmp, markInUseEveryMs: 20 });
+      const marking = started.mock.results.find((call) => (call.value as { _repeat?: number })._repeat === 20)?.value;
+      try {
+        const [folder] = readdirSync(tmp);
+        const anHourAgo = new Date(Date.now() - 3_600_000);
+        utimesSync(join(tmp, folder), anHourAgo, anHourAgo);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        expect(Date.now() - statSync(join(tmp, folder)).mtimeMs).toBeLessThan(60_000);
+        expect(stopped).not.toHaveBeenCalledWith(marking);
+      } finally {
+        directory.close();
+      }
+      expect(marking).toBeDefined();
+      expect(stopped).toHaveBeenCalledWith(marking);
+      expect(readdirSync(tmp)).toEqual([]);
+    } finally {
+      started.mockRestore();
+      stopped.mockRestore();
+    }
+  });
+
+  it("passes over this process's open directories in its own sweeps, marked or not", async () => {
+    const store = new InMemoryEventStore();
+    await history(store);
+    const directory = await directoryAsOf(store, 'imp-1', { tmpDir: tmp, markInUseEveryMs: 3_600_000 });
     try {
       const [folder] = readdirSync(tmp);
       const anHourAgo = new Date(Date.now() - 3_600_000);
-      utimesSync(join(tmp, folder), anHourAgo, anHourAgo);
-      await new Promise((resolve) => setTimeout(resolve, 100));
-      expect(Date.now() - statSync(join(tmp, folder)).mtimeMs).toBeLessThan(60_000);
+      utimesSync(join(tmp, folder), anHourAgo, anHourAgo); // as after the process was stopped for an hour
       expect(sweepAbandonedAsOfFolders(tmp, 60_000)).toEqual([]);
       expect(directory.count()).toBe(1);
     } finally {
       directory.close();
     }
-    await new Promise((resolve) => setTimeout(resolve, 60)); // closed: no more marks, and no error for the folder gone
     expect(readdirSync(tmp)).toEqual([]);
   });
 

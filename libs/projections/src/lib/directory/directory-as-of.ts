@@ -51,22 +51,30 @@ export interface DirectoryAsOfOptions {
 export async function directoryAsOf(store: EventStore, importId: string, options: DirectoryAsOfOptions = {}): Promise<AsOfDirectory> {
   const position = await completionPosition(store, importId);
   const dir = mkdtempSync(join(options.tmpDir ?? tmpdir(), AS_OF_DIR_PREFIX));
-  // Writing its files does not change the folder's own time: marked, other processes that share
-  // the scratch folder (a server starting beside the one it replaces) leave it alone.
+  // Writing inside its files leaves the folder's own time as it is: marked, it is left alone by
+  // the other processes that share the scratch folder (a server starting beside the one it
+  // replaces); this process's sweeps know it is open.
+  openFolders.add(dir);
   const marking = setInterval(() => markInUse(dir), options.markInUseEveryMs ?? MARK_IN_USE_EVERY_MS).unref();
+  const removeFolder = () => {
+    clearInterval(marking);
+    openFolders.delete(dir);
+    rmSync(dir, { recursive: true, force: true });
+  };
   let db: ReadModelDb;
   try {
     // Filled from scratch: faster to index once at the end, as a rebuild does.
     db = openReadModelDb(join(dir, 'readmodels.sqlite'), { cacheMiB: CACHE_MIB, createIndexes: false });
   } catch (error) {
-    clearInterval(marking);
-    rmSync(dir, { recursive: true, force: true });
+    removeFolder();
     throw error;
   }
   const close = () => {
-    clearInterval(marking);
-    if (db.open) db.close();
-    rmSync(dir, { recursive: true, force: true });
+    try {
+      if (db.open) db.close();
+    } finally {
+      removeFolder();
+    }
   };
   try {
     await project(store, db, position);
@@ -78,22 +86,33 @@ export async function directoryAsOf(store: EventStore, importId: string, options
   return Object.assign(new DirectoryReadModel(db), { close });
 }
 
+/** The folders of this process's open directories as of an import: its own sweeps pass over them. */
+const openFolders = new Set<string>();
+
 /**
  * Removes the folders of directories as of an import that no open one has marked in use for
  * `abandonedAfterMs`: what processes that stopped without closing them left in `scratchDir`. Other
  * processes' open ones are marked, whatever machine or container they run in, as long as the
- * clocks agree. Returns the names removed.
+ * clocks agree and the process is not stopped (paused, suspended) for that long. Goes on past a
+ * folder it cannot remove, then throws, naming each. Returns the names removed.
  */
 export function sweepAbandonedAsOfFolders(scratchDir: string, abandonedAfterMs = AS_OF_ABANDONED_AFTER_MS): string[] {
   const removed: string[] = [];
+  const failed: string[] = [];
   for (const name of readdirSync(scratchDir)) {
-    if (!name.startsWith(AS_OF_DIR_PREFIX)) continue;
     const folder = join(scratchDir, name);
-    const markedAt = modifiedAt(folder);
-    if (markedAt === undefined || Date.now() - markedAt < abandonedAfterMs) continue;
-    rmSync(folder, { recursive: true, force: true });
-    removed.push(name);
+    if (!name.startsWith(AS_OF_DIR_PREFIX) || openFolders.has(folder)) continue;
+    try {
+      const markedAt = modifiedAt(folder);
+      if (markedAt === undefined || Date.now() - markedAt < abandonedAfterMs) continue;
+      rmSync(folder, { recursive: true, force: true });
+      removed.push(name);
+    } catch (error) {
+      // Another process sweeping it at the same time, or a folder this one may not remove.
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') failed.push(`${folder}: ${(error as Error).message}`);
+    }
   }
+  if (failed.length > 0) throw new Error(`could not remove abandoned directories as of an import (${failed.join('; ')})`);
   return removed;
 }
 
@@ -101,8 +120,10 @@ function markInUse(folder: string): void {
   const now = new Date();
   try {
     utimesSync(folder, now, now);
-  } catch {
-    // Closed meanwhile: nothing left to mark.
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return; // closed meanwhile
+    // Unmarked, the folder looks abandoned in five minutes: say why while there is time.
+    process.emitWarning(`could not mark ${folder} in use (${(error as Error).message}): another process may remove it`);
   }
 }
 
@@ -110,8 +131,9 @@ function markInUse(folder: string): void {
 function modifiedAt(folder: string): number | undefined {
   try {
     return statSync(folder).mtimeMs;
-  } catch {
-    return undefined;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
   }
 }
 
