@@ -140,6 +140,21 @@ describe('ImportPlanner and PlanApplier', () => {
     expect(results[1].warnings).toEqual(['manager "ghost@x.com" is not a user of the directory; it was not saved']);
   });
 
+  it('warns about a manager whose only rows came before and were rejected, unless a directory user has that e-mail', async () => {
+    await applier.apply((await plan([row(2, 'held', { email: 'held@x.com' })])).output.plan.sha256);
+    const unknown = 'manager "boss@x.com" is not a user of the directory; it was not saved';
+    const { results } = await plan([
+      row(2, 'a', { email: 'a@x.com' }),
+      row(3, 'A', { email: 'boss@x.com' }), // a repeated key: rejected, so nobody takes boss@x.com
+      row(4, 'b', { email: 'b@x.com', managerEmail: 'boss@x.com' }),
+      row(5, 'B', { email: 'held@x.com' }), // rejected too, but a directory user has held@x.com
+      row(6, 'c', { email: 'c@x.com', managerEmail: 'held@x.com' }),
+      row(7, 'd', { email: 'd@x.com', managerEmail: 'd@x.com' }), // its own manager: taken as it is decided
+    ]);
+    expect(results.map((r) => r.outcome)).toEqual(['created', 'rejected', 'created', 'rejected', 'created', 'created']);
+    expect(results.map((r) => r.warnings)).toEqual([[], [], [unknown], [], [], []]);
+  });
+
   it("points a created user's result at its plan line, where its fields are read; other results carry their changes", async () => {
     await applier.apply((await plan([row(2, 'kept', { title: 'Old' })])).output.plan.sha256);
     await runner.catchUp();

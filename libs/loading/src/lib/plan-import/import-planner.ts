@@ -74,7 +74,8 @@ interface FileClaims {
   keyRows: OffHeapStringMap;
   /**
    * Every e-mail of the file (for manager look-ups "after this file's creations"), with the row
-   * that took it, or 0 while no applied row has. One map for both: at a million rows it is large.
+   * that took it, or CLAIMED plus the last valid row that gives it while no applied row has. One
+   * map for both: at a million rows it is large.
    */
   emailRows: OffHeapStringMap;
   usernameRows: OffHeapStringMap;
@@ -105,6 +106,13 @@ interface FileClaims {
 }
 
 const NOBODY = (): undefined => undefined;
+
+/**
+ * Marks, in FileClaims.emailRows, an e-mail that no applied row has taken yet, with the last valid
+ * row that gives it (CLAIMED + row): once that row is decided and the e-mail still not taken, a
+ * manager with that e-mail is unknown. Rows stay below it (event ids allow 500 million).
+ */
+const CLAIMED = 2 ** 30;
 
 /**
  * Directory users per valid row up to which the file's keys are matched in one pass over the
@@ -256,8 +264,9 @@ export class ImportPlanner {
     }
     let lastRow = 0;
     const claim = (row: number, key: string | null | undefined, email: string | null | undefined) => {
+      if (row >= CLAIMED) throw new Error(`row ${row}: files of more than ${CLAIMED - 1} rows cannot be imported`);
       const emailKey = matchKey(email);
-      if (emailKey) emailRows.set(emailKey, 0);
+      if (emailKey) emailRows.set(emailKey, CLAIMED + row);
       const normalizedKey = matchKey(key) ?? '';
       if (!keyRows.get(normalizedKey)) keyRows.set(normalizedKey, row);
       lastRow = Math.max(lastRow, row);
@@ -433,7 +442,7 @@ export class ImportPlanner {
   private emailOwner(email: string | null, matched: UserState | undefined, claims: FileClaims): string | undefined {
     if (!email) return undefined;
     const earlierRow = claims.emailRows.get(email);
-    if (earlierRow) return `row ${earlierRow} of this file`;
+    if (earlierRow !== undefined && earlierRow < CLAIMED) return `row ${earlierRow} of this file`;
     // The matched user keeping its own address gives it to no one else: no look-up needed.
     if (matched && matchKey(matched.email) === email) return undefined;
     const owner = claims.findUser('email', email);
@@ -519,10 +528,17 @@ export class ImportPlanner {
     return generateUsername(source, taken);
   }
 
+  /**
+   * A manager no user of the directory has, and no row of the file took or may still take: the rows
+   * that give the e-mail all came before this one and were rejected, or none gives it. (One that
+   * only a later row gives is taken as known: that row is not decided yet.)
+   */
   private managerUnknown(record: UserRecord, claims: FileClaims): boolean {
     const manager = matchKey(record.profile.managerEmail);
     if (!manager) return false;
-    return !claims.emailRows.has(manager) && claims.findUser('email', manager) === undefined;
+    const taken = claims.emailRows.get(manager);
+    if (taken !== undefined && (taken < CLAIMED || taken - CLAIMED >= record.row)) return false;
+    return claims.findUser('email', manager) === undefined;
   }
 
   private generatedIn(events: UserEvent[]): string | null {
