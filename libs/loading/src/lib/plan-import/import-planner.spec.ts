@@ -155,6 +155,18 @@ describe('ImportPlanner and PlanApplier', () => {
     expect(results.map((r) => r.warnings)).toEqual([[], [], [unknown], [], [], []]);
   });
 
+  it('knows a manager whose row was skipped as unchanged without looking the e-mail up', async () => {
+    const records = [row(2, 'boss', { email: 'boss@x.com' }), row(3, 'a', { email: 'a@x.com', managerEmail: 'BOSS@x.com' })];
+    await applier.apply((await plan(records)).output.plan.sha256);
+    const directory = new DirectoryReadModel(db);
+    const lookups: string[] = [];
+    const findBy = directory.findBy.bind(directory);
+    directory.findBy = (field, value) => (lookups.push(`${field}:${value}`), findBy(field, value));
+    const { results } = await plan(records, {}, { planner: new ImportPlanner(directory, new CatalogReadModel(db), blobs) });
+    expect(results.map((r) => [r.outcome, r.warnings])).toEqual([['skipped', []], ['skipped', []]]);
+    expect(lookups.filter((lookup) => lookup.startsWith('email:'))).toEqual([]);
+  });
+
   it("points a created user's result at its plan line, where its fields are read; other results carry their changes", async () => {
     await applier.apply((await plan([row(2, 'kept', { title: 'Old' })])).output.plan.sha256);
     await runner.catchUp();

@@ -74,8 +74,8 @@ interface FileClaims {
   keyRows: OffHeapStringMap;
   /**
    * Every e-mail of the file (for manager look-ups "after this file's creations"), with the row
-   * that took it, or CLAIMED plus the last valid row that gives it while no applied row has. One
-   * map for both: at a million rows it is large.
+   * that took it, or CLAIMED plus the last valid row that gives it while no applied row has (or
+   * HELD_BY_ITS_USER). One map for both: at a million rows it is large.
    */
   emailRows: OffHeapStringMap;
   usernameRows: OffHeapStringMap;
@@ -113,6 +113,12 @@ const NOBODY = (): undefined => undefined;
  * manager with that e-mail is unknown. Rows stay below it (event ids allow 500 million).
  */
 const CLAIMED = 2 ** 30;
+
+/**
+ * Marks, in FileClaims.emailRows, the e-mail of a row skipped as unchanged: its directory user
+ * keeps it. Known as a manager without a look-up; to any other row, held by that user as before.
+ */
+const HELD_BY_ITS_USER = 0;
 
 /**
  * Directory users per valid row up to which the file's keys are matched in one pass over the
@@ -348,6 +354,9 @@ export class ImportPlanner {
       const identifier = claims.identifierRows && matchKey(record.profile.identifier);
       if (identifier) claims.identifierRows?.set(identifier, record.row);
       for (const definition of definitions) claims.defined.add(definitionId(definition));
+    } else if (email && decision.outcome === 'skipped' && current && matchKey(current.email) === email) {
+      // Its user keeps the e-mail: a later row naming it as manager needs no look-up (managerUnknown).
+      claims.emailRows.set(email, HELD_BY_ITS_USER);
     }
     const result: RowResult = {
       row: record.row,
@@ -442,7 +451,7 @@ export class ImportPlanner {
   private emailOwner(email: string | null, matched: UserState | undefined, claims: FileClaims): string | undefined {
     if (!email) return undefined;
     const earlierRow = claims.emailRows.get(email);
-    if (earlierRow !== undefined && earlierRow < CLAIMED) return `row ${earlierRow} of this file`;
+    if (earlierRow !== undefined && earlierRow !== HELD_BY_ITS_USER && earlierRow < CLAIMED) return `row ${earlierRow} of this file`;
     // The matched user keeping its own address gives it to no one else: no look-up needed.
     if (matched && matchKey(matched.email) === email) return undefined;
     const owner = claims.findUser('email', email);
