@@ -2,6 +2,7 @@ import { InMemoryEventStore, type ReadStreamOptions } from '@dirsync/event-store
 import { DEFAULT_IMPORT_OPTIONS, emptyCounts, type ImportEvent } from '@dirsync/domain';
 import { ImportLog } from './import-log';
 import { StageWorker } from './stage-worker';
+import { LeaseTurns } from './stage-turns';
 
 const requested = (importId: string): ImportEvent & { name: string } => ({
   name: 'requested',
@@ -94,8 +95,8 @@ describe('StageWorker as a competing consumer', () => {
       handled.push(id);
     };
     // Two processes of one stage: both see every import, and the lease lets one handle each.
-    const one = new StageWorker(store, 'race', ['ImportRequested'], work, true);
-    const two = new StageWorker(store, 'race', ['ImportRequested'], work, true);
+    const one = new StageWorker(store, 'race', ['ImportRequested'], work, new LeaseTurns(store));
+    const two = new StageWorker(store, 'race', ['ImportRequested'], work, new LeaseTurns(store));
     await Promise.all([one.start(), two.start()]);
     await Promise.all([one.whenCaughtUp(), two.whenCaughtUp()]);
     await Promise.all([one.stop(), two.stop()]);

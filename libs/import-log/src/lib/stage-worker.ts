@@ -1,10 +1,6 @@
 import { Logger } from '@nestjs/common';
-import { hostname } from 'node:os';
-import { randomUUID } from 'node:crypto';
-import { EventStoreLeases, type EventStore, type Subscription } from '@dirsync/event-store';
-
-const LEASE_TTL_MS = 60_000;
-const LEASE_RENEW_MS = 20_000;
+import type { EventStore, Subscription } from '@dirsync/event-store';
+import { SOLE_PROCESS, type StageTurns } from './stage-turns';
 
 /**
  * Runs one pipeline stage as a consumer of the log: every event of `eventTypes` (from any import)
@@ -15,6 +11,8 @@ const LEASE_RENEW_MS = 20_000;
 export class StageWorker {
   private readonly logger: Logger;
   private subscription: Subscription | undefined;
+  /** Aborted by stop(): a handler waiting for its turn gives up (the import stays for the next start). */
+  private stopping = new AbortController();
   private caughtUp!: Promise<void>;
 
   constructor(
@@ -23,27 +21,27 @@ export class StageWorker {
     private readonly eventTypes: string[],
     private readonly handle: (importId: string) => Promise<void>,
     /**
-     * Competing consumers (several processes of one stage, e.g. on KurrentDB): each import is
-     * handled under a lease, so one process works on it while the others wait or find it done.
+     * Competing consumers (several processes running this stage over one log): each import is
+     * handled in this process's turn, while the others wait and then find it done.
      */
-    private readonly competing = false,
+    private readonly turns: StageTurns = SOLE_PROCESS,
   ) {
     this.logger = new Logger(`StageWorker:${stage}`);
-    this.leases = competing ? new EventStoreLeases(store) : undefined;
   }
-
-  private readonly leases: EventStoreLeases | undefined;
-  private readonly owner = `${hostname()}:${process.pid}:${randomUUID()}`;
 
   async start(): Promise<void> {
     const checkpointName = `stage-${this.stage}`;
     const fromPosition = (await this.store.readCheckpoint(checkpointName)) ?? 0;
+    this.stopping = new AbortController();
+    const stopped = this.stopping.signal;
     let markCaughtUp!: () => void;
     this.caughtUp = new Promise((resolve) => (markCaughtUp = resolve));
     this.subscription = this.store.subscribe(
       async (event) => {
         const importId = (event.data as { importId: string }).importId;
-        await (this.leases ? this.handleOnce(importId, this.leases) : this.handle(importId));
+        await this.turns.take(this.stage, importId, () => this.handle(importId), stopped);
+        // Stopped while waiting for its turn: not handled, so the checkpoint stays before it.
+        if (stopped.aborted) return;
         await this.store.storeCheckpoint(checkpointName, event.position);
       },
       {
@@ -55,42 +53,14 @@ export class StageWorker {
     );
   }
 
-  /** Handles the import under a lease; a process that finds it done by another moves on. */
-  private async handleOnce(importId: string, leases: EventStoreLeases): Promise<void> {
-    const name = `${this.stage}-${importId}`;
-    for (;;) {
-      const claim = await leases.claim(name, this.owner, LEASE_TTL_MS);
-      if (!claim.acquired && claim.done) return;
-      if (!claim.acquired) {
-        await delay(Math.max(50, Math.min(claim.expiresAt - Date.now(), 250)));
-        continue;
-      }
-      const renewing = setInterval(
-        () => void leases.renew(name, this.owner, LEASE_TTL_MS).catch((e: Error) => this.logger.warn(`lease ${name}: ${e.message}`)),
-        LEASE_RENEW_MS,
-      );
-      try {
-        await this.handle(importId);
-        await leases.release(name, this.owner, { done: true });
-        return;
-      } catch (error) {
-        await leases.release(name, this.owner, { done: false }).catch(() => undefined);
-        throw error;
-      } finally {
-        clearInterval(renewing);
-      }
-    }
-  }
-
   /** Resolves once the backlog that existed at start has been handled. */
   whenCaughtUp(): Promise<void> {
     return this.caughtUp;
   }
 
   async stop(): Promise<void> {
+    this.stopping.abort();
     await this.subscription?.stop();
     this.subscription = undefined;
   }
 }
-
-const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -1,6 +1,6 @@
 import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { EVENT_STORE, type EventStore } from '@dirsync/event-store';
-import { StageWorker } from '@dirsync/import-log';
+import { STAGE_TURNS, StageWorker, type StageTurns } from '@dirsync/import-log';
 import { LoadingService } from '@dirsync/loading';
 import { TransformImportService } from '@dirsync/transformation';
 import { PIPELINE_OPTIONS, type PipelineOptions } from './pipeline.options';
@@ -15,17 +15,16 @@ export class PipelineWorkers implements OnApplicationBootstrap, BeforeApplicatio
     @Inject(PIPELINE_OPTIONS) private readonly options: PipelineOptions,
     private readonly transformation: TransformImportService,
     private readonly loading: LoadingService,
+    @Inject(STAGE_TURNS) private readonly turns: StageTurns,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
     const { stages } = this.options;
-    // With a server store several processes may run one stage; on the embedded store there is one per data dir.
-    const competing = !!process.env.KURRENTDB_CONNECTION_STRING;
     if (stages.transformation) {
-      this.workers.push(new StageWorker(this.store, 'transformation', ['ImportRequested'], (id) => this.transformation.transform(id), competing));
+      this.workers.push(new StageWorker(this.store, 'transformation', ['ImportRequested'], (id) => this.transformation.transform(id), this.turns));
     }
     if (stages.loading) {
-      this.workers.push(new StageWorker(this.store, 'loading', ['ImportTransformed', 'ImportApproved'], (id) => this.loading.load(id), competing));
+      this.workers.push(new StageWorker(this.store, 'loading', ['ImportTransformed', 'ImportApproved'], (id) => this.loading.load(id), this.turns));
     }
     await Promise.all(this.workers.map((worker) => worker.start()));
   }

@@ -1,8 +1,9 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { join } from 'node:path';
 import { BlobStoreModule } from '@dirsync/blob-store';
-import { EVENT_STORE, EventStoreModule, type EventStoreOptions } from '@dirsync/event-store';
+import { EVENT_STORE, EventStoreModule, type EventStore, type EventStoreOptions } from '@dirsync/event-store';
 import { ExtractionModule } from '@dirsync/extraction';
+import { FileLockTurns, LeaseTurns, SOLE_PROCESS, STAGE_TURNS, type StageTurns } from '@dirsync/import-log';
 import { LoadingModule } from '@dirsync/loading';
 import { directoryFileOf, ProjectionsModule, READ_MODEL_DB } from '@dirsync/projections';
 import { TransformationModule } from '@dirsync/transformation';
@@ -18,6 +19,18 @@ export function eventStoreOptions(dataDir: string, env: NodeJS.ProcessEnv = proc
   if (!connectionString) return { kind: 'sqlite', file: join(dataDir, 'events.sqlite') };
   // A namespace prefixes every stream, so several deployments (or test runs) can share one server.
   return { kind: 'kurrentdb', connectionString, namespace: env.KURRENTDB_NAMESPACE || undefined };
+}
+
+/**
+ * Every process runs its stages as competing consumers: a CLI import beside a running server, or
+ * the stages as processes of their own, each see every import. On the embedded store, whose
+ * processes share a machine, a lock file per stage beside the log; on KurrentDB leases in the log;
+ * a store in memory is one process's alone.
+ */
+function stageTurns(options: EventStoreOptions, store: EventStore): StageTurns {
+  if (options.kind === 'sqlite') return new FileLockTurns((stage) => `${options.file}.${stage}-lock`);
+  if (options.kind === 'kurrentdb') return new LeaseTurns(store);
+  return SOLE_PROCESS;
 }
 
 /**
@@ -50,6 +63,7 @@ export class PipelineModule {
       ],
       providers: [
         { provide: PIPELINE_OPTIONS, useValue: options },
+        { provide: STAGE_TURNS, inject: [EVENT_STORE], useFactory: (eventStore: EventStore) => stageTurns(store, eventStore) },
         PipelineWorkers,
         ImportRunner,
         {

@@ -69,7 +69,9 @@ export interface ProjectionRunnerOptions {
  * projection and the checkpoints are moved in one transaction; each projection's checkpoint is in
  * the file of its rows, where the transaction is atomic (see openReadModelDb). The checkpoint is
  * re-read inside that transaction, so two processes running the projections on one database
- * never apply an event twice.
+ * never apply an event twice. Its transactions take the write lock as they begin (IMMEDIATE): one
+ * that read first and wrote after another process's commit would fail at once (SQLITE_BUSY), where
+ * waiting for the lock lets both go on.
  */
 export class ProjectionRunner {
   /** Per projection, the statements that read and move its checkpoint, in the file of its rows. */
@@ -243,7 +245,7 @@ export class ProjectionRunner {
         projection.reset();
         this.setCheckpoint(projection, 0);
       }
-    })();
+    }).immediate();
     // Emptying a table reads every page of it: the caches now hold the old read models (about
     // 60 MB more at the peak of a 1M rebuild, the two files having a cache each), none of it read again.
     this.db.pragma('shrink_memory');
@@ -338,7 +340,7 @@ export class ProjectionRunner {
   private deferIndexesIfWorthIt(appliedInPass: number, directoryRows: () => number): void {
     if (this.options.manageIndexes === false) return;
     if (this.indexesDeferred || !this.worthDeferringIndexes(appliedInPass, directoryRows)) return;
-    this.db.transaction(() => dropDirectoryIndexes(this.db))();
+    this.db.transaction(() => dropDirectoryIndexes(this.db)).immediate();
     this.indexesDeferred = true;
   }
 
@@ -369,7 +371,7 @@ export class ProjectionRunner {
       for (const projection of this.projections) {
         if (this.checkpoint(projection) < position) this.setCheckpoint(projection, position);
       }
-    })();
+    }).immediate();
   }
 
   private applyBatch(batch: RecordedEvent[]): void {
@@ -384,7 +386,7 @@ export class ProjectionRunner {
         }
         if (last > checkpoint) this.setCheckpoint(projection, last);
       }
-    })();
+    }).immediate();
   }
 }
 
