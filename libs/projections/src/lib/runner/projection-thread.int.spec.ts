@@ -11,7 +11,7 @@ import { readModelProjections } from '../read-model-projections';
 import type { Projection } from './projection';
 import { ProjectionRunner } from './projection-runner';
 import { ProjectionThread } from './projection-thread';
-import { readModelChecksums } from './replay';
+import { readModelChecksums, readModelChecksumsOnThread } from './replay';
 
 const USERS = 30;
 const IMPORT_ID = 'i1';
@@ -93,6 +93,19 @@ describe('ProjectionRunner with its passes on a ProjectionThread (real SQLite fi
     } finally {
       inProcessDb.close();
     }
+  });
+
+  it("reads a replay's checksums on a thread: the same as in the process, while the process's event loop goes on", async () => {
+    await writeImport(store);
+    await runner.catchUp();
+    let turns = 0;
+    const ticking = setInterval(() => turns++, 0);
+
+    const onThread = await readModelChecksumsOnThread(db).finally(() => clearInterval(ticking));
+
+    expect(onThread).toEqual(readModelChecksums(db));
+    expect(onThread.directory.rows).toBe(USERS);
+    expect(turns).toBeGreaterThan(0);
   });
 
   it('keepUp returns at once; waitFor then finds the events projected and every index there', async () => {

@@ -1,4 +1,7 @@
 import { createHash } from 'node:crypto';
+import { once } from 'node:events';
+import { Worker } from 'node:worker_threads';
+import { workerModule } from '@dirsync/worker-threads';
 import type { ReadModelDb } from '../read-model-db';
 import type { ProjectionRunner } from './projection-runner';
 import { lockRebuild } from './rebuild-lock';
@@ -42,6 +45,28 @@ export function readModelChecksums(db: ReadModelDb): ReadModelChecksums {
   return checksums;
 }
 
+/** What the checksum thread answers (see checksum-worker). */
+export type ChecksumReply = { checksums: ReadModelChecksums } | { error: { message: string; stack?: string } };
+
+/**
+ * The same checksums, read on a thread of its own over a read-only connection to the files: the
+ * process (the admin API) goes on serving meanwhile. Read models in memory are the connection's
+ * alone, and read here.
+ */
+export async function readModelChecksumsOnThread(db: ReadModelDb): Promise<ReadModelChecksums> {
+  if (db.memory) return readModelChecksums(db);
+  const { entry, ...loader } = workerModule(__dirname, 'checksum-worker');
+  const worker = new Worker(entry, { workerData: db.name, ...loader });
+  try {
+    const exited = once(worker, 'exit').then(([code]) => Promise.reject(new Error(`the checksum thread stopped (exit code ${code})`)));
+    const [reply] = (await Promise.race([once(worker, 'message'), exited])) as [ChecksumReply];
+    if ('error' in reply) throw Object.assign(new Error(reply.error.message), { stack: reply.error.stack });
+    return reply.checksums;
+  } finally {
+    await worker.terminate();
+  }
+}
+
 /**
  * Brings the read models up to date, checksums them, rebuilds them from the whole log and checksums
  * again, holding the rebuild lock throughout: no other rebuild resets them between the two looks.
@@ -50,9 +75,9 @@ export async function replayAndCompare(runner: ProjectionRunner, db: ReadModelDb
   const lock = lockRebuild(db);
   try {
     await runner.catchUp();
-    const before = readModelChecksums(db);
+    const before = await readModelChecksumsOnThread(db);
     const events = await runner.rebuild(lock);
-    const after = readModelChecksums(db);
+    const after = await readModelChecksumsOnThread(db);
     const identical = Object.keys(before).every((name) => before[name].sha256 === after[name].sha256);
     return { events, before, after, identical };
   } finally {
