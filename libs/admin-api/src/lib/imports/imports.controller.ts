@@ -8,8 +8,6 @@ import {
   Inject,
   NotFoundException,
   Param,
-  ParseIntPipe,
-  DefaultValuePipe,
   Post,
   Query,
   Res,
@@ -48,12 +46,13 @@ import { ImportDecisionError, ImportDecisionService } from '@dirsync/loading';
 import { LongRunning } from '../limits/long-running.decorator';
 import { UploadThrottlerGuard } from '../limits/upload-throttler.guard';
 import { ProblemDto } from '../openapi/problem.dto';
+import { ImportsPageQuery, RowsPageQuery } from '../paging/page-query.dto';
 import { RejectImportDto, UploadOptionsDto } from './upload-options.dto';
 
 const ID = () => ApiParam({ name: 'id', description: 'the import id' });
-const PAGE = (limit: number) => [
+const PAGE = (limit: number, maxLimit: number) => [
   ApiQuery({ name: 'offset', required: false, type: Number, description: 'rows to skip (default 0)' }),
-  ApiQuery({ name: 'limit', required: false, type: Number, description: `page size (default ${limit})` }),
+  ApiQuery({ name: 'limit', required: false, type: Number, description: `page size (default ${limit}, at most ${maxLimit})` }),
 ];
 const applyAll = (decorators: MethodDecorator[]): MethodDecorator => (target, key, descriptor) => {
   for (const decorator of decorators) decorator(target, key, descriptor);
@@ -160,12 +159,9 @@ export class ImportsController {
 
   @Get()
   @ApiOperation({ summary: 'List imports, newest first' })
-  @applyAll(PAGE(50))
+  @applyAll(PAGE(50, 1_000))
   @ApiOkResponse({ description: '{ total, items: import summaries }' })
-  list(
-    @Query('offset', new DefaultValuePipe(0), ParseIntPipe) offset: number,
-    @Query('limit', new DefaultValuePipe(50), ParseIntPipe) limit: number,
-  ) {
+  list(@Query() { offset, limit }: ImportsPageQuery) {
     return this.reports.list(offset, limit);
   }
 
@@ -181,14 +177,10 @@ export class ImportsController {
   @Get(':id/results')
   @ApiOperation({ summary: 'Per-row results of an import (JSON, paged)' })
   @ID()
-  @applyAll(PAGE(100))
+  @applyAll(PAGE(100, 10_000))
   @ApiOkResponse({ description: '{ importId, offset, limit, total, items: [{ row, key, email, userId, outcome, reasons, warnings, changes }] }' })
   @ApiNotFoundResponse({ type: ProblemDto, description: 'no such import' })
-  async results(
-    @Param('id') id: string,
-    @Query('offset', new DefaultValuePipe(0), ParseIntPipe) offset: number,
-    @Query('limit', new DefaultValuePipe(100), ParseIntPipe) limit: number,
-  ) {
+  async results(@Param('id') id: string, @Query() { offset, limit }: RowsPageQuery) {
     await this.summary(id);
     return { importId: id, offset, limit, ...this.reports.rows(id, offset, limit) };
   }
@@ -212,14 +204,10 @@ export class ImportsController {
   @Get(':id/changes')
   @ApiOperation({ summary: 'What the import changes (planned) or changed (applied), per user and field (paged)' })
   @ID()
-  @applyAll(PAGE(100))
+  @applyAll(PAGE(100, 10_000))
   @ApiOkResponse({ description: '{ importId, status, applied, offset, limit, total, items }' })
   @ApiNotFoundResponse({ type: ProblemDto, description: 'no such import' })
-  async changes(
-    @Param('id') id: string,
-    @Query('offset', new DefaultValuePipe(0), ParseIntPipe) offset: number,
-    @Query('limit', new DefaultValuePipe(100), ParseIntPipe) limit: number,
-  ) {
+  async changes(@Param('id') id: string, @Query() { offset, limit }: RowsPageQuery) {
     const summary = await this.summary(id);
     const applied = summary.status === 'completed' && !summary.dryRun;
     return { importId: id, status: summary.status, applied, offset, limit, ...this.reports.changes(id, offset, limit) };

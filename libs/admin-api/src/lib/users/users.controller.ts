@@ -1,12 +1,13 @@
-import { BadRequestException, ConflictException, Controller, DefaultValuePipe, Delete, Get, Inject, NotFoundException, Param, ParseIntPipe, Query } from '@nestjs/common';
+import { ConflictException, Controller, Delete, Get, Inject, NotFoundException, Param, Query } from '@nestjs/common';
 import { DeleteUserService, UserNotFoundError } from '@dirsync/loading';
-import { USER_STATUSES, userStream, type UserStatus } from '@dirsync/domain';
+import { USER_STATUSES, userStream } from '@dirsync/domain';
 import { ApiNotFoundResponse, ApiConflictResponse, ApiOkResponse, ApiOperation, ApiParam, ApiQuery } from '@nestjs/swagger';
 import { ApiTags } from '@nestjs/swagger';
 import { ProblemDto } from '../openapi/problem.dto';
 import { EVENT_STORE, type EventStore } from '@dirsync/event-store';
 import { AsOfError, DirectoryReadModel, ProjectionRunner, type DirectoryUser, type UserPage, type UserQuery } from '@dirsync/projections';
 import { AsOfDirectories } from './as-of-directories';
+import { UsersQuery } from './users-query.dto';
 
 const ID = () => ApiParam({ name: 'id', description: 'the user id' });
 
@@ -29,22 +30,12 @@ export class UsersController {
   @ApiQuery({ name: 'includeDeleted', required: false, enum: ['true', 'false'], description: 'include deleted users (default false)' })
   @ApiQuery({ name: 'asOf', required: false, description: 'an import id: the directory exactly as it stood when that import completed' })
   @ApiQuery({ name: 'offset', required: false, type: Number, description: 'users to skip (default 0)' })
-  @ApiQuery({ name: 'limit', required: false, type: Number, description: 'page size (default 50)' })
+  @ApiQuery({ name: 'limit', required: false, type: Number, description: 'page size (default 50, at most 1000)' })
   @ApiOkResponse({ description: '{ total, offset, limit, items: users }' })
   @ApiNotFoundResponse({ type: ProblemDto, description: 'asOf names no import' })
   @ApiConflictResponse({ type: ProblemDto, description: 'asOf names an import that did not complete' })
-  async list(
-    @Query('status') status: string | undefined,
-    @Query('search') search: string | undefined,
-    @Query('includeDeleted') includeDeleted: string | undefined,
-    @Query('asOf') asOf: string | undefined,
-    @Query('offset', new DefaultValuePipe(0), ParseIntPipe) offset: number,
-    @Query('limit', new DefaultValuePipe(50), ParseIntPipe) limit: number,
-  ): Promise<UserPage> {
-    if (status !== undefined && !USER_STATUSES.includes(status as UserStatus)) {
-      throw new BadRequestException(`status must be one of ${USER_STATUSES.join(', ')}`);
-    }
-    const query = { status: status as UserStatus | undefined, search, includeDeleted: includeDeleted === 'true', offset, limit };
+  async list(@Query() { status, search, includeDeleted, asOf, offset, limit }: UsersQuery): Promise<UserPage> {
+    const query = { status, search, includeDeleted: includeDeleted === 'true', offset, limit };
     if (asOf) return this.listAsOf(asOf, query);
     await this.projections.catchUp();
     return this.directory.list(query);
