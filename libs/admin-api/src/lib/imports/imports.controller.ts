@@ -37,10 +37,12 @@ import {
 import { FileInterceptor } from '@nestjs/platform-express';
 import type { Response } from 'express';
 import { rm } from 'node:fs/promises';
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { InvalidImportOptionsError, RequestImportService } from '@dirsync/extraction';
 import { EVENT_STORE, type EventStore } from '@dirsync/event-store';
 import { ImportLog } from '@dirsync/import-log';
-import { ImportReportReadModel, ProjectionRunner, writeChangesCsv, writeReportCsv, type ImportSummary } from '@dirsync/projections';
+import { ImportReportReadModel, ProjectionRunner, changesCsv, reportCsv, type ImportSummary } from '@dirsync/projections';
 
 import { ImportDecisionError, ImportDecisionService } from '@dirsync/loading';
 import { LongRunning } from '../limits/long-running.decorator';
@@ -194,10 +196,7 @@ export class ImportsController {
   @ApiNotFoundResponse({ type: ProblemDto, description: 'no such import' })
   async resultsCsv(@Param('id') id: string, @Res() response: Response): Promise<void> {
     await this.summary(id);
-    response.setHeader('Content-Type', 'text/csv; charset=utf-8');
-    response.setHeader('Content-Disposition', `attachment; filename="import-${id}-results.csv"`);
-    await writeReportCsv(this.reports.allResults(id), (chunk) => response.write(chunk));
-    response.end();
+    await sendCsv(response, `import-${id}-results.csv`, reportCsv(this.reports.allResults(id)));
   }
 
   /** What the import changes (planned) or changed (applied): per user and field, before and after. Paged JSON. */
@@ -223,10 +222,7 @@ export class ImportsController {
   @ApiNotFoundResponse({ type: ProblemDto, description: 'no such import' })
   async changesCsv(@Param('id') id: string, @Res() response: Response): Promise<void> {
     await this.summary(id);
-    response.setHeader('Content-Type', 'text/csv; charset=utf-8');
-    response.setHeader('Content-Disposition', `attachment; filename="import-${id}-changes.csv"`);
-    await writeChangesCsv(this.reports.allChanges(id), (chunk) => response.write(chunk));
-    response.end();
+    await sendCsv(response, `import-${id}-changes.csv`, changesCsv(this.reports.allChanges(id)));
   }
 
   private async decide(action: () => Promise<void>): Promise<void> {
@@ -245,6 +241,21 @@ export class ImportsController {
     const summary = this.reports.get(id);
     if (!summary) throw new NotFoundException(`no import with id ${id}`);
     return summary;
+  }
+}
+
+/**
+ * Streams a CSV download at the pace the client reads it (the rows are read from the report as the
+ * socket drains), and stops reading them when the client goes away.
+ */
+async function sendCsv(response: Response, fileName: string, csv: Readable): Promise<void> {
+  response.setHeader('Content-Type', 'text/csv; charset=utf-8');
+  response.setHeader('Content-Disposition', `attachment; filename="${fileName}"`);
+  try {
+    await pipeline(csv, response);
+  } catch (error) {
+    // A client that left is not an error of the server; the pipeline has closed the rows already.
+    if ((error as NodeJS.ErrnoException).code !== 'ERR_STREAM_PREMATURE_CLOSE') throw error;
   }
 }
 

@@ -1,3 +1,4 @@
+import { pipeline, Readable } from 'node:stream';
 import { stringify } from 'csv-stringify';
 import type { ImportRowReport, ImportRowResult } from './import-report.read-model';
 
@@ -8,7 +9,12 @@ export const REPORT_COLUMNS = ['row', 'identifier', 'email', 'outcome', 'reasons
  * values come from an uploaded file. `identifier` is the row's match key.
  */
 export async function writeReportCsv(rows: Iterable<ImportRowResult>, write: (chunk: string) => void): Promise<void> {
-  await writeCsv(REPORT_COLUMNS, reportLines(rows), write);
+  for await (const chunk of reportCsv(rows)) write(String(chunk));
+}
+
+/** The per-row results as a CSV stream: rows are read only as fast as the stream's reader takes them. */
+export function reportCsv(rows: Iterable<ImportRowResult>): Readable {
+  return csvStream(REPORT_COLUMNS, reportLines(rows));
 }
 
 function* reportLines(rows: Iterable<ImportRowResult>): IterableIterator<Record<string, unknown>> {
@@ -27,9 +33,12 @@ function* reportLines(rows: Iterable<ImportRowResult>): IterableIterator<Record<
 
 export const CHANGES_COLUMNS = ['row', 'identifier', 'user_id', 'outcome', 'field', 'from', 'to'] as const;
 
-/** An import's changes as CSV: one line per changed field, values as text (lists joined with "; ", maps as JSON). */
-export async function writeChangesCsv(rows: Iterable<ImportRowReport>, write: (chunk: string) => void): Promise<void> {
-  await writeCsv(CHANGES_COLUMNS, changeLines(rows), write);
+/**
+ * An import's changes as a CSV stream, one line per changed field, values as text (lists joined
+ * with "; ", maps as JSON); rows are read only as fast as the stream's reader takes them.
+ */
+export function changesCsv(rows: Iterable<ImportRowReport>): Readable {
+  return csvStream(CHANGES_COLUMNS, changeLines(rows));
 }
 
 function* changeLines(rows: Iterable<ImportRowReport>): IterableIterator<Record<string, unknown>> {
@@ -46,18 +55,14 @@ function asText(value: unknown): string {
   return typeof value === 'object' ? JSON.stringify(value) : String(value);
 }
 
-/** Streams CSV lines with a header. Cells a spreadsheet would run as a formula are escaped: the values come from uploaded files. */
-async function writeCsv(columns: readonly string[], lines: Iterable<Record<string, unknown>>, write: (chunk: string) => void): Promise<void> {
+/**
+ * CSV lines with a header, pulled from `lines` as the reader asks. Destroying the stream (its reader
+ * went away) closes `lines`. Cells a spreadsheet would run as a formula are escaped: the values
+ * come from uploaded files.
+ */
+function csvStream(columns: readonly string[], lines: Iterable<Record<string, unknown>>): Readable {
   const stringifier = stringify({ header: true, columns: [...columns], escape_formulas: true });
-  const done = new Promise<void>((resolve, reject) => {
-    stringifier.on('data', (chunk: Buffer | string) => write(chunk.toString()));
-    stringifier.on('end', resolve);
-    stringifier.on('error', reject);
-  });
-  for (const line of lines) {
-    const ok = stringifier.write(line);
-    if (!ok) await new Promise((resolve) => stringifier.once('drain', resolve));
-  }
-  stringifier.end();
-  await done;
+  // Errors reach the reader through the stringifier, which the pipeline destroys with them.
+  pipeline(Readable.from(lines), stringifier, () => undefined);
+  return stringifier;
 }
