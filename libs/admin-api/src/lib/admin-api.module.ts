@@ -37,6 +37,8 @@ export class AdminApiModule {
           // Uploads go to disk under a random name: the client's file name is never a path.
           storage: diskStorage({ destination: options.uploadDir, filename: (_req, _file, done) => done(null, randomUUID()) }),
           limits: { fileSize: options.maxUploadBytes, files: 1, fields: 50, fieldSize: 1024 * 1024, parts: 60 },
+          // Browsers and curl send a file name as raw UTF-8 bytes; multer would read them as latin1.
+          defParamCharset: 'utf8',
         }),
         // The 'uploads' throttler guards POST /api/imports (UploadThrottlerGuard); the guard of every
         // request counts failed authentications in the same storage.
