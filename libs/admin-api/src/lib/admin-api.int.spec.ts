@@ -195,7 +195,7 @@ describe('admin REST API: rules, safety and audit endpoints', () => {
 
     const approved = await post(`/imports/${held.id}/approve`);
     expect(approved.status).toBe(200);
-    expect(await json(approved)).toMatchObject({ status: 'completed', decision: { approvedBy: 'api' } });
+    expect(await json(approved)).toMatchObject({ status: 'completed', decision: { approvedBy: expect.stringMatching(/^api:ETL_ADMIN_TOKEN \(token [^)]+\)$/) } });
     expect((await json(fetch(`${base}/users?status=Active`))).items.map((u: { identifier: string }) => u.identifier)).toEqual(['ada.lovelace@example.com']);
     expect((await post(`/imports/${held.id}/approve`)).status).toBe(409);
     expect((await post('/imports/nope/reject')).status).toBe(404);
@@ -206,7 +206,7 @@ describe('admin REST API: rules, safety and audit endpoints', () => {
     await upload(restore, 'restore.csv');
     const held = await json(upload('UserIdentifier,UPN\nada.lovelace@example.com,ada.lovelace@example.com\n', 'short.csv', { disableMissing: 'true' }));
     const rejected = await json(post(`/imports/${held.id}/reject`, { reason: 'wrong file' }));
-    expect(rejected).toMatchObject({ status: 'rejected', decision: { rejectedBy: 'api', reason: 'wrong file' } });
+    expect(rejected).toMatchObject({ status: 'rejected', decision: { rejectedBy: expect.stringMatching(/^api:ETL_ADMIN_TOKEN \(token [^)]+\)$/), reason: 'wrong file' } });
   });
 
   it('replays and answers the directory as of an import', async () => {

@@ -45,6 +45,7 @@ import { ImportLog } from '@dirsync/import-log';
 import { ImportReportReadModel, ProjectionRunner, changesCsv, reportCsv, type ImportSummary } from '@dirsync/projections';
 
 import { ImportDecisionError, ImportDecisionService } from '@dirsync/loading';
+import { Actor } from '../auth/actor.decorator';
 import { LongRunning } from '../limits/long-running.decorator';
 import { UploadThrottlerGuard } from '../limits/upload-throttler.guard';
 import { ProblemDto } from '../openapi/problem.dto';
@@ -104,6 +105,7 @@ export class ImportsController {
   async upload(
     @UploadedFile() file: Express.Multer.File | undefined,
     @Body() fields: UploadOptionsDto,
+    @Actor() actor: string,
     @Query('wait') wait?: string,
   ): Promise<ImportSummary | { importId: string; status: string }> {
     if (!file) throw new BadRequestException('a file is required in the multipart field "file"');
@@ -113,7 +115,7 @@ export class ImportsController {
         fileName: file.originalname,
         options: Object.assign(new UploadOptionsDto(), fields).toImportOptions(),
         source: { kind: 'upload' },
-        requestedBy: 'api',
+        requestedBy: actor,
       });
       if (wait !== 'true') return { importId, status: 'requested' };
       await this.log.waitUntilSettled(importId);
@@ -137,8 +139,8 @@ export class ImportsController {
   @ApiOkResponse({ description: 'the import summary' })
   @ApiNotFoundResponse({ type: ProblemDto, description: 'no such import' })
   @ApiConflictResponse({ type: ProblemDto, description: 'the import is not awaiting approval' })
-  async approve(@Param('id') id: string): Promise<ImportSummary> {
-    await this.decide(() => this.decisions.approve(id, 'api'));
+  async approve(@Param('id') id: string, @Actor() actor: string): Promise<ImportSummary> {
+    await this.decide(() => this.decisions.approve(id, actor));
     await this.log.waitUntilSettled(id);
     return this.summary(id);
   }
@@ -153,8 +155,8 @@ export class ImportsController {
   @ApiOkResponse({ description: 'the import summary' })
   @ApiNotFoundResponse({ type: ProblemDto, description: 'no such import' })
   @ApiConflictResponse({ type: ProblemDto, description: 'the import is not awaiting approval' })
-  async reject(@Param('id') id: string, @Body() body: RejectImportDto): Promise<ImportSummary> {
-    await this.decide(() => this.decisions.reject(id, 'api', body.reason));
+  async reject(@Param('id') id: string, @Body() body: RejectImportDto, @Actor() actor: string): Promise<ImportSummary> {
+    await this.decide(() => this.decisions.reject(id, actor, body.reason));
     await this.log.waitUntilSettled(id);
     return this.summary(id);
   }

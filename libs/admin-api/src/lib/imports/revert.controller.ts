@@ -1,6 +1,7 @@
 import { ConflictException, Controller, HttpCode, NotFoundException, Param, Post } from '@nestjs/common';
 import { RevertError, RevertImportService } from '@dirsync/loading';
 import { ImportReportReadModel, ProjectionRunner, type ImportSummary } from '@dirsync/projections';
+import { Actor } from '../auth/actor.decorator';
 import { LongRunning } from '../limits/long-running.decorator';
 
 @Controller('imports')
@@ -18,10 +19,10 @@ export class RevertController {
   @Post(':id/revert')
   @LongRunning()
   @HttpCode(200)
-  async revert(@Param('id') id: string): Promise<ImportSummary> {
+  async revert(@Param('id') id: string, @Actor() actor: string): Promise<ImportSummary> {
     let revertId: string;
     try {
-      revertId = await this.reverts.revert(id, 'api');
+      revertId = await this.reverts.revert(id, actor);
     } catch (error) {
       if (error instanceof RevertError) throw error.kind === 'not-found' ? new NotFoundException(error.message) : new ConflictException(error.message);
       throw error;

@@ -6,6 +6,7 @@ import { ApiTags } from '@nestjs/swagger';
 import { ProblemDto } from '../openapi/problem.dto';
 import { EVENT_STORE, type EventStore } from '@dirsync/event-store';
 import { AsOfError, DirectoryReadModel, ProjectionRunner, type DirectoryUser, type UserPage, type UserQuery } from '@dirsync/projections';
+import { Actor } from '../auth/actor.decorator';
 import { AsOfDirectories } from './as-of-directories';
 import { UsersQuery } from './users-query.dto';
 
@@ -69,9 +70,9 @@ export class UsersController {
   @ID()
   @ApiOkResponse({ description: 'the user, deleted: true' })
   @ApiNotFoundResponse({ type: ProblemDto, description: 'no such user' })
-  async delete(@Param('id') id: string): Promise<DirectoryUser> {
+  async delete(@Param('id') id: string, @Actor() actor: string): Promise<DirectoryUser> {
     try {
-      const position = await this.deletion.delete(id, 'api');
+      const position = await this.deletion.delete(id, actor);
       if (position !== undefined) await this.projections.waitFor(position);
     } catch (error) {
       if (error instanceof UserNotFoundError) throw new NotFoundException(error.message);
