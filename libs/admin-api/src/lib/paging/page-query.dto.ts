@@ -1,14 +1,25 @@
 import { Transform } from 'class-transformer';
-import { IsInt, IsOptional, Max, Min } from 'class-validator';
+import { IsOptional, ValidateBy } from 'class-validator';
 
 /** The largest offset accepted: beyond it a number is no longer an exact integer (and SQLite refuses it). */
 export const MAX_OFFSET = Number.MAX_SAFE_INTEGER;
 
 /**
  * A query parameter written as a whole number becomes that number; anything else ("abc", "1.5", a
- * repeated parameter's array) stays as sent, so that IsInt refuses it with the parameter's name.
+ * repeated parameter's array) stays as sent, so that WholeNumber refuses it with the parameter's name.
  */
 const toInteger = ({ value }: { value: unknown }) => (typeof value === 'string' && /^-?\d+$/.test(value) ? Number(value) : value);
+
+/** One message for any wrong value (text, a fraction, out of range, a repeated parameter's array). */
+const WholeNumber = (min: number, max: number) =>
+  ValidateBy({
+    name: 'wholeNumber',
+    constraints: [min, max],
+    validator: {
+      validate: (value: unknown) => Number.isSafeInteger(value) && (value as number) >= min && (value as number) <= max,
+      defaultMessage: () => `$property must be a whole number from ${min} to ${max}, given once`,
+    },
+  });
 
 /** The type of a page's query: `offset` and `limit`, validated. */
 export interface PageQuery {
@@ -25,16 +36,12 @@ export function pageQuery(defaultLimit: number, maxLimit: number): new () => Pag
   class Page implements PageQuery {
     @IsOptional()
     @Transform(toInteger)
-    @IsInt()
-    @Min(0)
-    @Max(MAX_OFFSET)
+    @WholeNumber(0, MAX_OFFSET)
     offset = 0;
 
     @IsOptional()
     @Transform(toInteger)
-    @IsInt()
-    @Min(1)
-    @Max(maxLimit)
+    @WholeNumber(1, maxLimit)
     limit = defaultLimit;
   }
   return Page;
