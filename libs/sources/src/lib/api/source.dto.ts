@@ -15,13 +15,14 @@ import {
   ValidateBy,
   ValidateIf,
   ValidateNested,
+  type ValidationArguments,
   type ValidationOptions,
 } from 'class-validator';
-import { validateCronExpression } from 'cron';
 import { X509Certificate } from 'node:crypto';
 import { isIP } from 'node:net';
 import { ENCODINGS, FORMATS, MATCH_KEYS, type ImportOptions, type MatchBy } from '@dirsync/domain';
 import { TLS_MODES, type TlsMode } from '../model/source';
+import { cronVerdict } from '../runs/cron-schedule';
 
 // FTP is a line protocol: a CR or LF in a user, password or path would smuggle in another command.
 // eslint-disable-next-line no-control-regex
@@ -69,11 +70,29 @@ const IsPemCertificate = rule(
   'caCertificate must be PEM certificate text (-----BEGIN CERTIFICATE----- …), the CA or the server certificate to trust',
 );
 
-const IsCron = rule(
-  'isCron',
-  (value) => typeof value === 'string' && value.length <= 120 && validateCronExpression(value).valid,
-  'schedule must be a cron expression ("minute hour day month weekday", optionally seconds first, e.g. "0 6 * * *") or null',
-);
+const CRON_FORMAT = '"minute hour day month weekday", optionally seconds first, e.g. "0 6 * * *"';
+
+const neverFires = (value: unknown): boolean => {
+  if (typeof value !== 'string' || value.length > 120) return false;
+  const verdict = cronVerdict(value);
+  return !verdict.ok && verdict.problem === 'never-fires';
+};
+
+/** A cron expression that parses and fires at some date: a schedule that never fires would stop the scheduler. */
+const IsCron = (options?: ValidationOptions): PropertyDecorator =>
+  ValidateBy(
+    {
+      name: 'isCron',
+      validator: {
+        validate: (value) => typeof value === 'string' && value.length <= 120 && cronVerdict(value).ok,
+        defaultMessage: (args?: ValidationArguments) =>
+          neverFires(args?.value)
+            ? `schedule "${args?.value}" never fires (a date that does not exist, e.g. 31 February): give one that does, or null`
+            : `schedule must be a cron expression (${CRON_FORMAT}) or null`,
+      },
+    },
+    options,
+  );
 
 /** Validates only when the field is present; null is refused (for fields that cannot be cleared). */
 const IfPresent = () => ValidateIf((_object, value) => value !== undefined);

@@ -6,6 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EVENT_STORE, type EventStore } from '@dirsync/event-store';
 import { startVsftpd, type VsftpdServer } from '@dirsync/testing';
+import { SourceRepository } from '../model/source-repository';
+import { SourceScheduler } from '../runs/source-scheduler';
 import { FTP_PASSWORD as PASSWORD, FTP_USER as USER, SAMPLE_CSV as sample, sourcesTestApp } from '../testing/sources-test-app';
 
 // Response bodies are checked field by field; their static type adds nothing here.
@@ -138,6 +140,7 @@ describe('REST /api/sources', () => {
     ['an unknown TLS mode', { tls: 'yes' }, /tls must be one of explicit, implicit, none/],
     ['a host with a scheme', { host: 'ftp://example.com' }, /host must be a host name or an IP address/],
     ['a bad cron expression', { schedule: 'every day' }, /schedule must be a cron expression/],
+    ['a cron expression that never fires', { schedule: '0 0 31 2 *' }, /schedule "0 0 31 2 \*" never fires/],
     ['a bad certificate', { caCertificate: 'not a PEM' }, /caCertificate must be PEM certificate text/],
     ['an unknown field', { passwd: 'x' }, /property passwd should not exist/],
     ['contradicting import options', { importOptions: { activateDeleted: true, updateExisting: false } }, /"activate deleted" needs "update existing"/],
@@ -145,6 +148,23 @@ describe('REST /api/sources', () => {
     const response = await send('POST', '/sources', { ...config(), ...change });
     expect(response.status).toBe(400);
     expect([response.body.message].flat().join('\n')).toMatch(message);
+  });
+
+  it('refuses a schedule that never fires on change too, and survives one saved by an earlier version', async () => {
+    const { body: source } = await send('POST', '/sources', config());
+    const patched = await send('PATCH', `/sources/${source.id}`, { schedule: '0 0 30 2 *' });
+    expect(patched.status).toBe(400);
+    expect([patched.body.message].flat().join('\n')).toMatch(/schedule "0 0 30 2 \*" never fires/);
+    expect((await send('GET', `/sources/${source.id}`)).body.schedule).toBe('0 6 * * *');
+
+    // Saved before the API refused it: the scheduler skips it, the source lists with no next run.
+    await app.get(SourceRepository).append(source.id, [{ type: 'SourceChanged', data: { sourceId: source.id, changes: { schedule: '0 0 31 2 *' }, at: new Date().toISOString() } }]);
+    const scheduler = app.get(SourceScheduler);
+    await expect(scheduler.onApplicationBootstrap()).resolves.toBeUndefined(); // what a restart does
+    const listed = await send('GET', '/sources');
+    expect(listed.status).toBe(200);
+    expect(listed.body.find((item: Json) => item.id === source.id)).toMatchObject({ schedule: '0 0 31 2 *', nextRunAt: null });
+    expect((await send('GET', `/sources/${source.id}`)).body.nextRunAt).toBeNull();
   });
 
   it('answers 404 for an unknown source', async () => {

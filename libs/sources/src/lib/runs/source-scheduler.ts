@@ -4,6 +4,7 @@ import { CronJob } from 'cron';
 import type { SourceState } from '../model/source';
 import { SourceRepository } from '../model/source-repository';
 import { SOURCES_OPTIONS, type ResolvedSourcesOptions } from '../sources.options';
+import { cronVerdict } from './cron-schedule';
 import { SourceRunner } from './source-runner';
 
 const jobName = (sourceId: string): string => `source:${sourceId}`;
@@ -38,6 +39,12 @@ export class SourceScheduler implements OnApplicationBootstrap, OnModuleDestroy 
       this.names.delete(name);
     }
     if (!state || state.removed || !state.settings.enabled || !state.settings.schedule) return;
+    // The API refuses such schedules; one saved by an earlier version must not stop startup or listing.
+    const verdict = cronVerdict(state.settings.schedule);
+    if (!verdict.ok) {
+      this.logger.warn(`source ${sourceId}: schedule "${state.settings.schedule}" ${verdict.problem === 'malformed' ? 'is not a cron expression' : 'never fires'}; not scheduled: set a valid schedule`);
+      return;
+    }
     const job = CronJob.from({ cronTime: state.settings.schedule, onTick: () => this.tick(sourceId), start: false });
     this.registry.addCronJob(name, job);
     this.names.add(name);
@@ -48,7 +55,11 @@ export class SourceScheduler implements OnApplicationBootstrap, OnModuleDestroy 
   nextRunAt(sourceId: string): string | null {
     const name = jobName(sourceId);
     if (!this.names.has(name)) return null;
-    return this.registry.getCronJob(name).nextDate().toUTC().toISO();
+    try {
+      return this.registry.getCronJob(name).nextDate().toUTC().toISO();
+    } catch {
+      return null; // no date left: the job will not fire again
+    }
   }
 
   private tick(sourceId: string): void {

@@ -1,0 +1,16 @@
+import { CronTime, validateCronExpression } from 'cron';
+
+export type CronVerdict = { ok: true; next: Date } | { ok: false; problem: 'malformed' | 'never-fires' };
+
+/**
+ * Whether a cron expression can be scheduled: it must parse and have a next date. `cron` accepts
+ * dates that never come (`0 0 31 2 *`, 31 February) and only throws once a job starts.
+ */
+export function cronVerdict(expression: string): CronVerdict {
+  if (!validateCronExpression(expression).valid) return { ok: false, problem: 'malformed' };
+  try {
+    return { ok: true, next: new CronTime(expression).sendAt().toJSDate() };
+  } catch {
+    return { ok: false, problem: 'never-fires' };
+  }
+}
