@@ -84,7 +84,8 @@ export class SourceRunner implements BeforeApplicationShutdown {
     void this.execute(loaded.state, run).then((finished) => {
       this.running.delete(sourceId);
       settle(finished);
-      if (finished.outcome === 'retry-later') this.scheduleRetry(sourceId);
+      // Once per triggering run: a retry that finds the file still changing waits for the next schedule.
+      if (finished.outcome === 'retry-later' && trigger !== 'retry') this.scheduleRetry(sourceId);
     });
     return { run, joined: false, done };
   }
@@ -159,10 +160,20 @@ export class SourceRunner implements BeforeApplicationShutdown {
     this.cancelRetry(sourceId);
     const timer = setTimeout(() => {
       this.retries.delete(sourceId);
-      this.start(sourceId, 'retry').catch((error) => this.logger.warn(`source ${sourceId}: retry not started: ${(error as Error).message}`));
+      this.retry(sourceId).catch((error) => this.logger.warn(`source ${sourceId}: retry not started: ${(error as Error).message}`));
     }, this.options.retryDelayMs);
     timer.unref();
     this.retries.set(sourceId, timer);
+  }
+
+  /** The automatic retry, unless the source was disabled or removed while it waited. */
+  private async retry(sourceId: string): Promise<void> {
+    const state = (await this.sources.load(sourceId))?.state;
+    if (!state || state.removed || !state.settings.enabled) {
+      this.logger.log(`source ${sourceId}: retry dropped, the source was ${state?.settings.enabled === false ? 'disabled' : 'removed'} meanwhile`);
+      return;
+    }
+    await this.start(sourceId, 'retry');
   }
 
   private cancelRetry(sourceId: string): void {

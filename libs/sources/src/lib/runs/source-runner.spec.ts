@@ -1,0 +1,86 @@
+import { Logger } from '@nestjs/common';
+import { InMemoryEventStore } from '@dirsync/event-store';
+import type { RequestImportService } from '@dirsync/extraction';
+import type { SecretBox } from '@dirsync/secrets';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { SourceSettings } from '../model/source';
+import { SourceRepository } from '../model/source-repository';
+import { resolveSourcesOptions, type SourcesModuleOptions } from '../sources.options';
+import { fetchFile } from './fetch-file';
+import { SourceRunner } from './source-runner';
+
+jest.mock('./fetch-file');
+const fetchMock = jest.mocked(fetchFile);
+
+const SOURCE_ID = '0b6f7f0e-6f1a-4c57-8d3b-5a2f4b1c9e01';
+const settings: SourceSettings = {
+  name: 'HR',
+  host: 'ftp.example.com',
+  port: 21,
+  tls: 'explicit',
+  user: 'hr',
+  sealedPassword: null,
+  remotePath: '/users.csv',
+  caCertificate: null,
+  importOptions: {},
+  schedule: null,
+  enabled: true,
+};
+
+/** SourceRunner on an in-memory log, its download faked; no FTP server, no pipeline. */
+describe('SourceRunner', () => {
+  let dataDir: string;
+  let sources: SourceRepository;
+  let runner: SourceRunner;
+
+  const startRunner = (options: Partial<SourcesModuleOptions> = {}) => {
+    const store = new InMemoryEventStore();
+    sources = new SourceRepository(store);
+    runner = new SourceRunner(sources, {} as SecretBox, {} as RequestImportService, store, resolveSourcesOptions({ dataDir, env: {}, ...options }));
+    return store;
+  };
+  const configure = (changes: Partial<SourceSettings> = {}) =>
+    sources.append(SOURCE_ID, [{ type: 'SourceConfigured', data: { sourceId: SOURCE_ID, settings: { ...settings, ...changes }, at: new Date().toISOString() } }]);
+  const runs = async () => (await sources.load(SOURCE_ID))?.state.runs ?? [];
+  const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+  beforeAll(() => Logger.overrideLogger(false));
+  beforeEach(() => {
+    dataDir = mkdtempSync(join(tmpdir(), 'source-runner-'));
+    fetchMock.mockReset();
+  });
+  afterEach(async () => {
+    await runner?.beforeApplicationShutdown();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  describe('a file still being written', () => {
+    beforeEach(() => fetchMock.mockResolvedValue({ kind: 'changing', reason: 'the file changed' }));
+
+    it('is retried exactly once after the retry delay, not again by the retry itself', async () => {
+      startRunner({ retryDelayMs: 50 });
+      await configure();
+      await (await runner.start(SOURCE_ID, 'manual')).done;
+      await sleep(400);
+      const all = await runs();
+      expect(all.map(({ trigger, outcome }) => [trigger, outcome])).toEqual([
+        ['manual', 'retry-later'],
+        ['retry', 'retry-later'],
+      ]);
+    });
+
+    it.each([
+      ['disabled', { type: 'SourceChanged' as const, data: { sourceId: SOURCE_ID, changes: { enabled: false }, at: new Date().toISOString() } }],
+      ['removed', { type: 'SourceRemoved' as const, data: { sourceId: SOURCE_ID, at: new Date().toISOString() } }],
+    ])('is not retried when the source was %s meanwhile', async (_case, event) => {
+      startRunner({ retryDelayMs: 100 });
+      await configure();
+      await (await runner.start(SOURCE_ID, 'manual')).done;
+      await sources.append(SOURCE_ID, [event]);
+      await sleep(400);
+      expect((await runs()).map(({ trigger }) => trigger)).toEqual(['manual']);
+    });
+  });
+});
