@@ -3,29 +3,43 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { FetchedFile } from '../model/source';
 import type { FtpEndpoint } from '../ftp/endpoint';
 import { errorText, FtpStepError, openFtp } from '../ftp/ftp-connect';
 
 export type FetchResult = { kind: 'fetched'; path: string; file: FetchedFile } | { kind: 'changing'; reason: string };
 
+export interface FetchTimings {
+  /** Inactivity timeout of the FTP connection. */
+  timeoutMs: number;
+  /** The least time between the two looks at the file's size and modified time. */
+  settleMs: number;
+}
+
 /**
  * Downloads the endpoint's file into `dir` without ever presenting a partial file as complete: it
  * goes to `<name>.part`, its byte count must equal the server's size, and the size and modified time
- * must be the same before and after the transfer (else the file is still being written:
- * `changing`). Only then is it renamed to `<name>`. Throws FtpStepError (connection, login, missing
- * file) or an Error (transfer broken); the part file is removed then. Aborting closes the connection.
+ * must be the same at a look before the transfer and at a look after it, made at least `settleMs`
+ * after the first (else the file is still being written: `changing`). The wait is measured on this
+ * machine's monotonic clock, so the server's clock does not matter, and a small file fetched between
+ * two writes is still caught. Only then is it renamed to `<name>`. Throws FtpStepError (connection,
+ * login, missing file) or an Error (transfer broken); the part file is removed then. Aborting
+ * closes the connection.
  */
-export async function fetchFile(endpoint: FtpEndpoint, dir: string, name: string, timeoutMs: number, signal?: AbortSignal): Promise<FetchResult> {
+export async function fetchFile(endpoint: FtpEndpoint, dir: string, name: string, timings: FetchTimings, signal?: AbortSignal): Promise<FetchResult> {
   const partial = join(dir, `${name}.part`);
   const complete = join(dir, name);
-  const client = await openFtp(endpoint, timeoutMs);
+  const client = await openFtp(endpoint, timings.timeoutMs);
   const abort = () => client.close();
   signal?.addEventListener('abort', abort);
   try {
     signal?.throwIfAborted();
     const before = await describeRemote(client, endpoint.remotePath);
+    const settledAt = performance.now() + timings.settleMs;
     await failedIfClosed(client, client.downloadTo(partial, endpoint.remotePath));
+    const wait = settledAt - performance.now();
+    if (wait > 0) await sleep(wait, undefined, { signal });
     const after = await describeRemote(client, endpoint.remotePath);
     if (before.size !== after.size || before.modifiedAt !== after.modifiedAt) {
       await rm(partial, { force: true });

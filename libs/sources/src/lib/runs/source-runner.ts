@@ -113,7 +113,7 @@ export class SourceRunner implements BeforeApplicationShutdown {
     const endpoint = endpointOf(state, this.secrets);
     await mkdir(this.downloadDir, { recursive: true });
     this.logger.log(`source ${state.id} run ${run.runId}: fetching ${describeEndpoint(endpoint)}`);
-    const fetched = await fetchFile(endpoint, this.downloadDir, run.runId, this.options.ftpTimeoutMs, this.stopping.signal);
+    const fetched = await fetchFile(endpoint, this.downloadDir, run.runId, { timeoutMs: this.options.ftpTimeoutMs, settleMs: this.options.settleMs }, this.stopping.signal);
     if (fetched.kind === 'changing') return { outcome: 'retry-later', reason: fetched.reason };
     try {
       const { file } = fetched;

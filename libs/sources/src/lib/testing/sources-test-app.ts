@@ -17,14 +17,14 @@ class SourcesTestAppModule {}
 
 /**
  * What the FTP suites boot: the pipeline (transformation and loading, no live projections) and the
- * sources module on the data dir, with short FTP timeouts.
+ * sources module on the data dir, with short FTP timeouts and settle time.
  */
 export function sourcesTestApp(dataDir: string, options: Partial<SourcesModuleOptions> = {}): DynamicModule {
   return {
     module: SourcesTestAppModule,
     imports: [
       PipelineModule.forRoot({ settings: loadSettings({ ETL_DATA_DIR: dataDir }), stages: { transformation: true, loading: true, projections: false } }),
-      SourcesModule.forRoot({ dataDir, env: {}, ftpTimeoutMs: 5000, ...options }),
+      SourcesModule.forRoot({ dataDir, env: {}, ftpTimeoutMs: 5000, settleMs: 100, ...options }),
     ],
   };
 }
