@@ -2,7 +2,7 @@ import { Logger } from '@nestjs/common';
 import { InMemoryEventStore } from '@dirsync/event-store';
 import type { RequestImportService } from '@dirsync/extraction';
 import type { SecretBox } from '@dirsync/secrets';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { SourceSettings } from '../model/source';
@@ -81,6 +81,58 @@ describe('SourceRunner', () => {
       await sources.append(SOURCE_ID, [event]);
       await sleep(400);
       expect((await runs()).map(({ trigger }) => trigger)).toEqual(['manual']);
+    });
+  });
+
+  describe('at start, after a process stopped during runs', () => {
+    const downloads = () => join(dataDir, 'sources', 'downloads');
+    const leaveRun = async (runId: string) => {
+      await sources.append(SOURCE_ID, [{ type: 'SourceRunStarted', data: { sourceId: SOURCE_ID, runId, trigger: 'schedule', startedAt: new Date().toISOString() } }]);
+      mkdirSync(downloads(), { recursive: true });
+      writeFileSync(join(downloads(), `${runId}.part`), 'email\nsomeone@example.com\n');
+    };
+
+    it('records its unfinished runs as failed, interrupted, and removes their downloads', async () => {
+      startRunner();
+      await configure();
+      await leaveRun('run-of-the-stopped-process');
+      writeFileSync(join(downloads(), 'run-before'), 'a complete download never handed over');
+
+      await runner.onModuleInit();
+
+      expect(await runs()).toEqual([
+        expect.objectContaining({ runId: 'run-of-the-stopped-process', status: 'finished', outcome: 'failed', reason: 'interrupted: the process stopped during the run' }),
+      ]);
+      expect(readdirSync(downloads())).toEqual([]);
+    });
+
+    it("never touches this process's own run", async () => {
+      startRunner();
+      await configure();
+      let release!: () => void;
+      fetchMock.mockImplementation(async (_endpoint, dir, name) => {
+        writeFileSync(join(dir, `${name}.part`), 'half');
+        await new Promise<void>((resolve) => (release = resolve));
+        return { kind: 'changing', reason: 'the file changed' };
+      });
+      const { run, done } = await runner.start(SOURCE_ID, 'manual');
+      while (!release) await sleep(10);
+
+      await runner.onModuleInit();
+
+      expect(await runs()).toEqual([expect.objectContaining({ runId: run.runId, status: 'running' })]);
+      expect(readdirSync(downloads())).toEqual([`${run.runId}.part`]);
+      release();
+      expect(await done).toMatchObject({ outcome: 'retry-later' });
+    });
+
+    it('leaves everything to the process that runs the schedules', async () => {
+      startRunner({ schedules: false });
+      await configure();
+      await leaveRun('run-of-another-process');
+      await runner.onModuleInit();
+      expect(await runs()).toEqual([expect.objectContaining({ status: 'running' })]);
+      expect(readdirSync(downloads())).toHaveLength(1);
     });
   });
 });

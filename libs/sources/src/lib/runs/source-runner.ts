@@ -1,6 +1,6 @@
-import { Inject, Injectable, Logger, NotFoundException, type BeforeApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, NotFoundException, type BeforeApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { mkdir, rm } from 'node:fs/promises';
+import { mkdir, readdir, rm } from 'node:fs/promises';
 import { join, posix } from 'node:path';
 import { deterministicId, EVENT_STORE, type EventStore } from '@dirsync/event-store';
 import { InvalidImportOptionsError, RequestImportService } from '@dirsync/extraction';
@@ -36,7 +36,7 @@ export function endpointOf(state: SourceState, secrets: SecretBox): FtpEndpoint 
  * this process (a trigger during a run joins it); every run reconnects.
  */
 @Injectable()
-export class SourceRunner implements BeforeApplicationShutdown {
+export class SourceRunner implements OnModuleInit, BeforeApplicationShutdown {
   private readonly logger = new Logger('SourceRunner');
   private readonly running = new Map<string, { run: RunRecord; done: Promise<RunRecord> }>();
   private readonly retries = new Map<string, NodeJS.Timeout>();
@@ -53,6 +53,37 @@ export class SourceRunner implements BeforeApplicationShutdown {
   ) {
     this.imports = new ImportLog(store);
     this.downloadDir = join(options.dataDir, 'sources', 'downloads');
+  }
+
+  /**
+   * Cleans up after a process that stopped during runs: their downloads (plain copies of the files)
+   * are removed and their runs recorded as failed. Only in the process that runs the schedules,
+   * the one process per data dir that runs sources; before it starts any run of its own.
+   */
+  async onModuleInit(): Promise<void> {
+    if (!this.options.schedules) return;
+    await this.removeLeftoverDownloads();
+    await this.finishInterruptedRuns();
+  }
+
+  private async removeLeftoverDownloads(): Promise<void> {
+    const ours = new Set([...this.running.values()].flatMap(({ run }) => [run.runId, `${run.runId}.part`]));
+    const names = await readdir(this.downloadDir).catch((error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT') return [];
+      throw error;
+    });
+    const leftovers = names.filter((name) => !ours.has(name));
+    await Promise.all(leftovers.map((name) => rm(join(this.downloadDir, name), { recursive: true, force: true })));
+    if (leftovers.length > 0) this.logger.warn(`removed ${leftovers.length} download(s) left by a process that stopped during a run`);
+  }
+
+  private async finishInterruptedRuns(): Promise<void> {
+    for (const state of await this.sources.list()) {
+      const ours = this.running.get(state.id)?.run.runId;
+      for (const run of state.runs.filter(({ status, runId }) => status === 'running' && runId !== ours)) {
+        await this.recordFinish(state.id, run.runId, { outcome: 'failed', reason: 'interrupted: the process stopped during the run' });
+      }
+    }
   }
 
   /** The run in progress for the source, if any. */
@@ -97,16 +128,21 @@ export class SourceRunner implements BeforeApplicationShutdown {
     } catch (error) {
       finish = { outcome: 'failed', reason: failureReason(error) };
     }
-    const finished: SourceRunFinished = { sourceId: state.id, runId: run.runId, ...finish, finishedAt: new Date().toISOString() };
-    try {
-      await this.sources.append(state.id, [{ id: deterministicId('source-run', run.runId, 'finished'), type: 'SourceRunFinished', data: finished }]);
-    } catch (error) {
-      this.logger.error(`source ${state.id}: could not record the end of run ${run.runId}: ${(error as Error).message}`);
-    }
-    const { sourceId: _sourceId, ...record } = finished;
-    const level = finish.outcome === 'failed' ? 'warn' : 'log';
-    this.logger[level](`source ${state.id} run ${run.runId}: ${finish.outcome}${finish.reason ? ` (${finish.reason})` : ''}`);
+    const { sourceId: _sourceId, ...record } = await this.recordFinish(state.id, run.runId, finish);
     return { ...run, ...record, status: 'finished' };
+  }
+
+  /** Records and logs the end of a run; a failure to record is logged, not thrown. */
+  private async recordFinish(sourceId: string, runId: string, finish: Finish): Promise<SourceRunFinished> {
+    const finished: SourceRunFinished = { sourceId, runId, ...finish, finishedAt: new Date().toISOString() };
+    try {
+      await this.sources.append(sourceId, [{ id: deterministicId('source-run', runId, 'finished'), type: 'SourceRunFinished', data: finished }]);
+    } catch (error) {
+      this.logger.error(`source ${sourceId}: could not record the end of run ${runId}: ${(error as Error).message}`);
+    }
+    const level = finish.outcome === 'failed' ? 'warn' : 'log';
+    this.logger[level](`source ${sourceId} run ${runId}: ${finish.outcome}${finish.reason ? ` (${finish.reason})` : ''}`);
+    return finished;
   }
 
   private async fetchAndImport(state: SourceState, run: RunRecord): Promise<Finish> {
