@@ -98,6 +98,22 @@ describe('source runs (vsftpd + pipeline)', () => {
     for await (const event of store.readAll({ filter: { streamPrefixes: ['source-'] } })) expect(JSON.stringify(event.data)).not.toContain(PASSWORD);
   });
 
+  it('imports the same file again when the import options changed since its last import', async () => {
+    const source = await sources.create(ftpsSource({ name: 'options change', importOptions: { matchBy: 'email' } }));
+    const first = await sources.run(source.id, true);
+    expect(first).toMatchObject({ outcome: 'imported', importOptions: { matchBy: 'email' } });
+    expect(await sources.run(source.id, true)).toMatchObject({ outcome: 'unchanged' });
+
+    await sources.update(source.id, { importOptions: { matchBy: 'email', createDraft: true } });
+    const changed = await sources.run(source.id, true);
+    expect(changed).toMatchObject({ outcome: 'imported', file: { sha256: first.file?.sha256 }, importOptions: { matchBy: 'email', createDraft: true } });
+    const state = (await new ImportLog(store).read(String(changed.importId)))?.state;
+    expect(state?.requested?.options).toMatchObject({ matchBy: 'email', createDraft: true });
+
+    const again = await sources.run(source.id, true);
+    expect(again).toMatchObject({ outcome: 'unchanged', reason: expect.stringContaining(`same content (sha256 ${first.file?.sha256}) and import options as the last completed import ${changed.importId}`) });
+  });
+
   it('downloads over plain FTP', async () => {
     const source = await sources.create(ftpsSource({ name: 'plain', port: plain.port, tls: 'none', caCertificate: undefined, remotePath: '/users.csv' }));
     const run = await sources.run(source.id, true);

@@ -31,14 +31,14 @@ describe('evolveSource', () => {
     const state = fold([
       { type: 'SourceConfigured', data: { sourceId: 's', settings, at: 't0' } },
       { type: 'SourceRunStarted', data: { sourceId: 's', runId: 'r1', trigger: 'manual', startedAt: 't1' } },
-      { type: 'SourceRunFinished', data: { sourceId: 's', runId: 'r1', outcome: 'imported', importId: 'i1', file: file('a'), finishedAt: 't2' } },
+      { type: 'SourceRunFinished', data: { sourceId: 's', runId: 'r1', outcome: 'imported', importId: 'i1', file: file('a'), importOptions: { domain: 'example.com' }, finishedAt: 't2' } },
       { type: 'SourceRunStarted', data: { sourceId: 's', runId: 'r2', trigger: 'schedule', startedAt: 't3' } },
       { type: 'SourceRunFinished', data: { sourceId: 's', runId: 'r2', outcome: 'imported', importId: 'i2', file: file('b'), dryRun: true, finishedAt: 't4' } },
       { type: 'SourceRunStarted', data: { sourceId: 's', runId: 'r3', trigger: 'schedule', startedAt: 't5' } },
       { type: 'SourceRunFinished', data: { sourceId: 's', runId: 'r3', outcome: 'failed', importId: 'i3', file: file('c'), finishedAt: 't6' } },
       { type: 'SourceRunStarted', data: { sourceId: 's', runId: 'r4', trigger: 'manual', startedAt: 't7' } },
     ]);
-    expect(state?.lastImported).toEqual({ sha256: 'a', importId: 'i1' });
+    expect(state?.lastImported).toEqual({ sha256: 'a', importId: 'i1', importOptions: { domain: 'example.com' } });
     expect(state?.runs.map((run) => [run.runId, run.status, run.outcome])).toEqual([
       ['r1', 'finished', 'imported'],
       ['r2', 'finished', 'imported'],

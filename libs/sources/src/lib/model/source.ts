@@ -104,6 +104,8 @@ export interface SourceRunFinished {
   /** The import's counts, when it completed. */
   counts?: ImportCounts;
   dryRun?: boolean;
+  /** The source's import options the import was requested with (since they are recorded). */
+  importOptions?: Partial<ImportOptions>;
   finishedAt: string;
 }
 
@@ -127,6 +129,7 @@ export interface RunRecord {
   file?: FetchedFile;
   counts?: ImportCounts;
   dryRun?: boolean;
+  importOptions?: Partial<ImportOptions>;
   finishedAt?: string;
 }
 
@@ -139,8 +142,11 @@ export interface SourceState {
   lastCheck: CheckResult | null;
   /** Oldest first. */
   runs: RunRecord[];
-  /** The file of the last run whose import completed for real (not a dry run): a same checksum is skipped. */
-  lastImported: { sha256: string; importId: string } | null;
+  /**
+   * The file and import options of the last run whose import completed for real (not a dry run):
+   * the same checksum with the same options is skipped. No options: recorded by an earlier version.
+   */
+  lastImported: { sha256: string; importId: string; importOptions?: Partial<ImportOptions> } | null;
 }
 
 /** Folds one event into a source's state (pure; the decider's evolve). */
@@ -164,9 +170,9 @@ export function evolveSource(state: SourceState | undefined, event: SourceEvent)
     case 'SourceRunFinished': {
       const { sourceId: _sourceId, runId, ...finished } = event.data;
       const runs = state.runs.map((run) => (run.runId === runId ? { ...run, ...finished, status: 'finished' as const } : run));
-      const { outcome, dryRun, importId, file } = finished;
+      const { outcome, dryRun, importId, file, importOptions } = finished;
       const imported = outcome === 'imported' && !dryRun && importId !== undefined && file !== undefined;
-      return { ...state, runs, lastImported: imported ? { sha256: file.sha256, importId } : state.lastImported };
+      return { ...state, runs, lastImported: imported ? { sha256: file.sha256, importId, importOptions } : state.lastImported };
     }
   }
 }

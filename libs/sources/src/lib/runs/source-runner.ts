@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, NotFoundException, type BeforeApplicationSh
 import { randomUUID } from 'node:crypto';
 import { mkdir, readdir, rm } from 'node:fs/promises';
 import { join, posix } from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
 import { deterministicId, EVENT_STORE, type EventStore } from '@dirsync/event-store';
 import { InvalidImportOptionsError, RequestImportService } from '@dirsync/extraction';
 import { ImportLog } from '@dirsync/import-log';
@@ -153,13 +154,16 @@ export class SourceRunner implements OnModuleInit, BeforeApplicationShutdown {
     if (fetched.kind === 'changing') return { outcome: 'retry-later', reason: fetched.reason };
     try {
       const { file } = fetched;
-      if (state.lastImported?.sha256 === file.sha256) {
-        return { outcome: 'unchanged', file, reason: `same content (sha256 ${file.sha256}) as the last completed import ${state.lastImported.importId}: not imported again` };
+      const { importOptions } = state.settings;
+      const last = state.lastImported;
+      // Options recorded by an earlier version are unknown: the file is imported again.
+      if (last?.sha256 === file.sha256 && last.importOptions && isDeepStrictEqual(last.importOptions, importOptions)) {
+        return { outcome: 'unchanged', file, reason: `same content (sha256 ${file.sha256}) and import options as the last completed import ${last.importId}: not imported again` };
       }
       const importId = await this.requestImport.request({
         filePath: fetched.path,
         fileName: posix.basename(endpoint.remotePath),
-        options: state.settings.importOptions,
+        options: importOptions,
         source: { kind: 'ftp', sourceId: state.id },
         requestedBy: `source:${state.id} (${run.trigger})`,
       });
@@ -172,7 +176,7 @@ export class SourceRunner implements OnModuleInit, BeforeApplicationShutdown {
       if (result.status === 'awaiting-approval') {
         return { outcome: 'failed', importId, file, reason: `the import awaits an administrator's approval: ${result.awaiting?.reasons.join('; ')}` };
       }
-      return { outcome: 'imported', importId, file, counts: result.completed?.counts, dryRun: result.completed?.dryRun ?? false };
+      return { outcome: 'imported', importId, file, counts: result.completed?.counts, dryRun: result.completed?.dryRun ?? false, importOptions };
     } finally {
       await rm(fetched.path, { force: true });
     }
