@@ -33,9 +33,11 @@ export interface FtpConnectObserver {
 const EXPIRY_WARNING_DAYS = 30;
 
 /**
- * TLS options for a source. Verification is always on: a configured CA (PEM) is trusted in addition
- * to the system CAs, never instead of checking. The host is set for the session resumption of data
- * connections (servers with `require_ssl_reuse`); SNI only for names (RFC 6066 forbids IP addresses).
+ * TLS options for a source, for every socket: control and data. Verification is always on, set here
+ * so that NODE_TLS_REJECT_UNAUTHORIZED=0 in the environment cannot turn it off: a configured CA (PEM)
+ * is trusted in addition to the system CAs, never instead of checking. The host is set for the
+ * session resumption of data connections (servers with `require_ssl_reuse`); SNI only for names
+ * (RFC 6066 forbids IP addresses).
  */
 export function tlsOptionsFor(endpoint: Pick<FtpEndpoint, 'host' | 'caCertificate'>): ConnectionOptions {
   return {
@@ -43,6 +45,7 @@ export function tlsOptionsFor(endpoint: Pick<FtpEndpoint, 'host' | 'caCertificat
     ...(isIP(endpoint.host) === 0 ? { servername: endpoint.host } : {}),
     ...(endpoint.caCertificate ? { ca: [...rootCertificates, endpoint.caCertificate] } : {}),
     minVersion: 'TLSv1.2',
+    rejectUnauthorized: true,
   };
 }
 
@@ -164,7 +167,7 @@ class TlsHandshakeError extends Error {
  */
 function startTls(socket: Socket, options: ConnectionOptions, timeoutMs: number): Promise<{ socket: TLSSocket; certificate?: CertificateInfo }> {
   return new Promise((resolve, reject) => {
-    const secure = tlsConnect({ ...options, socket, rejectUnauthorized: true });
+    const secure = tlsConnect({ ...options, socket });
     let certificate: CertificateInfo | undefined;
     const readCertificate = () => {
       try {
