@@ -153,6 +153,8 @@ describe('import rules (CLI, real files)', () => {
     expect(summary.counts.created).toBe(1);
     expect(await h.user('42')).toMatchObject({ email: 'ada@x.com', upn: '42@x' });
     expect((await h.etl('import', h.file('b.csv', 'x'), '--mapping', h.file('bad.json', '[1]'))).code).toBe(2);
+    const emptyHeader = await h.etl('import', h.file('b.csv', 'x'), '--mapping', h.file('empty.json', '{"":"email"}'));
+    expect(emptyHeader).toMatchObject({ code: 2, stderr: expect.stringMatching(/the mapping file .*empty\.json must be a JSON object of "header in the file": "field" pairs/) });
   });
 
   it('reads the encoding and delimiter it is told to', async () => {

@@ -1,8 +1,9 @@
 import { BadRequestException } from '@nestjs/common';
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsIn, IsObject, IsOptional, IsString } from 'class-validator';
+import { IsBoolean, IsIn, IsOptional, IsString } from 'class-validator';
 import { delimiterNamed, ENCODINGS, FORMATS, MATCH_KEYS, type ImportOptions, type MatchBy } from '@dirsync/domain';
+import { IsHeaderMapping } from '@dirsync/transformation';
 
 /** Multipart fields arrive as strings: "true"/"false" become booleans, anything else is refused. */
 const toBoolean = ({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value);
@@ -59,7 +60,7 @@ export class UploadOptionsDto {
   defaultLanguage?: string;
 
   @IsOptional()
-  @ApiPropertyOptional({ enum: FORMATS, description: 'file format (default: from the content)' })
+  @ApiPropertyOptional({ enum: FORMATS, description: 'file format (default: from the file name, .xml is XML, else CSV)' })
   @IsIn(FORMATS)
   format?: ImportOptions['format'];
 
@@ -77,7 +78,7 @@ export class UploadOptionsDto {
   @IsOptional()
   @ApiPropertyOptional({ type: String, description: 'JSON object of "header in the file": "field" pairs', example: '{"Mail":"email"}' })
   @Transform(toMapping)
-  @IsObject()
+  @IsHeaderMapping()
   mapping?: Record<string, string>;
 
   @IsOptional()

@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import { emptyCounts, type ImportOptions, type MatchBy } from '@dirsync/domain';
 import { ImportRunner } from '@dirsync/pipeline';
 import { ImportReportReadModel, type ImportSummary } from '@dirsync/projections';
+import { HEADER_MAPPING_SHAPE, isHeaderMapping } from '@dirsync/transformation';
 import { withPipeline, type Output } from '../cli-context';
 import { formatTable } from '../output/table';
 import { UsageError } from '../usage-error';
@@ -57,9 +58,8 @@ function readMapping(file: string): Record<string, string> {
   } catch (error) {
     throw new UsageError(`cannot read the mapping file ${file}: ${(error as Error).message}`);
   }
-  const valid = typeof mapping === 'object' && mapping !== null && !Array.isArray(mapping) && Object.values(mapping).every((v) => typeof v === 'string');
-  if (!valid) throw new UsageError(`the mapping file ${file} must be a JSON object of "header": "field" pairs`);
-  return mapping as Record<string, string>;
+  if (!isHeaderMapping(mapping)) throw new UsageError(`the mapping file ${file} must be ${HEADER_MAPPING_SHAPE}`);
+  return mapping;
 }
 
 function jsonSummary(summary: ImportSummary) {

@@ -21,6 +21,7 @@ import {
 import { X509Certificate } from 'node:crypto';
 import { isIP } from 'node:net';
 import { ENCODINGS, FORMATS, MATCH_KEYS, type ImportOptions, type MatchBy } from '@dirsync/domain';
+import { IsHeaderMapping } from '@dirsync/transformation';
 import { TLS_MODES, type TlsMode } from '../model/source';
 import { cronVerdict } from '../runs/cron-schedule';
 
@@ -113,14 +114,14 @@ export class SourceImportOptionsDto {
   @IfPresent() @IsString() @MaxLength(253) domain?: string;
   @ApiPropertyOptional({ type: String, maxLength: 35, description: 'language of users without one' })
   @IfPresent() @IsString() @MaxLength(35) defaultLanguage?: string;
-  @ApiPropertyOptional({ enum: FORMATS, description: 'file format (default: from the content)' })
+  @ApiPropertyOptional({ enum: FORMATS, description: 'file format (default: from the file name, .xml is XML, else CSV)' })
   @IfPresent() @IsIn(FORMATS) format?: ImportOptions['format'];
   @ApiPropertyOptional({ enum: ENCODINGS, description: 'text encoding (default: detected)' })
   @IfPresent() @IsIn(ENCODINGS) encoding?: ImportOptions['encoding'];
   @ApiPropertyOptional({ enum: [',', ';', '\t'], description: 'CSV delimiter (default: detected)' })
   @IfPresent() @IsIn([',', ';', '\t']) delimiter?: ImportOptions['delimiter'];
   @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'string' }, description: '"header in the file": "field" pairs' })
-  @IfPresent() @IsObject() mapping?: Record<string, string>;
+  @IfPresent() @IsHeaderMapping() mapping?: Record<string, string>;
   @ApiPropertyOptional({ type: Boolean, description: 'runs only plan, change nothing' })
   @IfPresent() @IsBoolean() dryRun?: boolean;
 }

@@ -143,6 +143,7 @@ describe('REST /api/sources', () => {
     ['a cron expression that never fires', { schedule: '0 0 31 2 *' }, /schedule "0 0 31 2 \*" never fires/],
     ['a bad certificate', { caCertificate: 'not a PEM' }, /caCertificate must be PEM certificate text/],
     ['an unknown field', { passwd: 'x' }, /property passwd should not exist/],
+    ['a mapping to a number', { importOptions: { mapping: { EmailId: 5 } } }, /importOptions\.mapping must be a JSON object of "header in the file": "field" pairs/],
     ['contradicting import options', { importOptions: { activateDeleted: true, updateExisting: false } }, /"activate deleted" needs "update existing"/],
   ])('refuses %s with 400', async (_name, change, message) => {
     const response = await send('POST', '/sources', { ...config(), ...change });
