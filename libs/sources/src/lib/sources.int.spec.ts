@@ -229,6 +229,20 @@ describe('source runs (vsftpd + pipeline)', () => {
     expect(settled.status).toBe('finished');
   });
 
+  it('records a run whose import waits for approval as awaiting-approval, naming the import', async () => {
+    writeServedFile(ftps.rootDir, 'hr/shrinking.csv', sample);
+    const source = await sources.create(ftpsSource({ name: 'shrinking', remotePath: '/hr/shrinking.csv', importOptions: { disableMissing: true } }));
+    expect(await sources.run(source.id, true)).toMatchObject({ outcome: 'imported' });
+
+    // One row where the last import had seven, with "disable missing": the row-count guard holds it.
+    const [header, firstRow] = sample.toString('utf8').split('\n');
+    writeServedFile(ftps.rootDir, 'hr/shrinking.csv', `${header}\n${firstRow}\n`);
+    const held = await sources.run(source.id, true);
+    expect(held).toMatchObject({ outcome: 'awaiting-approval', importId: expect.any(String) });
+    expect(held.reason).toMatch(new RegExp(`^import ${held.importId} awaits an administrator's approval \\(.+\\): approve or reject it`));
+    expect((await new ImportLog(store).read(String(held.importId)))?.state.status).toBe('awaiting-approval');
+  });
+
   async function waitForRun(sourceId: string, runId: string, timeoutMs = 20_000) {
     const deadline = Date.now() + timeoutMs;
     for (;;) {

@@ -60,7 +60,8 @@ export interface CheckResult {
 }
 
 export type RunTrigger = 'manual' | 'schedule' | 'retry';
-export type RunOutcome = 'imported' | 'unchanged' | 'retry-later' | 'failed';
+/** `awaiting-approval`: the import was held by a guard; an administrator approves or rejects it. */
+export type RunOutcome = 'imported' | 'unchanged' | 'retry-later' | 'awaiting-approval' | 'failed';
 
 export interface FetchedFile {
   size: number;

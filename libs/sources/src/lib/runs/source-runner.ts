@@ -141,7 +141,7 @@ export class SourceRunner implements OnModuleInit, BeforeApplicationShutdown {
     } catch (error) {
       this.logger.error(`source ${sourceId}: could not record the end of run ${runId}: ${(error as Error).message}`);
     }
-    const level = finish.outcome === 'failed' ? 'warn' : 'log';
+    const level = finish.outcome === 'failed' || finish.outcome === 'awaiting-approval' ? 'warn' : 'log';
     this.logger[level](`source ${sourceId} run ${runId}: ${finish.outcome}${finish.reason ? ` (${finish.reason})` : ''}`);
     return finished;
   }
@@ -174,7 +174,8 @@ export class SourceRunner implements OnModuleInit, BeforeApplicationShutdown {
         return { outcome: 'failed', importId, file, reason: `the import failed in ${result.failed?.stage}: ${result.failed?.reason}` };
       }
       if (result.status === 'awaiting-approval') {
-        return { outcome: 'failed', importId, file, reason: `the import awaits an administrator's approval: ${result.awaiting?.reasons.join('; ')}` };
+        const why = result.awaiting?.reasons.join('; ');
+        return { outcome: 'awaiting-approval', importId, file, reason: `import ${importId} awaits an administrator's approval (${why}): approve or reject it; it is applied only once approved` };
       }
       return { outcome: 'imported', importId, file, counts: result.completed?.counts, dryRun: result.completed?.dryRun ?? false, importOptions };
     } finally {
