@@ -1,18 +1,7 @@
-import { evolveSource, type SourceEvent, type SourceSettings, type SourceState } from './source';
+import { sourceSettings } from '../testing/source-settings';
+import { evolveSource, type SourceEvent, type SourceState } from './source';
 
-const settings: SourceSettings = {
-  name: 'HR',
-  host: 'ftp.example.com',
-  port: 21,
-  tls: 'explicit',
-  user: 'hr',
-  sealedPassword: 'v1:k:i:t:c',
-  remotePath: '/users.csv',
-  caCertificate: null,
-  importOptions: {},
-  schedule: null,
-  enabled: true,
-};
+const settings = sourceSettings({ sealedPassword: 'v1:k:i:t:c' });
 
 const fold = (events: SourceEvent[]): SourceState | undefined => events.reduce<SourceState | undefined>(evolveSource, undefined);
 const file = (sha256: string) => ({ size: 1, sha256, modifiedAt: null });

@@ -38,8 +38,8 @@ export async function fetchFile(endpoint: FtpEndpoint, dir: string, name: string
     const before = await describeRemote(client, endpoint.remotePath);
     const settledAt = performance.now() + timings.settleMs;
     await failedIfClosed(client, client.downloadTo(partial, endpoint.remotePath));
-    const wait = settledAt - performance.now();
-    if (wait > 0) await sleep(wait, undefined, { signal });
+    // A timer may fire a fraction of a millisecond early by this clock: wait until it is past.
+    for (let wait = settledAt - performance.now(); wait > 0; wait = settledAt - performance.now()) await sleep(Math.ceil(wait), undefined, { signal });
     const after = await describeRemote(client, endpoint.remotePath);
     if (before.size !== after.size || before.modifiedAt !== after.modifiedAt) {
       await rm(partial, { force: true });

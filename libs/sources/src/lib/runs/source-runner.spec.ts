@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { SourceSettings } from '../model/source';
 import { SourceRepository } from '../model/source-repository';
+import { sourceSettings } from '../testing/source-settings';
 import { resolveSourcesOptions, type SourcesModuleOptions } from '../sources.options';
 import { fetchFile } from './fetch-file';
 import { SourceRunner } from './source-runner';
@@ -15,19 +16,6 @@ jest.mock('./fetch-file');
 const fetchMock = jest.mocked(fetchFile);
 
 const SOURCE_ID = '0b6f7f0e-6f1a-4c57-8d3b-5a2f4b1c9e01';
-const settings: SourceSettings = {
-  name: 'HR',
-  host: 'ftp.example.com',
-  port: 21,
-  tls: 'explicit',
-  user: 'hr',
-  sealedPassword: null,
-  remotePath: '/users.csv',
-  caCertificate: null,
-  importOptions: {},
-  schedule: null,
-  enabled: true,
-};
 
 /** SourceRunner on an in-memory log, its download faked; no FTP server, no pipeline. */
 describe('SourceRunner', () => {
@@ -42,7 +30,7 @@ describe('SourceRunner', () => {
     return store;
   };
   const configure = (changes: Partial<SourceSettings> = {}) =>
-    sources.append(SOURCE_ID, [{ type: 'SourceConfigured', data: { sourceId: SOURCE_ID, settings: { ...settings, ...changes }, at: new Date().toISOString() } }]);
+    sources.append(SOURCE_ID, [{ type: 'SourceConfigured', data: { sourceId: SOURCE_ID, settings: sourceSettings(changes), at: new Date().toISOString() } }]);
   const runs = async () => (await sources.load(SOURCE_ID))?.state.runs ?? [];
   const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
