@@ -61,6 +61,11 @@ export interface RejectedRow {
   row: number;
   /** The row's match key as written in the file, when it could be read. */
   key?: string;
+  /**
+   * The key cell was read (`key` shows it) but is not a valid key, so it names no user for certain:
+   * the row counts as rejected before its key could be read.
+   */
+  keyInvalid?: boolean;
   email?: string;
   reasons: RowProblem[];
 }

@@ -222,7 +222,8 @@ export class LoadingService {
 
   /**
    * From the import's own stream: where its transformation was recorded, the keys of the rows it
-   * rejected (appended together with it), and the rows it rejected before it could read their key.
+   * rejected (appended together with it), and the rows it rejected before it could read their key
+   * (an invalid key cell included: it names nobody for certain).
    * Reading stops there: an earlier plan's row results come after and are not needed.
    */
   private async transformationOf(importId: string): Promise<Transformation> {
@@ -230,7 +231,7 @@ export class LoadingService {
     for await (const event of this.store.readStream(importStream(importId))) {
       if (event.type === 'ImportRowsRejected') {
         for (const row of (event.data as ImportRowsRejected).rows) {
-          if (row.key) transformation.rejectedKeys.push(row.key);
+          if (row.key && !row.keyInvalid) transformation.rejectedKeys.push(row.key);
           else transformation.rejectedWithoutKey.push(row.row);
         }
       }

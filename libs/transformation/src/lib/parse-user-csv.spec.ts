@@ -151,6 +151,19 @@ describe('parseUserCsv', () => {
     expect(rejected).toEqual([{ row: 3, reasons: [{ field: 'identifier', message: 'identifier is blank; it is needed to match the user' }] }]);
   });
 
+  it('marks a row whose key cell is invalid, showing what the cell held; an invalid e-mail that is not the key does not', async () => {
+    const path = files.write('bad-keys.csv', 'email,first name\nbob@example.com.,Bob\n<cy@example.com>,Cy\n');
+    const { rejected } = await parse(path);
+    expect(rejected.map(({ row, key, keyInvalid }) => ({ row, key, keyInvalid }))).toEqual([
+      { row: 2, key: 'bob@example.com.', keyInvalid: true },
+      { row: 3, key: '<cy@example.com>', keyInvalid: true },
+    ]);
+    const byIdentifier = await parse(files.write('bad-email.csv', 'UserIdentifier,UPN,EmailId\nbob,bob,bob@example.com.\n'));
+    expect(byIdentifier.rejected).toEqual([
+      { row: 2, key: 'bob', email: 'bob@example.com.', reasons: [{ field: 'email', message: 'email "bob@example.com." is not a valid e-mail address' }] },
+    ]);
+  });
+
   it('ignores blank lines and rows of empty cells with one warning, keeping spreadsheet row numbers', async () => {
     const { summary, records } = await parse(files.write('blankrows.csv', '\r\nemail,first name\r\n\r\na@x.com,Ann\r\n,\r\n , \r\nb@x.com,Bo\r\n'));
     expect(summary).toMatchObject({ totalRows: 2, warnings: ['3 blank rows were ignored'] });

@@ -9,7 +9,7 @@ import { resolveHeader, type HeaderLayout } from './mapping/header';
 import { readRowValues, toUserRecord } from './mapping/row-values';
 import type { ParseOptions, ParseSummary, RowSink } from './types';
 import { UserRowDto } from './validation/user-row.dto';
-import { validateRow } from './validation/validate-row';
+import { rejectedRow, validateRow } from './validation/validate-row';
 
 export const DEFAULT_MAX_RECORD_BYTES = 64 * 1024;
 
@@ -70,7 +70,7 @@ export async function parseUserCsv(filePath: string, options: ParseOptions, sink
     readRowValues(cells, layout, options.domain, values);
     const problems = validateRow(values);
     if (problems.length > 0) {
-      await reject({ row, key: values.key, email: values.email, reasons: problems });
+      await reject(rejectedRow(row, values, problems));
     } else {
       counts.valid++;
       await sink.record(toUserRecord(values, row));

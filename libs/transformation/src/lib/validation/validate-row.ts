@@ -1,5 +1,6 @@
-import type { RowProblem } from '@dirsync/domain';
+import type { RejectedRow, RowProblem } from '@dirsync/domain';
 import { validateSync, type ValidatorOptions } from 'class-validator';
+import type { RowValues } from '../mapping/row-values';
 import { passesEveryRule, type UserRowDto } from './user-row.dto';
 
 /** Shared by every row: building options per call is waste at a million rows. */
@@ -21,4 +22,14 @@ export function validateRow(dto: UserRowDto): RowProblem[] {
     for (const message of Object.values(error.constraints ?? {})) problems.push({ field, message });
   }
   return problems;
+}
+
+/**
+ * A rejected row as reported: its key and e-mail cells as written, and whether the key cell itself
+ * failed validation (it then names nobody for certain, like a row whose key could not be read).
+ */
+export function rejectedRow(row: number, values: RowValues, reasons: RowProblem[]): RejectedRow {
+  const rejected: RejectedRow = { row, key: values.key, email: values.email, reasons };
+  if (values.key !== undefined && reasons.some((problem) => problem.field === values.matchBy)) rejected.keyInvalid = true;
+  return rejected;
 }

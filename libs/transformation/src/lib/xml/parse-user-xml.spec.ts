@@ -106,6 +106,15 @@ describe('parseUserXml', () => {
     ]);
   });
 
+  it('marks a user whose key element is invalid, showing what it held', async () => {
+    const path = writeUsers('bad-key.xml', '<EmailId>bob@example.com.</EmailId>', '<EmailId>ann@example.com</EmailId><Language>xx-yyyyy</Language>');
+    const { rejected } = await parse(path);
+    expect(rejected.map(({ row, key, keyInvalid }) => ({ row, key, keyInvalid }))).toEqual([
+      { row: 1, key: 'bob@example.com.', keyInvalid: true },
+      { row: 2, key: 'ann@example.com', keyInvalid: undefined },
+    ]);
+  });
+
   it('reads a file with a single <User> (one element is not a special case)', async () => {
     const path = files.write('one.xml', '<Users><User><EmailId>solo@example.com</EmailId><SecurityRoles><SecurityRole>R</SecurityRole></SecurityRoles></User></Users>');
     const { summary, records } = await parse(path);

@@ -1,11 +1,11 @@
-import type { RejectedRow, RowProblem } from '@dirsync/domain';
+import type { RowProblem } from '@dirsync/domain';
 import { FileRejectedError } from '../errors';
 import { normalizeHeader } from '../mapping/aliases';
 import { resolveHeader, type ColumnTarget, type HeaderLayout, type HeaderWording } from '../mapping/header';
 import { assignValue, clearRowValues, completeRowValues, toUserRecord } from '../mapping/row-values';
 import type { ParseOptions, ParseSummary, RowSink } from '../types';
 import { UserRowDto } from '../validation/user-row.dto';
-import { validateRow } from '../validation/validate-row';
+import { rejectedRow, validateRow } from '../validation/validate-row';
 import { childNames, contentOf, readUserElements, USER_ELEMENT, type ElementContent, type XmlNode } from './xml-document';
 import { DEFAULT_MAX_XML_BYTES, readXmlSource } from './xml-source';
 
@@ -77,8 +77,7 @@ export async function parseUserXml(filePath: string, options: XmlParseOptions, s
     const { values, problems } = reader.read(user);
     if (problems.length > 0) {
       counts.rejected++;
-      const rejected: RejectedRow = { row, key: values.key, email: values.email, reasons: problems };
-      await sink.reject(rejected);
+      await sink.reject(rejectedRow(row, values, problems));
     } else {
       counts.valid++;
       await sink.record(toUserRecord(values, row));

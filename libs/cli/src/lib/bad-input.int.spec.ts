@@ -1,0 +1,38 @@
+import { EtlHarness } from './testing/etl-harness';
+
+/** Bad and unusual input files, end to end: a bad cell never costs a real user their account. */
+describe('bad and unusual input (CLI)', () => {
+  let h: EtlHarness;
+  beforeEach(() => (h = new EtlHarness()));
+  afterEach(() => h.dispose());
+
+  async function statuses(): Promise<string[]> {
+    return (await h.users()).map((u) => `${u.email}:${u.status}`);
+  }
+
+  const everyone = 'email,first name\nbob@example.com,Bob\nann@example.com,Ann\ncy@example.com,Cy\n';
+
+  it('holds the disables for approval when a key cell is not a valid e-mail, naming the rows', async () => {
+    await h.importJson(h.file('all.csv', everyone));
+    const file = h.file('bad-keys.csv', 'email,first name\nbob@example.com.,Bob\nann@example.com,Ann\n<cy@example.com>,Cy\n');
+    const { code, summary } = await h.importJson(file, '--disable-missing');
+    expect(code).toBe(1);
+    expect(summary).toMatchObject({ status: 'awaiting-approval', counts: { rejected: 2, disabled: 2 } });
+    expect(summary.reasons).toEqual([
+      '2 rows were rejected before their key could be read (rows 2, 4): the users they name cannot be told apart from missing ones, and the import would disable 2 users',
+    ]);
+    expect(await statuses()).toEqual(['ann@example.com:Active', 'bob@example.com:Active', 'cy@example.com:Active']);
+    // The report still shows what the key cells held.
+    const rejected = (await h.report(summary.importId)).filter((row) => row.outcome === 'rejected');
+    expect(rejected.map((row) => [row.row, row.identifier])).toEqual([['2', 'bob@example.com.'], ['4', '<cy@example.com>']]);
+  });
+
+  it('holds the disables when an XML key element is not a valid e-mail', async () => {
+    await h.importJson(h.file('all.csv', everyone));
+    const xml = '<Users><User><EmailId>bob@example.com.</EmailId></User><User><EmailId>ann@example.com</EmailId></User><User><EmailId>cy@example.com</EmailId></User></Users>';
+    const { summary } = await h.importJson(h.file('bad-key.xml', xml), '--disable-missing');
+    expect(summary).toMatchObject({ status: 'awaiting-approval', counts: { rejected: 1, disabled: 1 } });
+    expect(summary.reasons).toEqual([expect.stringMatching(/^1 row was rejected before its key could be read \(row 1\)/)]);
+    expect(await statuses()).toEqual(['ann@example.com:Active', 'bob@example.com:Active', 'cy@example.com:Active']);
+  });
+});
