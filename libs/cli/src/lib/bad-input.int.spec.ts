@@ -35,4 +35,15 @@ describe('bad and unusual input (CLI)', () => {
     expect(summary.reasons).toEqual([expect.stringMatching(/^1 row was rejected before its key could be read \(row 1\)/)]);
     expect(await statuses()).toEqual(['ann@example.com:Active', 'bob@example.com:Active', 'cy@example.com:Active']);
   });
+
+  it('creates no look-alike user for a key with an invisible character or in decomposed form', async () => {
+    await h.importJson(h.file('all.csv', 'email,first name\nbob@example.com,Bob\nj\u00f6rg@example.com,J\u00f6rg\n'));
+    const file = h.file('look-alikes.csv', 'email,first name\nbob@example.com\u200b,Bob\njo\u0308rg@example.com,Jo\u0308rg\n');
+    const { code, summary } = await h.importJson(file, '--disable-missing');
+    // Bob's row is rejected for its key, so disabling him waits for approval; jörg's row is his own.
+    expect(code).toBe(1);
+    expect(summary).toMatchObject({ status: 'awaiting-approval', counts: { created: 0, skipped: 1, rejected: 1, disabled: 1 } });
+    const users = await h.users();
+    expect(users.map((u) => `${u.email}:${u.username}:${u.status}`)).toEqual(['bob@example.com:bob:Active', 'j\u00f6rg@example.com:j\u00f6rg:Active']);
+  });
 });

@@ -107,6 +107,32 @@ describe('parseUserCsv', () => {
     expect(records[0].profile).toEqual({ identifier: 'jdoe', firstName: 'José', title: 'Chief € Officer’s aide' });
   });
 
+  it('rejects the rows holding bytes the chosen encoding cannot read: invalid UTF-8 after a BOM, windows-1252\'s undefined bytes', async () => {
+    const bom = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('email,first name\na@x.com,Ann\nb@x.com,B\xf6b\n', 'latin1')]);
+    const cp1252 = Buffer.from('email;first name\na@x.com;Jos\xe9\nb@x.com;B\x81b\n', 'latin1');
+    for (const [name, bytes, encoding] of [['bom.csv', bom, 'utf-8'], ['cp1252.csv', cp1252, 'windows-1252']] as const) {
+      const { summary, rejected } = await parse(files.write(name, bytes));
+      expect(summary).toMatchObject({ encoding, validRows: 1 });
+      expect(rejected.map(({ row, reasons }) => ({ row, field: reasons[0].field }))).toEqual([{ row: 3, field: 'firstName' }]);
+    }
+    const forced = await parse(files.write('forced.csv', Buffer.from('email,first name\na@x.com,B\xf6b\n', 'latin1')), { encoding: 'utf-8' });
+    expect(forced.rejected).toEqual([expect.objectContaining({ row: 2, reasons: [expect.objectContaining({ field: 'firstName' })] })]);
+  });
+
+  it('refuses invisible characters in keys and controls in any cell, naming the field, and reads decomposed text as NFC', async () => {
+    const path = files.write(
+      'characters.csv',
+      'email,first name,title\nbob@example.com\u200b,Bob,\nann@example.com,Ann,"\u001b[2JBoss"\njo\u0308rg@example.com,Jo\u0308rg,"Line 1\r\nLine\t2"\n',
+    );
+    const { records, rejected } = await parse(path);
+    expect(rejected.map(({ row, keyInvalid, reasons }) => ({ row, keyInvalid, fields: reasons.map((r) => r.field) }))).toEqual([
+      { row: 2, keyInvalid: true, fields: ['email'] },
+      { row: 3, keyInvalid: undefined, fields: ['title'] },
+    ]);
+    expect(rejected[0].reasons[0].message).toBe('email "bob@example.com\u200b" holds the invisible or control character U+200B; remove it');
+    expect(records).toEqual([{ row: 4, profile: { email: 'jörg@example.com', firstName: 'Jörg', title: 'Line 1\r\nLine\t2' } }]);
+  });
+
   it('rejects a row with the wrong number of values and keeps reading', async () => {
     const { summary, records, rejected } = await parse(files.write('count.csv', 'email,first name\na@x.com,Ann\nb@x.com,Bob,extra\nc@x.com,Cy\n'));
     expect(summary).toMatchObject({ totalRows: 3, validRows: 2, rejectedRows: 1 });

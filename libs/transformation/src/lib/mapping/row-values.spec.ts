@@ -15,6 +15,14 @@ describe('readRowValues', () => {
     expect(toUserRecord(values, 2)).toEqual({ row: 2, profile: { identifier: 'jdoe', title: 'CFO' } });
   });
 
+  it('normalizes text to NFC, so a decomposed key is the precomposed one, in every kind of cell', () => {
+    const decomposed = 'jo\u0308rg@example.com';
+    const values = read(['email', 'FirstName', 'SecurityRole1', 'SecurityRole2', 'GenericProperty_Site'], [decomposed, 'Jo\u0308rg', 'Ro\u0302le', 'R\u00f4le', 'Me\u0301rida']);
+    expect(values).toMatchObject({ email: 'j\u00f6rg@example.com', key: 'j\u00f6rg@example.com', firstName: 'J\u00f6rg' });
+    expect(values.securityRoles).toEqual(['R\u00f4le']);
+    expect(values.genericProperties).toEqual({ Site: 'M\u00e9rida' });
+  });
+
   it('appends @domain to identifiers without one, keeping the key as written', () => {
     expect(read(['identifier'], ['jdoe'], 'example.com')).toMatchObject({ identifier: 'jdoe@example.com', key: 'jdoe' });
     expect(read(['identifier'], ['jdoe'], '@example.com').identifier).toBe('jdoe@example.com');

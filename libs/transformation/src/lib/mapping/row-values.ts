@@ -12,6 +12,11 @@ export interface RowValues extends UserProfile {
   active?: string;
   securityRoles?: string[];
   genericProperties?: Record<string, string>;
+  /**
+   * Set by the mapping when every value is printable ASCII, which holds no character that
+   * validation refuses (controls, invisible characters, U+FFFD): it may skip those checks.
+   */
+  printableAscii?: boolean;
 }
 
 const VALUE_FIELDS = [...PROFILE_FIELDS, 'key', 'status', 'active', 'securityRoles', 'genericProperties'] as const;
@@ -34,10 +39,23 @@ export function readRowValues(cells: string[], layout: HeaderLayout, domain: str
 export function clearRowValues(into: RowValues, matchBy: MatchBy): void {
   for (const field of VALUE_FIELDS) into[field] = undefined;
   into.matchBy = matchBy;
+  into.printableAscii = true;
 }
 
-/** Stores one non-blank, trimmed value: security roles accumulate without duplicates. */
-export function assignValue(into: RowValues, target: ColumnTarget, value: string): void {
+const BEYOND_PRINTABLE_ASCII = /[^\x20-\x7E]/;
+
+/**
+ * Stores one non-blank, trimmed value: security roles accumulate without duplicates. Text is put
+ * in Unicode normal form C, so that `jörg` written with a combining diaeresis (as macOS and some
+ * exports write it) is the same key as the precomposed one. Printable ASCII, nearly every cell,
+ * is already normal and holds nothing validation refuses: one test spares it the rest.
+ */
+export function assignValue(into: RowValues, target: ColumnTarget, text: string): void {
+  let value = text;
+  if (BEYOND_PRINTABLE_ASCII.test(text)) {
+    value = text.normalize('NFC');
+    into.printableAscii = false;
+  }
   if (target.kind === 'field') {
     into[target.field] = value;
   } else if (target.kind === 'securityRole') {

@@ -32,6 +32,52 @@ const withMessage = (text: (field: string, value: string) => string): Validation
   message: (args: ValidationArguments) => text(args.property, quote(args.value)),
 });
 
+/**
+ * Characters a key-like value (identifier, UPN, e-mail, username, manager e-mail) must not hold:
+ * control and invisible format characters (Unicode Cc, Cf: U+200B, U+FEFF, U+00AD, bidi marks…),
+ * which make a look-alike of another user's key, and U+FFFD, which bytes that were not valid in
+ * the file's encoding decoded to.
+ */
+const NOT_IN_KEYS = /[\p{Cc}\p{Cf}\uFFFD]/u;
+/** Any other text: C0 and C1 control characters but tab and line breaks, and U+FFFD. */
+const NOT_IN_TEXT = /[\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x9F\uFFFD]/;
+
+type Rule = (value: unknown) => boolean;
+
+const keyText = (value: unknown): boolean => typeof value !== 'string' || !NOT_IN_KEYS.test(value);
+const plainText = (value: unknown): boolean => typeof value !== 'string' || !NOT_IN_TEXT.test(value);
+
+/** Why a value failed keyText or plainText: bytes the encoding could not read, or which character. */
+function characterProblem(field: string, value: string, forbidden: RegExp): string {
+  const found = forbidden.exec(value)?.[0] ?? '';
+  if (found === '\uFFFD') {
+    return `${field} ${quote(value)} holds bytes that are not valid text in the file's encoding (shown as \uFFFD); save the file as UTF-8`;
+  }
+  const code = `U+${(found.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}`;
+  return `${field} ${quote(value)} holds the invisible or control character ${code}; remove it`;
+}
+
+/** A decorator for keyText or plainText; with `each`, the message quotes the first item that fails. */
+function CharactersOf(name: string, check: Rule, forbidden: RegExp): (options?: ValidationOptions) => PropertyDecorator {
+  return (options) =>
+    ValidateBy(
+      {
+        name,
+        validator: {
+          validate: check,
+          defaultMessage: (args?: ValidationArguments) => {
+            const value: unknown = args?.value;
+            const shown = Array.isArray(value) ? value.find((item) => !check(item)) : value;
+            return characterProblem(args?.property ?? '', String(shown), forbidden);
+          },
+        },
+      },
+      options,
+    );
+}
+const KeyText = CharactersOf('keyText', keyText, NOT_IN_KEYS);
+const PlainText = CharactersOf('plainText', plainText, NOT_IN_TEXT);
+
 const tooLong = withMessage((field, value) => `${field} ${value} is longer than ${MAX_FIELD_LENGTH} characters`);
 const notEmail = withMessage((field, value) => `${field} ${value} is not a valid e-mail address`);
 const maxLength = () => MaxLength(MAX_FIELD_LENGTH, tooLong);
@@ -64,6 +110,22 @@ function IsActiveFlag(): PropertyDecorator {
   });
 }
 
+const badPropertyEntry = (value: unknown) => Object.entries((value ?? {}) as Record<string, string>).find(([, v]) => !plainText(v));
+
+/** Generic property values hold plain text; the message names the property. */
+function PropertyValuesPlainText(): PropertyDecorator {
+  return ValidateBy({
+    name: 'propertyValuesPlainText',
+    validator: {
+      validate: (value: unknown) => badPropertyEntry(value) === undefined,
+      defaultMessage: (args?: ValidationArguments) => {
+        const [name, value] = badPropertyEntry(args?.value) ?? ['', ''];
+        return characterProblem(`genericProperties.${name}`, value, NOT_IN_TEXT);
+      },
+    },
+  });
+}
+
 /** Generic property values share the per-field length limit; the message names the property. */
 function PropertyValuesMaxLength(max: number): PropertyDecorator {
   return ValidateBy({
@@ -85,6 +147,7 @@ function PropertyValuesMaxLength(max: number): PropertyDecorator {
  */
 export class UserRowDto implements RowValues {
   matchBy: MatchBy = 'identifier';
+  printableAscii?: boolean;
 
   @IsNotEmpty({
     message: (args: ValidationArguments) =>
@@ -92,22 +155,22 @@ export class UserRowDto implements RowValues {
   })
   key?: string;
 
-  @IsOptional() @maxLength() identifier?: string;
-  @IsOptional() @maxLength() upn?: string;
-  @IsOptional() @IsEmail({}, notEmail) @maxLength() email?: string;
-  @IsOptional() @maxLength() username?: string;
-  @IsOptional() @maxLength() personId?: string;
-  @IsOptional() @maxLength() firstName?: string;
-  @IsOptional() @maxLength() lastName?: string;
-  @IsOptional() @maxLength() title?: string;
-  @IsOptional() @maxLength() department?: string;
-  @IsOptional() @maxLength() alias?: string;
+  @IsOptional() @maxLength() @KeyText() identifier?: string;
+  @IsOptional() @maxLength() @KeyText() upn?: string;
+  @IsOptional() @IsEmail({}, notEmail) @maxLength() @KeyText() email?: string;
+  @IsOptional() @maxLength() @KeyText() username?: string;
+  @IsOptional() @maxLength() @PlainText() personId?: string;
+  @IsOptional() @maxLength() @PlainText() firstName?: string;
+  @IsOptional() @maxLength() @PlainText() lastName?: string;
+  @IsOptional() @maxLength() @PlainText() title?: string;
+  @IsOptional() @maxLength() @PlainText() department?: string;
+  @IsOptional() @maxLength() @PlainText() alias?: string;
   @IsOptional()
   @Matches(LANGUAGE_TAG, withMessage((field, value) => `${field} ${value} is not a language tag such as en, es or pt-BR`))
   language?: string;
-  @IsOptional() @IsEmail({}, notEmail) @maxLength() managerEmail?: string;
-  @IsOptional() @maxLength() picture?: string;
-  @IsOptional() @maxLength() minglePicture?: string;
+  @IsOptional() @IsEmail({}, notEmail) @maxLength() @KeyText() managerEmail?: string;
+  @IsOptional() @maxLength() @PlainText() picture?: string;
+  @IsOptional() @maxLength() @PlainText() minglePicture?: string;
   @IsOptional() @IsStatus() status?: string;
   @IsOptional() @IsActiveFlag() active?: string;
   @IsOptional()
@@ -116,11 +179,10 @@ export class UserRowDto implements RowValues {
     message: (args: ValidationArguments) =>
       `securityRoles ${quote((args.value as string[]).find((r) => r.length > MAX_FIELD_LENGTH))} is longer than ${MAX_FIELD_LENGTH} characters`,
   })
+  @PlainText({ each: true })
   securityRoles?: string[];
-  @IsOptional() @PropertyValuesMaxLength(MAX_FIELD_LENGTH) genericProperties?: Record<string, string>;
+  @IsOptional() @PropertyValuesMaxLength(MAX_FIELD_LENGTH) @PropertyValuesPlainText() genericProperties?: Record<string, string>;
 }
-
-type Rule = (value: unknown) => boolean;
 
 /** @IsOptional: a missing value (undefined or null, not "") skips the property's other rules. */
 const optional =
@@ -138,33 +200,45 @@ const email: Rule = rememberedByDomain((value) => isEmail(value, {}));
  * per-row machinery, which costs more than parsing the row. One entry per decorated property; the
  * spec holds this table to the decorators and to validateSync's verdict.
  */
-export const USER_ROW_RULES: Record<string, Rule> = {
-  key: isNotEmpty,
-  identifier: optional(short),
-  upn: optional(short),
-  email: optional(email, short),
-  username: optional(short),
-  personId: optional(short),
-  firstName: optional(short),
-  lastName: optional(short),
-  title: optional(short),
-  department: optional(short),
-  alias: optional(short),
-  language: optional((value) => matches(value as string, LANGUAGE_TAG)), // checks typeof itself
-  managerEmail: optional(email, short),
-  picture: optional(short),
-  minglePicture: optional(short),
-  status: optional(isStatus),
-  active: optional(isActiveFlag),
-  // `each: true`: every item of an array is checked, anything else as a whole.
-  securityRoles: optional((value) => (Array.isArray(value) ? value.every(short) : short(value))),
-  genericProperties: optional((value) => tooLongEntry(value, MAX_FIELD_LENGTH) === undefined),
-};
+export const USER_ROW_RULES: Record<string, Rule> = rowRules(true);
+/** The same without the character rules: for a row the mapping found to be printable ASCII throughout. */
+const PRINTABLE_ASCII_ROW_RULES = rowRules(false);
+
+function rowRules(characters: boolean): Record<string, Rule> {
+  const key = characters ? [keyText] : [];
+  const text = characters ? [plainText] : [];
+  const role: Rule = (value) => short(value) && (!characters || plainText(value));
+  return {
+    key: isNotEmpty,
+    identifier: optional(short, ...key),
+    upn: optional(short, ...key),
+    email: optional(email, short, ...key),
+    username: optional(short, ...key),
+    personId: optional(short, ...text),
+    firstName: optional(short, ...text),
+    lastName: optional(short, ...text),
+    title: optional(short, ...text),
+    department: optional(short, ...text),
+    alias: optional(short, ...text),
+    language: optional((value) => matches(value as string, LANGUAGE_TAG)), // checks typeof itself
+    managerEmail: optional(email, short, ...key),
+    picture: optional(short, ...text),
+    minglePicture: optional(short, ...text),
+    status: optional(isStatus),
+    active: optional(isActiveFlag),
+    // `each: true`: every item of an array is checked, anything else as a whole.
+    securityRoles: optional((value) => (Array.isArray(value) ? value.every(role) : role(value))),
+    genericProperties: optional(
+      (value) => tooLongEntry(value, MAX_FIELD_LENGTH) === undefined && (!characters || badPropertyEntry(value) === undefined),
+    ),
+  };
+}
 
 /** Whether class-validator would find no problem in this row. */
 export function passesEveryRule(dto: UserRowDto): boolean {
-  for (const property in USER_ROW_RULES) {
-    if (!USER_ROW_RULES[property]((dto as unknown as Record<string, unknown>)[property])) return false;
+  const rules = dto.printableAscii ? PRINTABLE_ASCII_ROW_RULES : USER_ROW_RULES;
+  for (const property in rules) {
+    if (!rules[property]((dto as unknown as Record<string, unknown>)[property])) return false;
   }
   return true;
 }

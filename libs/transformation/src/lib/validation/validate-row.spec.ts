@@ -40,6 +40,24 @@ describe('validateRow', () => {
     ]);
   });
 
+  it('refuses invisible and control characters in key-like fields, control characters in the others, and U+FFFD in any', () => {
+    const problems = validateRow(
+      dto({
+        identifier: 'bob\u200b', email: '\ufeffbob@example.com', upn: 'bob\tx', firstName: 'B\ufffdb', title: 'Head\u001b[2J',
+        department: 'Sales\u200b\tEMEA\r\n', securityRoles: ['ok', 'R\u0085'], genericProperties: { Site: 'HQ\u0000' },
+      }),
+    );
+    expect(problems).toEqual([
+      { field: 'identifier', message: 'identifier "bob\u200b" holds the invisible or control character U+200B; remove it' },
+      { field: 'upn', message: 'upn "bob\\tx" holds the invisible or control character U+0009; remove it' },
+      { field: 'email', message: 'email "\ufeffbob@example.com" holds the invisible or control character U+FEFF; remove it' },
+      { field: 'firstName', message: "firstName \"B\ufffdb\" holds bytes that are not valid text in the file's encoding (shown as \ufffd); save the file as UTF-8" },
+      { field: 'title', message: 'title "Head\\u001b[2J" holds the invisible or control character U+001B; remove it' },
+      { field: 'securityRoles', message: 'securityRoles "R\u0085" holds the invisible or control character U+0085; remove it' },
+      { field: 'genericProperties', message: 'genericProperties.Site "HQ\\u0000" holds the invisible or control character U+0000; remove it' },
+    ]);
+  });
+
   it('limits security roles and generic property values to 256 characters', () => {
     const long = 'r'.repeat(300);
     expect(validateRow(dto({ identifier: 'u', securityRoles: ['ok', long], genericProperties: { Site: 'HQ', Note: long } }))).toEqual([
@@ -62,13 +80,15 @@ describe('the plain-function rules (USER_ROW_RULES) that spare valid rows the de
 
   it('cover exactly the decorated properties, with the decorators they were written for', () => {
     // Change this table, and USER_ROW_RULES, together with the decorators.
-    const optionalText = ['isOptional', 'maxLength'];
+    const optionalKey = ['isOptional', 'keyText', 'maxLength'];
+    const optionalText = ['isOptional', 'maxLength', 'plainText'];
+    const optionalEmail = ['isEmail', 'isOptional', 'keyText', 'maxLength'];
     expect(decoratorsByProperty()).toEqual({
       key: ['isNotEmpty'],
-      identifier: optionalText,
-      upn: optionalText,
-      email: ['isEmail', 'isOptional', 'maxLength'],
-      username: optionalText,
+      identifier: optionalKey,
+      upn: optionalKey,
+      email: optionalEmail,
+      username: optionalKey,
       personId: optionalText,
       firstName: optionalText,
       lastName: optionalText,
@@ -76,13 +96,13 @@ describe('the plain-function rules (USER_ROW_RULES) that spare valid rows the de
       department: optionalText,
       alias: optionalText,
       language: ['isOptional', 'matches'],
-      managerEmail: ['isEmail', 'isOptional', 'maxLength'],
+      managerEmail: optionalEmail,
       picture: optionalText,
       minglePicture: optionalText,
       status: ['isOptional', 'isStatus'],
       active: ['isActiveFlag', 'isOptional'],
-      securityRoles: ['isOptional', 'maxLength[each]'],
-      genericProperties: ['isOptional', 'propertyValuesMaxLength'],
+      securityRoles: ['isOptional', 'maxLength[each]', 'plainText[each]'],
+      genericProperties: ['isOptional', 'propertyValuesMaxLength', 'propertyValuesPlainText'],
     });
     expect(Object.keys(USER_ROW_RULES).sort()).toEqual(Object.keys(decoratorsByProperty()).sort());
   });
@@ -91,13 +111,14 @@ describe('the plain-function rules (USER_ROW_RULES) that spare valid rows the de
   // 512 UTF-16 units), e-mail forms validator.js accepts or refuses, tags, statuses, flags.
   const long = (n: number) => 'x'.repeat(n);
   const POOLS: Record<string, unknown[]> = {
-    text: [undefined, null, '', ' ', 'Ada', long(256), long(257), '😀'.repeat(256), '😀'.repeat(257)],
-    email: [undefined, null, '', 'a@b.co', 'A@B.COM', 'bob@', 'bob', 'a..b@c.com', '.a@c.com', 'a@localhost', 'ü@exämple.de', '"q q"@x.com', 'a@b.c', 'a@1.2.3.4', `${long(64)}@x.com`, `${long(65)}@x.com`, `a@${long(250)}.com`, 42],
+    // Then characters: invisible (Cf), tab and line breaks, other controls (C0, C1), U+FFFD.
+    text: [undefined, null, '', ' ', 'Ada', long(256), long(257), '😀'.repeat(256), '😀'.repeat(257), 'Ada\u200b', '\ufeffAda', 'A\tb\r\nc', 'A\u0007', 'A\u0085', 'B\ufffdb', 'Jörg'],
+    email: [undefined, null, '', 'a@b.co', 'A@B.COM', 'bob@', 'bob', 'a..b@c.com', '.a@c.com', 'a@localhost', 'ü@exämple.de', '"q q"@x.com', 'a@b.c', 'a@1.2.3.4', `${long(64)}@x.com`, `${long(65)}@x.com`, `a@${long(250)}.com`, 42, 'bob@example.com\u200b', 'b\u00adob@example.com', 'jos\ufffd@example.com'],
     language: [undefined, null, '', 'en', 'pt-BR', 'pt_br', 'zh-Hant-TW', 'es-419', 'english', 'e', 'en-', 7],
     status: [undefined, null, '', 'Active', 'inactive', 'DRAFT', 'Deleted', 'enabled'],
     active: [undefined, null, '', 'yes', 'No', 'true', '0', 'sí', 'maybe'],
-    roles: [undefined, null, [], ['Admin'], [long(256)], ['ok', long(257)], ['😀'.repeat(257)]],
-    properties: [undefined, null, {}, { Site: 'Lyon' }, { Site: long(256) }, { Site: long(257) }],
+    roles: [undefined, null, [], ['Admin'], [long(256)], ['ok', long(257)], ['😀'.repeat(257)], ['ok', 'R\u0001'], 'R\u0001'],
+    properties: [undefined, null, {}, { Site: 'Lyon' }, { Site: long(256) }, { Site: long(257) }, { Site: 'L\u009b2J' }, { Site: 'Ly\ufffdn' }],
   };
   const POOL_OF: Record<string, string> = {
     email: 'email', managerEmail: 'email', language: 'language', status: 'status', active: 'active',
