@@ -46,4 +46,15 @@ describe('bad and unusual input (CLI)', () => {
     const users = await h.users();
     expect(users.map((u) => `${u.email}:${u.username}:${u.status}`)).toEqual(['bob@example.com:bob:Active', 'j\u00f6rg@example.com:j\u00f6rg:Active']);
   });
+
+  it('reads a UTF-8 file with one stray windows-1252 byte as UTF-8: no mojibake user, only that row rejected', async () => {
+    await h.importJson(h.file('all.csv', 'email,first name\njos\u00e9@example.com,Jos\u00e9\nbob@example.com,Bob\n'));
+    const mixed = Buffer.from('email,first name\njos\xc3\xa9@example.com,Jos\xc3\xa9\nbob@example.com,B\xf6b\n', 'latin1');
+    const { code, summary } = await h.importJson(h.file('mixed.csv', mixed), '--disable-missing');
+    expect(code).toBe(0);
+    expect(summary).toMatchObject({ status: 'completed', counts: { created: 0, updated: 0, skipped: 1, rejected: 1, disabled: 0 } });
+    const rejected = (await h.report(summary.importId)).filter((row) => row.outcome === 'rejected');
+    expect(rejected).toEqual([expect.objectContaining({ row: '3', reasons: expect.stringMatching(/^firstName: firstName "B\ufffdb" holds bytes that are not valid text/) })]);
+    expect((await h.users()).map((u) => `${u.email}:${u.firstName}:${u.status}`)).toEqual(['bob@example.com:Bob:Active', 'jos\u00e9@example.com:Jos\u00e9:Active']);
+  });
 });

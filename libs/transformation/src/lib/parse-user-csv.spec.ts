@@ -107,6 +107,19 @@ describe('parseUserCsv', () => {
     expect(records[0].profile).toEqual({ identifier: 'jdoe', firstName: 'José', title: 'Chief € Officer’s aide' });
   });
 
+  it('reads a UTF-8 file with a stray windows-1252 byte as UTF-8, rejecting only the row that holds it', async () => {
+    const bytes = Buffer.from('email,first name\njos\xc3\xa9@example.com,Jos\xc3\xa9\nbob@example.com,B\xf6b\n', 'latin1');
+    const { summary, records, rejected } = await parse(files.write('mixed.csv', bytes));
+    expect(summary).toMatchObject({ encoding: 'utf-8', totalRows: 2, validRows: 1, rejectedRows: 1 });
+    expect(records).toEqual([{ row: 2, profile: { email: 'josé@example.com', firstName: 'José' } }]);
+    expect(rejected).toEqual([
+      {
+        row: 3, key: 'bob@example.com', email: 'bob@example.com',
+        reasons: [{ field: 'firstName', message: 'firstName "B\ufffdb" holds bytes that are not valid text in the file\'s encoding (shown as \ufffd); save the file as UTF-8' }],
+      },
+    ]);
+  });
+
   it('rejects the rows holding bytes the chosen encoding cannot read: invalid UTF-8 after a BOM, windows-1252\'s undefined bytes', async () => {
     const bom = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('email,first name\na@x.com,Ann\nb@x.com,B\xf6b\n', 'latin1')]);
     const cp1252 = Buffer.from('email;first name\na@x.com;Jos\xe9\nb@x.com;B\x81b\n', 'latin1');

@@ -10,7 +10,7 @@ export interface ParseOptions {
   matchBy?: MatchBy;
   /** Appended as `@domain` to identifiers without `@`. */
   domain?: string;
-  /** Unset: detected (BOM, else UTF-8 when the whole file is valid UTF-8, else windows-1252). */
+  /** Unset: detected (BOM, else UTF-8 when the file has any valid UTF-8 multi-byte sequence or is all ASCII, else windows-1252). */
   encoding?: CsvEncoding;
   /** Unset: the most frequent of `,` `;` tab in the header line. */
   delimiter?: CsvDelimiter;

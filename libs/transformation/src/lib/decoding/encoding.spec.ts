@@ -36,6 +36,14 @@ describe('detectEncoding', () => {
     expect(await readAll(path)).toBe('José € ’');
   });
 
+  it('keeps UTF-8 for a file with UTF-8 characters and a stray byte that is not UTF-8', async () => {
+    const path = files.write('mixed.csv', Buffer.from('Jos\xc3\xa9,B\xf6b\n', 'latin1'));
+    expect(await detectEncoding(path)).toEqual({ encoding: 'utf-8', bomLength: 0 });
+    // A UTF-8 character split between the validator's 1 MiB chunks still counts.
+    const split = files.write('split.csv', Buffer.concat([Buffer.alloc(1024 * 1024 - 1, 0x41), Buffer.from([0xc3, 0xa9, 0xf6])]));
+    expect(await detectEncoding(split)).toEqual({ encoding: 'utf-8', bomLength: 0 });
+  });
+
   it('lets an explicit encoding override detection', async () => {
     const path = files.write('forced.csv', 'é'); // valid UTF-8 (C3 A9), but the administrator says windows-1252
     expect(await detectEncoding(path, 'windows-1252')).toEqual({ encoding: 'windows-1252', bomLength: 0 });

@@ -3,7 +3,7 @@ import { open } from 'node:fs/promises';
 import { pipeline, type Readable } from 'node:stream';
 import * as iconv from 'iconv-lite';
 import type { CsvEncoding } from '../types';
-import { isUtf8File } from './utf8-validator';
+import { fileContainsUtf8Sequence, isUtf8File } from './utf8-validator';
 
 export interface SourceEncoding {
   encoding: CsvEncoding;
@@ -26,16 +26,20 @@ const ICONV_NAMES: Record<CsvEncoding, string> = {
 };
 
 /**
- * Decides the file's encoding before any parsing: a BOM names it; without one the file is UTF-8
- * only if every byte of it is (spreadsheets on Windows still save CSV as windows-1252), else
- * windows-1252. An explicit encoding wins; its BOM, if present, is still skipped.
+ * Decides the file's encoding before any parsing: a BOM names it; without one the file is
+ * windows-1252 (spreadsheets on Windows still save CSV so) only when it has no valid UTF-8
+ * multi-byte sequence and is not all UTF-8, else UTF-8. A UTF-8 file with a few stray bytes stays
+ * UTF-8: read as windows-1252, every accented name in it would change. Its bad bytes decode to
+ * U+FFFD, which validation rejects in the rows that hold them. An explicit encoding wins; its BOM,
+ * if present, is still skipped.
  */
 export async function detectEncoding(filePath: string, explicit?: CsvEncoding): Promise<SourceEncoding> {
   const head = await readBytes(filePath, 0, 4);
   const bom = sniffBom(head);
   if (explicit) return { encoding: explicit, bomLength: bom?.encoding === explicit ? bom.bomLength : 0 };
   if (bom) return bom;
-  return { encoding: (await isUtf8File(filePath)) ? 'utf-8' : 'windows-1252', bomLength: 0 };
+  const utf8 = (await isUtf8File(filePath)) || (await fileContainsUtf8Sequence(filePath));
+  return { encoding: utf8 ? 'utf-8' : 'windows-1252', bomLength: 0 };
 }
 
 /** The encoding named by a byte-order mark at the start of `head`, if there is one. */
@@ -49,7 +53,10 @@ export function decodeBytes(bytes: Buffer, encoding: CsvEncoding): string {
   return iconv.decode(bytes, ICONV_NAMES[encoding], { stripBOM: false });
 }
 
-/** The file's text from just after the BOM: raw bytes for UTF-8 (the CSV parser reads UTF-8), else decoded text. */
+/**
+ * The file's text from just after the BOM: raw bytes for UTF-8 (the CSV parser decodes them, bad
+ * bytes as U+FFFD), else decoded text (windows-1252's five undefined bytes as U+FFFD too).
+ */
 export function openDecoded(filePath: string, source: SourceEncoding): Readable {
   const file = createReadStream(filePath, { start: source.bomLength, highWaterMark: 256 * 1024 });
   if (source.encoding === 'utf-8') return file;

@@ -60,3 +60,28 @@ export async function isUtf8File(filePath: string, start = 0): Promise<boolean> 
   }
   return validator.end();
 }
+
+/**
+ * A decoded character that is neither ASCII nor U+FFFD: a non-fatal TextDecoder gives one only for
+ * a valid multi-byte sequence (bad bytes become U+FFFD; a genuine U+FFFD is passed over).
+ */
+const FROM_MULTI_BYTE_SEQUENCE = /[^\x00-\x7F\uFFFD]/;
+
+/** Whether the bytes hold at least one valid UTF-8 multi-byte sequence, whatever else they hold. */
+export function containsUtf8Sequence(bytes: Buffer): boolean {
+  return FROM_MULTI_BYTE_SEQUENCE.test(new TextDecoder().decode(bytes));
+}
+
+/** containsUtf8Sequence for a file, streamed from `start`; stops at the first sequence found. */
+export async function fileContainsUtf8Sequence(filePath: string, start = 0): Promise<boolean> {
+  const decoder = new TextDecoder(); // its stream mode joins a sequence split between chunks
+  const stream = createReadStream(filePath, { start, highWaterMark: 1024 * 1024 });
+  try {
+    for await (const chunk of stream) {
+      if (FROM_MULTI_BYTE_SEQUENCE.test(decoder.decode(chunk as Buffer, { stream: true }))) return true;
+    }
+  } finally {
+    stream.destroy();
+  }
+  return FROM_MULTI_BYTE_SEQUENCE.test(decoder.decode());
+}

@@ -353,6 +353,11 @@ describe('parseUserXml', () => {
       expect(undeclared.records[0].profile).toEqual(expected);
     });
 
+    it('refuses an undeclared file of UTF-8 characters with a stray windows-1252 byte, rather than misread it', async () => {
+      const mixed = Buffer.concat([Buffer.from(body), Buffer.from('<!-- B\xf6b -->', 'latin1')]);
+      expect((await fileRejection(files.write('mixed.xml', mixed))).message).toContain('not valid UTF-8');
+    });
+
     it('honours a declared UTF-8 (with or without BOM) and refuses bytes that are not UTF-8', async () => {
       const withBom = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(body)]);
       expect((await parse(files.write('bom.xml', withBom))).records[0].profile).toEqual(expected);

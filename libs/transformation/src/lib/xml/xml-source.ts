@@ -1,6 +1,7 @@
 import { isUtf8 } from 'node:buffer';
 import { open } from 'node:fs/promises';
 import { decodeBytes, sniffBom, type SourceEncoding } from '../decoding/encoding';
+import { containsUtf8Sequence } from '../decoding/utf8-validator';
 import { FileRejectedError } from '../errors';
 import type { CsvEncoding } from '../types';
 
@@ -42,7 +43,8 @@ export interface XmlSource {
  * Encoding, first match wins: `explicit`; a byte-order mark; UTF-16 without a BOM (the document
  * starts with `<?` in UTF-16, as the XML specification's autodetection reads it); the XML
  * declaration's `encoding`, when UTF-8, windows-1252 or ISO-8859-1 (any other is refused rather
- * than misread); else, as for CSV, UTF-8 when every byte is valid UTF-8, otherwise windows-1252.
+ * than misread); else, as for CSV, UTF-8 when the file has any valid UTF-8 multi-byte sequence or
+ * is all ASCII, otherwise windows-1252. A file read as UTF-8 must be valid UTF-8 throughout.
  */
 export async function readXmlSource(
   filePath: string,
@@ -57,7 +59,7 @@ export async function readXmlSource(
     throw new FileRejectedError(fileName, [
       {
         message:
-          'the file is not valid UTF-8, as its byte-order mark, XML declaration or the chosen encoding says it is; ' +
+          'the file is not valid UTF-8, as its byte-order mark, XML declaration, chosen encoding or other UTF-8 characters say it is; ' +
           'save it as UTF-8, or declare encoding="windows-1252" if that is how it was saved',
       },
     ]);
@@ -116,7 +118,8 @@ function chooseEncoding(bytes: Buffer, fileName: string, explicit?: CsvEncoding)
     }
     if (encoding !== 'detect') return { encoding, bomLength: 0 };
   }
-  return { encoding: isUtf8(bytes) ? 'utf-8' : 'windows-1252', bomLength: 0 };
+  // As for CSV: windows-1252 only when no character of the file is UTF-8.
+  return { encoding: isUtf8(bytes) || containsUtf8Sequence(bytes) ? 'utf-8' : 'windows-1252', bomLength: 0 };
 }
 
 /** Refuses a document type declaration or entity definition anywhere, before the parser sees it. */
