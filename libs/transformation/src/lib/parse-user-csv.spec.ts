@@ -146,6 +146,18 @@ describe('parseUserCsv', () => {
     expect(records).toEqual([{ row: 4, profile: { email: 'jörg@example.com', firstName: 'Jörg', title: 'Line 1\r\nLine\t2' } }]);
   });
 
+  it('reads every line as its own row whatever ends it: a CRLF header above LF rows, or bare CRs', async () => {
+    const mixed = await parse(files.write('mixed-eol.csv', 'email,first name,title\r\na@example.com,Ann,T1\nb@example.com,Bob,T2\n\nc@example.com,Cy,"T\r\n3"\r\n'));
+    expect(mixed.rejected).toEqual([]);
+    expect(mixed.records).toEqual([
+      { row: 2, profile: { email: 'a@example.com', firstName: 'Ann', title: 'T1' } },
+      { row: 3, profile: { email: 'b@example.com', firstName: 'Bob', title: 'T2' } },
+      { row: 5, profile: { email: 'c@example.com', firstName: 'Cy', title: 'T\r\n3' } },
+    ]);
+    const classicMac = await parse(files.write('cr.csv', 'email,first name\ra@example.com,Ann\rb@example.com,Bob\r'));
+    expect(classicMac.records.map((r) => [r.row, r.profile.email])).toEqual([[2, 'a@example.com'], [3, 'b@example.com']]);
+  });
+
   it('rejects a row with the wrong number of values and keeps reading', async () => {
     const { summary, records, rejected } = await parse(files.write('count.csv', 'email,first name\na@x.com,Ann\nb@x.com,Bob,extra\nc@x.com,Cy\n'));
     expect(summary).toMatchObject({ totalRows: 3, validRows: 2, rejectedRows: 1 });

@@ -35,7 +35,7 @@ export async function parseUserCsv(filePath: string, options: ParseOptions, sink
   const source = await detectEncoding(filePath, options.encoding);
   const headerLine = sniffHeaderLine(await readTextSample(filePath, source, maxRecordBytes));
   const delimiter = options.delimiter ?? headerLine.delimiter;
-  const csv = { fileName, delimiter, maxRecordBytes, blankLinesBefore: headerLine.blankLinesBefore };
+  const csv = { fileName, delimiter, maxRecordBytes, blankLinesBefore: headerLine.blankLinesBefore, lineBreak: headerLine.lineBreak };
 
   let layout: HeaderLayout | undefined;
   let width = 0;

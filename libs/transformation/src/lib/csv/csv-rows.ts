@@ -2,6 +2,7 @@ import { pipeline, type Readable } from 'node:stream';
 import { CsvError, parse, type Info } from 'csv-parse';
 import { FileRejectedError } from '../errors';
 import type { CsvDelimiter } from '../types';
+import type { LineBreak } from './header-line';
 
 /** One CSV record with its spreadsheet row number (the first line of the file is row 1). */
 export interface CsvRow {
@@ -15,6 +16,8 @@ export interface CsvReadOptions {
   maxRecordBytes: number;
   /** Blank lines before the header: skipped, so the parser takes its field count from the header. */
   blankLinesBefore?: number;
+  /** What ends a record (see HeaderLine); default LF. */
+  lineBreak?: LineBreak;
 }
 
 /**
@@ -35,7 +38,10 @@ export async function* readCsvRows(input: Readable, options: CsvReadOptions): As
     columns: false, // the header is validated by the caller, not turned into object keys
     delimiter: options.delimiter,
     from_line: linesSkipped + 1,
-    trim: true,
+    // Not detected from the first line: a CRLF header above LF rows would make them all one record.
+    // One record delimiter costs the parse nothing, where a list of them slows every character.
+    record_delimiter: options.lineBreak ?? '\n',
+    trim: true, // also drops the CR of a CRLF line
     skip_empty_lines: false, // see above: blank lines keep their row number
     relax_column_count: false,
     relax_quotes: false,

@@ -18,12 +18,21 @@ describe('sniffHeaderLine', () => {
   });
 
   it('counts the blank lines before the header and reads the header after them (CRLF too)', () => {
-    expect(sniffHeaderLine('\r\n  \r\na\tb\r\n1,2,3,4,5\r\n')).toEqual({ delimiter: '\t', blankLinesBefore: 2 });
-    expect(sniffHeaderLine('a;b\n')).toEqual({ delimiter: ';', blankLinesBefore: 0 });
+    expect(sniffHeaderLine('\r\n  \r\na\tb\r\n1,2,3,4,5\r\n')).toEqual({ delimiter: '\t', blankLinesBefore: 2, lineBreak: '\n' });
+    expect(sniffHeaderLine('a;b\n')).toEqual({ delimiter: ';', blankLinesBefore: 0, lineBreak: '\n' });
   });
 
   it('defaults to comma for a one-column header and reads a header cut short by the sample', () => {
     expect(delimiterOf('email\n')).toBe(',');
     expect(delimiterOf('a;b;c;d')).toBe(';');
+  });
+
+  it('splits records on LF, which ends CRLF lines too, unless the first line ends with a bare CR', () => {
+    const lineBreakOf = (text: string) => sniffHeaderLine(text).lineBreak;
+    expect(lineBreakOf('a,b\r\n1,2\n')).toBe('\n');
+    expect(lineBreakOf('a,b\n1,2\r\n')).toBe('\n');
+    expect(lineBreakOf('a,b\r1,2\r')).toBe('\r');
+    expect(lineBreakOf('a,b\r')).toBe('\n'); // perhaps a CRLF cut short by the sample
+    expect(lineBreakOf('a,b')).toBe('\n');
   });
 });

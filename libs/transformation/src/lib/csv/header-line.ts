@@ -8,7 +8,14 @@ export interface HeaderLine {
   delimiter: CsvDelimiter;
   /** Blank lines before the header, which the parser is told to skip so the header is its first record. */
   blankLinesBefore: number;
+  /**
+   * What ends the file's records: LF, which ends CRLF lines too (the CR is trimmed), so a file
+   * whose lines end either way splits right; a bare CR only for a file whose first line ends so.
+   */
+  lineBreak: LineBreak;
 }
+
+export type LineBreak = '\n' | '\r';
 
 /**
  * Looks at the start of the file's text to find the header line. The delimiter is guessed from the
@@ -19,7 +26,14 @@ export function sniffHeaderLine(text: string): HeaderLine {
   const complete = lines.length - 1; // the last piece may be cut short by the sample's size
   let blankLinesBefore = 0;
   while (blankLinesBefore < complete && lines[blankLinesBefore].trim() === '') blankLinesBefore++;
-  return { delimiter: detectDelimiter(lines[blankLinesBefore]), blankLinesBefore };
+  return { delimiter: detectDelimiter(lines[blankLinesBefore]), blankLinesBefore, lineBreak: lineBreakOf(text) };
+}
+
+/** A bare CR (classic Mac OS) when the first line break is one, else LF. */
+function lineBreakOf(text: string): LineBreak {
+  const first = /\r\n?|\n/.exec(text);
+  // A CR that ends the sample may be the first half of a CRLF cut short.
+  return first?.[0] === '\r' && first.index < text.length - 1 ? '\r' : '\n';
 }
 
 function detectDelimiter(headerLine: string): CsvDelimiter {
