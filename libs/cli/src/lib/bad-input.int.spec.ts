@@ -57,4 +57,18 @@ describe('bad and unusual input (CLI)', () => {
     expect(rejected).toEqual([expect.objectContaining({ row: '3', reasons: expect.stringMatching(/^firstName: firstName "B\ufffdb" holds bytes that are not valid text/) })]);
     expect((await h.users()).map((u) => `${u.email}:${u.firstName}:${u.status}`)).toEqual(['bob@example.com:Bob:Active', 'jos\u00e9@example.com:Jos\u00e9:Active']);
   });
+
+  it('escapes the control characters of a file in everything it prints for a person', async () => {
+    const file = h.file('evil.csv', 'UserIdentifier,UPN,EmailId,\u001b]0;pwned\u0007Note\n\u001b[2J\u001b[31mevil,u1,bad,x\nok,u2,ok@x.com,\u009b2Jy\n');
+    const imported = await h.etl('import', file);
+    const users = await h.etl('users');
+    const importId = /Import (\S+) of/.exec(imported.stdout)?.[1] ?? '';
+    const report = await h.etl('report', importId);
+    for (const printed of [imported.stdout, imported.stderr, users.stdout, users.stderr, report.stdout]) {
+      expect(printed).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/);
+    }
+    expect(imported.stdout).toContain('\\u001b[2J\\u001b[31mevil');
+    expect(imported.stdout).toContain('\\u001b]0;pwned\\u0007Note');
+    expect(report.stdout).toContain('\\u001b[2J\\u001b[31mevil');
+  });
 });

@@ -1,11 +1,16 @@
 import { ConsoleLogger, type INestApplicationContext, type LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { loadSettings, PipelineModule } from '@dirsync/pipeline';
+import { printable } from './output/printable';
 
-/** Logs go to stderr, so stdout carries only the command's result (e.g. --json). */
+/**
+ * Logs go to stderr, so stdout carries only the command's result (e.g. --json). A message may
+ * quote a file (a rejected header, a reason): it is made printable before the logger colours it.
+ */
 class StderrLogger extends ConsoleLogger {
   protected override printMessages(messages: unknown[], context?: string, logLevel?: LogLevel): void {
-    super.printMessages(messages, context, logLevel, 'stderr');
+    const shown = messages.map((message) => (typeof message === 'string' ? printable(message) : message));
+    super.printMessages(shown, context, logLevel, 'stderr');
   }
 }
 

@@ -11,6 +11,7 @@ import { revertCommand } from './commands/revert.command';
 import { createTokenCommand, listTokensCommand, revokeTokenCommand } from './commands/tokens.command';
 import { reportCommand } from './commands/report.command';
 import { usersCommand } from './commands/users.command';
+import { printable } from './output/printable';
 import { UsageError } from './usage-error';
 
 export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
@@ -145,10 +146,10 @@ export async function runCli(argv: string[], output: Output = processOutput): Pr
       return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
     }
     if (error instanceof UsageError || error instanceof InvalidArgumentError || error instanceof InvalidImportOptionsError) {
-      output.err(`etl: ${error.message}\n`);
+      output.err(`etl: ${printable(error.message)}\n`);
       return EXIT.usage;
     }
-    output.err(`etl: ${(error as Error).message}\n`);
+    output.err(`etl: ${printable((error as Error).message)}\n`);
     return EXIT.failed;
   }
 }

@@ -6,6 +6,7 @@ import { ImportRunner } from '@dirsync/pipeline';
 import { ImportReportReadModel, type ImportSummary } from '@dirsync/projections';
 import { HEADER_MAPPING_SHAPE, isHeaderMapping } from '@dirsync/transformation';
 import { withPipeline, type Output } from '../cli-context';
+import { printable } from '../output/printable';
 import { formatTable } from '../output/table';
 import { UsageError } from '../usage-error';
 
@@ -73,15 +74,15 @@ function jsonSummary(summary: ImportSummary) {
 }
 
 function humanSummary(summary: ImportSummary, reports: ImportReportReadModel): string {
-  const lines = [`Import ${summary.id} of ${summary.fileName}: ${summary.status}${summary.dryRun ? ' (dry run: nothing applied)' : ''}`];
+  const lines = [`Import ${summary.id} of ${printable(summary.fileName)}: ${summary.status}${summary.dryRun ? ' (dry run: nothing applied)' : ''}`];
   if (summary.failure) {
-    lines.push(`  ${summary.failure.reason}`);
+    lines.push(`  ${printable(summary.failure.reason)}`);
     for (const problem of summary.failure.problems) lines.push(`  - ${describeProblem(problem)}`);
     lines.push('Nothing was applied.');
     return `${lines.join('\n')}\n`;
   }
   if (summary.status === 'awaiting-approval') {
-    for (const reason of summary.decision?.reasons ?? []) lines.push(`  ${reason}`);
+    for (const reason of summary.decision?.reasons ?? []) lines.push(`  ${printable(reason)}`);
     lines.push('Nothing was applied. Review the plan, then:', `  npm run -s etl -- approve ${summary.id}`, `  npm run -s etl -- reject ${summary.id}`);
     return `${lines.join('\n')}\n`;
   }
@@ -89,7 +90,7 @@ function humanSummary(summary: ImportSummary, reports: ImportReportReadModel): s
   // A revert has no file: no row total and no encoding to show.
   const file = summary.totalRows === null ? '' : `${summary.totalRows} rows${summary.encoding ? ` (${summary.encoding})` : ''}: `;
   lines.push(`  ${file}created ${c.created}, updated ${c.updated}, skipped ${c.skipped}, disabled ${c.disabled}, reactivated ${c.reactivated}, rejected ${c.rejected}`);
-  for (const warning of summary.warnings) lines.push(`  warning: ${warning}`);
+  for (const warning of summary.warnings) lines.push(`  warning: ${printable(warning)}`);
   const attention: string[][] = [];
   for (const row of reports.allResults(summary.id)) {
     if (row.outcome === 'rejected' || row.warnings.length > 0) {
@@ -102,8 +103,8 @@ function humanSummary(summary: ImportSummary, reports: ImportReportReadModel): s
   return `${lines.join('\n')}\n`;
 }
 
-/** "row 3, email: …" — where the problem is, then what it is. */
+/** "row 3, email: …" — where the problem is, then what it is, printable. */
 function describeProblem(problem: { row?: number; field?: string; message: string }): string {
   const where = [problem.row !== undefined ? `row ${problem.row}` : undefined, problem.field].filter(Boolean).join(', ');
-  return where ? `${where}: ${problem.message}` : problem.message;
+  return printable(where ? `${where}: ${problem.message}` : problem.message);
 }

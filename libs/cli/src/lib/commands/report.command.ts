@@ -1,6 +1,7 @@
 import { ImportReportReadModel, ProjectionRunner } from '@dirsync/projections';
 import { withPipeline, type Output } from '../cli-context';
 import { writeReportCsv } from '@dirsync/projections';
+import { printable } from '../output/printable';
 import { formatTable } from '../output/table';
 import { UsageError } from '../usage-error';
 
@@ -17,7 +18,7 @@ export async function reportCommand(importId: string, flags: { csv?: boolean; js
       output.out(`${JSON.stringify({ ...summary, rows: [...reports.allRows(importId)] })}\n`);
     } else {
       const rows = [...reports.allResults(importId)].map((r) => [String(r.row ?? ''), r.key ?? '', r.outcome, [...r.reasons, ...r.warnings].join('; ')]);
-      output.out(`Import ${summary.id} of ${summary.fileName}: ${summary.status}\n${formatTable(['row', 'key', 'outcome', 'reasons'], rows)}`);
+      output.out(`Import ${summary.id} of ${printable(summary.fileName)}: ${summary.status}\n${formatTable(['row', 'key', 'outcome', 'reasons'], rows)}`);
     }
     return 0;
   });
