@@ -65,7 +65,7 @@ export async function isUtf8File(filePath: string, start = 0): Promise<boolean> 
  * A decoded character that is neither ASCII nor U+FFFD: a non-fatal TextDecoder gives one only for
  * a valid multi-byte sequence (bad bytes become U+FFFD; a genuine U+FFFD is passed over).
  */
-const FROM_MULTI_BYTE_SEQUENCE = /[^\x00-\x7F\uFFFD]/;
+const FROM_MULTI_BYTE_SEQUENCE = /[^\p{ASCII}\uFFFD]/u;
 
 /** Whether the bytes hold at least one valid UTF-8 multi-byte sequence, whatever else they hold. */
 export function containsUtf8Sequence(bytes: Buffer): boolean {

@@ -40,7 +40,7 @@ const withMessage = (text: (field: string, value: string) => string): Validation
  */
 const NOT_IN_KEYS = /[\p{Cc}\p{Cf}\uFFFD]/u;
 /** Any other text: C0 and C1 control characters but tab and line breaks, and U+FFFD. */
-const NOT_IN_TEXT = /[\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x9F\uFFFD]/;
+const NOT_IN_TEXT = /[^\P{Cc}\t\n\r]|\uFFFD/u;
 
 type Rule = (value: unknown) => boolean;
 
