@@ -296,6 +296,33 @@ describe('ProjectionRunner with the directory', () => {
       expect(await fileRunner.rebuild()).toBe(5);
     });
 
+    it("applies a batch again when another process committed after the batch's transaction read the file", async () => {
+      // The first time it is applied, another connection (another process) commits to the file
+      // after this transaction read its checkpoint: SQLite then refuses this one's writes.
+      const otherProcess = openReadModelDb(fileDb.name);
+      let applied = 0;
+      const meddler: Projection = {
+        name: 'meddler',
+        streamPrefixes: ['user-'],
+        apply: () => {
+          if (applied++ === 0) otherProcess.prepare("INSERT INTO projection_checkpoints(name, position) VALUES ('elsewhere', 1)").run();
+          fileDb.prepare("INSERT INTO projection_checkpoints(name, position) VALUES ('meddler-ran', 1) ON CONFLICT(name) DO NOTHING").run();
+        },
+        reset: () => undefined,
+      };
+      const directory = new DirectoryProjection(fileDb);
+      const runner = new ProjectionRunner(store, fileDb, [meddler, directory]);
+      try {
+        await appendUser(store, created('u5', 'id5', 'u5@corp.com'));
+
+        expect(await runner.catchUp()).toBe(6);
+        expect(applied).toBe(6 + 1); // the first batch's first event twice: once refused, once applied
+        expect(users()).toBe(6);
+      } finally {
+        otherProcess.close();
+      }
+    });
+
     it('holds the lock for the whole replay, both looks included, and lets it go', async () => {
       const replay = replayAndCompare(fileRunner, fileDb);
       // Taken before the replay's first await: nobody else can start a rebuild meanwhile.
