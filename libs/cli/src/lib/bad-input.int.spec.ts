@@ -19,7 +19,7 @@ describe('bad and unusual input (CLI)', () => {
     expect(code).toBe(1);
     expect(summary).toMatchObject({ status: 'awaiting-approval', counts: { rejected: 2, disabled: 2 } });
     expect(summary.reasons).toEqual([
-      '2 rows were rejected before their key could be read (rows 2, 4): the users they name cannot be told apart from missing ones, and the import would disable 2 users',
+      '2 rows were rejected without a valid key (rows 2, 4): the users they name cannot be told apart from missing ones, and the import would disable 2 users',
     ]);
     expect(await statuses()).toEqual(['ann@example.com:Active', 'bob@example.com:Active', 'cy@example.com:Active']);
     // The report still shows what the key cells held.
@@ -32,7 +32,7 @@ describe('bad and unusual input (CLI)', () => {
     const xml = '<Users><User><EmailId>bob@example.com.</EmailId></User><User><EmailId>ann@example.com</EmailId></User><User><EmailId>cy@example.com</EmailId></User></Users>';
     const { summary } = await h.importJson(h.file('bad-key.xml', xml), '--disable-missing');
     expect(summary).toMatchObject({ status: 'awaiting-approval', counts: { rejected: 1, disabled: 1 } });
-    expect(summary.reasons).toEqual([expect.stringMatching(/^1 row was rejected before its key could be read \(row 1\)/)]);
+    expect(summary.reasons).toEqual([expect.stringMatching(/^1 row was rejected without a valid key \(row 1\)/)]);
     expect(await statuses()).toEqual(['ann@example.com:Active', 'bob@example.com:Active', 'cy@example.com:Active']);
   });
 

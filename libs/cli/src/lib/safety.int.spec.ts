@@ -92,7 +92,7 @@ describe('import guards and approval (CLI)', () => {
     expect(code).toBe(1);
     expect(summary).toMatchObject({ status: 'awaiting-approval', counts: { rejected: 2, disabled: 1 } });
     expect(summary.reasons).toEqual([
-      '1 row was rejected before its key could be read (row 6): the users they name cannot be told apart from missing ones, and the import would disable 1 user',
+      '1 row was rejected without a valid key (row 6): the users they name cannot be told apart from missing ones, and the import would disable 1 user',
     ]);
     expect(await statuses()).toEqual(['a:Active', 'b:Active', 'c:Active', 'd:Active', 'e:Active']);
     // Without the unkeyed row, d's rejection (its key was read) keeps d, and nothing needs approval.

@@ -28,10 +28,10 @@ describe('guardReasons', () => {
 
   it('stops disables when rows were rejected before their key could be read, naming the rows', () => {
     expect(guardReasons({ ...base, disables: 1, rejectedWithoutKey: [7] })).toEqual([
-      '1 row was rejected before its key could be read (row 7): the users they name cannot be told apart from missing ones, and the import would disable 1 user',
+      '1 row was rejected without a valid key (row 7): the users they name cannot be told apart from missing ones, and the import would disable 1 user',
     ]);
     expect(guardReasons({ ...base, disables: 3, rejectedWithoutKey: [2, 3, 4, 5, 6, 9, 11] })).toEqual([
-      '7 rows were rejected before their key could be read (rows 2, 3, 4, 5, 6 and 2 more): the users they name cannot be told apart from missing ones, and the import would disable 3 users',
+      '7 rows were rejected without a valid key (rows 2, 3, 4, 5, 6 and 2 more): the users they name cannot be told apart from missing ones, and the import would disable 3 users',
     ]);
   });
 

@@ -37,9 +37,10 @@ export interface PlanFacts {
   /** That import disabled missing users. */
   previousDisabledMissing?: boolean;
   /**
-   * Rows the transformation rejected before it could read their key (a wrong number of values, an
-   * empty key cell), by row number. The users they name cannot be told apart from users missing
-   * from the file. Default none.
+   * Rows the transformation rejected without a valid key, by row number: before it could read
+   * their key (a wrong number of values, an empty key cell), or for the key cell itself (an e-mail
+   * key that is not an address). The users they name cannot be told apart from users missing from
+   * the file. Default none.
    */
   rejectedWithoutKey?: readonly number[];
 }
@@ -69,7 +70,7 @@ export function guardReasons(plan: PlanFacts, limits: GuardThresholds = DEFAULT_
   const unkeyed = plan.rejectedWithoutKey ?? [];
   if (plan.disableMissing && plan.disables > 0 && unkeyed.length > 0) {
     reasons.push(
-      `${unkeyed.length === 1 ? '1 row was' : `${unkeyed.length} rows were`} rejected before ${unkeyed.length === 1 ? 'its' : 'their'} key could be read (${namedRows(unkeyed)}): ` +
+      `${unkeyed.length === 1 ? '1 row was' : `${unkeyed.length} rows were`} rejected without a valid key (${namedRows(unkeyed)}): ` +
         `the users they name cannot be told apart from missing ones, and the import would disable ${plan.disables} ${plan.disables === 1 ? 'user' : 'users'}`,
     );
   }

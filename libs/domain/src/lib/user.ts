@@ -63,7 +63,7 @@ export interface RejectedRow {
   key?: string;
   /**
    * The key cell was read (`key` shows it) but is not a valid key, so it names no user for certain:
-   * the row counts as rejected before its key could be read.
+   * the row counts as rejected without a valid key (see guardReasons).
    */
   keyInvalid?: boolean;
   email?: string;

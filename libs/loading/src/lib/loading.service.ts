@@ -29,7 +29,7 @@ interface Transformation {
   position: number;
   /** The keys of the rows it rejected: their users are in the file, not missing from it. */
   rejectedKeys: string[];
-  /** Rows rejected before their key could be read, by row number. */
+  /** Rows rejected without a valid key (unreadable, empty or invalid), by row number. */
   rejectedWithoutKey: number[];
 }
 
