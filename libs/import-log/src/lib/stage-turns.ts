@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { EventStoreLeases, type EventStore } from '@dirsync/event-store';
 import { lockExclusively } from '@dirsync/event-store/sqlite';
 
@@ -98,14 +99,4 @@ export class FileLockTurns implements StageTurns {
 }
 
 /** Waits `ms`, or less once `stopped` is aborted. */
-function pause(ms: number, stopped: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      stopped.removeEventListener('abort', done);
-      resolve();
-    }
-    stopped.addEventListener('abort', done, { once: true });
-  });
-}
+const pause = (ms: number, stopped: AbortSignal): Promise<void> => sleep(ms, undefined, { signal: stopped }).catch(() => undefined);
