@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EVENT_STORE, type EventStore } from '@dirsync/event-store';
 import { ImportLog } from '@dirsync/import-log';
+import { ImportDecisionService } from '@dirsync/loading';
 import { startVsftpd, writeServedFile, type VsftpdServer } from '@dirsync/testing';
 import type { CreateSourceDto } from './api/source.dto';
 import { SourcesService } from './sources.service';
@@ -241,6 +242,39 @@ describe('source runs (vsftpd + pipeline)', () => {
     expect(held).toMatchObject({ outcome: 'awaiting-approval', importId: expect.any(String) });
     expect(held.reason).toMatch(new RegExp(`^import ${held.importId} awaits an administrator's approval \\(.+\\): approve or reject it`));
     expect((await new ImportLog(store).read(String(held.importId)))?.state.status).toBe('awaiting-approval');
+  });
+
+  it('requests no second import of a file whose import awaits approval, and reports that import once decided', async () => {
+    const [header, firstRow, secondRow] = sample.toString('utf8').split('\n');
+    const source = await sources.create(ftpsSource({ name: 'held', remotePath: '/hr/held.csv', importOptions: { disableMissing: true } }));
+    writeServedFile(ftps.rootDir, 'hr/held.csv', sample);
+    expect(await sources.run(source.id, true)).toMatchObject({ outcome: 'imported' });
+
+    writeServedFile(ftps.rootDir, 'hr/held.csv', `${header}\n${firstRow}\n`);
+    const held = await sources.run(source.id, true);
+    expect(held).toMatchObject({ outcome: 'awaiting-approval' });
+    const requested = (await importsRequested()).length;
+    const again = await sources.run(source.id, true);
+    expect(again).toMatchObject({ outcome: 'awaiting-approval', importId: held.importId, reason: expect.stringContaining('not requested again') });
+    expect(await importsRequested()).toHaveLength(requested);
+
+    await app.get(ImportDecisionService).approve(String(held.importId), 'admin');
+    const applied = await sources.run(source.id, true);
+    expect(applied).toMatchObject({ outcome: 'imported', importId: held.importId, reason: expect.stringContaining(`import ${held.importId} was applied`) });
+    expect(applied.counts?.disabled).toBeGreaterThan(0); // the held plan's disables, applied once approved
+    expect(await sources.run(source.id, true)).toMatchObject({ outcome: 'unchanged', reason: expect.stringContaining(`last completed import ${held.importId}`) });
+
+    // A rejected import's file is not requested again either; another file is. This one would
+    // disable Ada and has a row without a valid key (too few values), so a guard holds it.
+    writeServedFile(ftps.rootDir, 'hr/held.csv', `${header}\n${secondRow}\nnot,a,row\n`);
+    const rejected = await sources.run(source.id, true);
+    expect(rejected).toMatchObject({ outcome: 'awaiting-approval' });
+    await app.get(ImportDecisionService).reject(String(rejected.importId), 'admin', 'truncated export');
+    expect(await sources.run(source.id, true)).toMatchObject({ outcome: 'unchanged', importId: rejected.importId, reason: expect.stringContaining('which an administrator rejected') });
+    expect(await sources.run(source.id, true)).toMatchObject({ outcome: 'unchanged', importId: rejected.importId });
+    writeServedFile(ftps.rootDir, 'hr/held.csv', sample);
+    expect(await sources.run(source.id, true)).toMatchObject({ outcome: 'imported' });
+    expect(await importsRequested()).toHaveLength(requested + 2);
   });
 
   async function waitForRun(sourceId: string, runId: string, timeoutMs = 20_000) {

@@ -1,5 +1,7 @@
 import { Logger } from '@nestjs/common';
+import { emptyCounts } from '@dirsync/domain';
 import { InMemoryEventStore } from '@dirsync/event-store';
+import { ImportLog } from '@dirsync/import-log';
 import type { RequestImportService } from '@dirsync/extraction';
 import type { SecretBox } from '@dirsync/secrets';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -69,6 +71,43 @@ describe('SourceRunner', () => {
       await sources.append(SOURCE_ID, [event]);
       await sleep(400);
       expect((await runs()).map(({ trigger }) => trigger)).toEqual(['manual']);
+    });
+  });
+
+  describe('a file an earlier run requested an import of', () => {
+    const file = { size: 6, sha256: 'c'.repeat(64), modifiedAt: null };
+    const importEvent = (importId: string, type: 'ImportRequested' | 'ImportFailed' | 'ImportCompleted', data: object) =>
+      ({ name: type, type, data: { importId, ...data } }) as unknown as Parameters<ImportLog['append']>[2][number];
+
+    /** A source whose last run asked for `earlier`, whose import then ended as `ended`; this run fetches the same file. */
+    async function runAfter(ended: 'failed' | 'was a dry run') {
+      const store = new InMemoryEventStore();
+      const log = new ImportLog(store);
+      const request = jest.fn(async () => {
+        await log.append('later', -1, [importEvent('later', 'ImportCompleted', { counts: emptyCounts(), dryRun: false, completedAt: new Date().toISOString() })]);
+        return 'later';
+      });
+      sources = new SourceRepository(store);
+      runner = new SourceRunner(sources, {} as SecretBox, { request } as unknown as RequestImportService, store, resolveSourcesOptions({ dataDir, env: {} }));
+      await configure();
+      await sources.append(SOURCE_ID, [
+        { type: 'SourceRunStarted', data: { sourceId: SOURCE_ID, runId: 'earlier-run', trigger: 'schedule', startedAt: new Date().toISOString() } },
+        { type: 'SourceRunFinished', data: { sourceId: SOURCE_ID, runId: 'earlier-run', outcome: ended === 'failed' ? 'failed' : 'imported', dryRun: ended !== 'failed', importId: 'earlier', file, importOptions: {}, finishedAt: new Date().toISOString() } },
+      ]);
+      const end = ended === 'failed' ? importEvent('earlier', 'ImportFailed', { stage: 'loading', reason: 'the disk was full', problems: [], failedAt: new Date().toISOString() }) : importEvent('earlier', 'ImportCompleted', { counts: emptyCounts(), dryRun: true, completedAt: new Date().toISOString() });
+      await log.append('earlier', -1, [importEvent('earlier', 'ImportRequested', {}), end]);
+      fetchMock.mockImplementation(async (_endpoint, dir, name) => {
+        writeFileSync(join(dir, name), 'email\n');
+        return { kind: 'fetched', path: join(dir, name), file };
+      });
+      return { finished: await (await runner.start(SOURCE_ID, 'schedule')).done, request };
+    }
+
+    it.each(['failed', 'was a dry run'] as const)('is requested again when that import %s', async (ended) => {
+      const { finished, request } = await runAfter(ended);
+      expect(request).toHaveBeenCalledTimes(1);
+      expect(finished).toMatchObject({ outcome: 'imported', importId: 'later' });
+      expect(finished.reason).toBeUndefined();
     });
   });
 

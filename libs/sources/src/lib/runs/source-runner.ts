@@ -6,11 +6,11 @@ import { isDeepStrictEqual } from 'node:util';
 import { deterministicId, EVENT_STORE, type EventStore } from '@dirsync/event-store';
 import { InvalidImportOptionsError, RequestImportService } from '@dirsync/extraction';
 import { ImportLog } from '@dirsync/import-log';
-import { isSettled, type ImportState } from '@dirsync/domain';
+import { isSettled, type ImportOptions, type ImportState } from '@dirsync/domain';
 import { SecretBox, SecretDecryptionError } from '@dirsync/secrets';
 import { describeEndpoint, type FtpEndpoint } from '../ftp/endpoint';
 import { FtpStepError } from '../ftp/ftp-connect';
-import { passwordAad, type RunRecord, type RunTrigger, type SourceRunFinished, type SourceState } from '../model/source';
+import { passwordAad, type FetchedFile, type RunRecord, type RunTrigger, type SourceRunFinished, type SourceState } from '../model/source';
 import { SourceRepository } from '../model/source-repository';
 import { SOURCES_OPTIONS, type ResolvedSourcesOptions } from '../sources.options';
 import { fetchFile } from './fetch-file';
@@ -157,30 +157,44 @@ export class SourceRunner implements OnModuleInit, BeforeApplicationShutdown {
       const { importOptions } = state.settings;
       const last = state.lastImported;
       // Options recorded by an earlier version are unknown: the file is imported again.
-      if (last?.sha256 === file.sha256 && last.importOptions && isDeepStrictEqual(last.importOptions, importOptions)) {
+      if (last?.sha256 === file.sha256 && sameOptions(last.importOptions, importOptions)) {
         return { outcome: 'unchanged', file, reason: `same content (sha256 ${file.sha256}) and import options as the last completed import ${last.importId}: not imported again` };
       }
-      const importId = await this.requestImport.request({
-        filePath: fetched.path,
-        fileName: posix.basename(endpoint.remotePath),
-        options: importOptions,
-        source: { kind: 'ftp', sourceId: state.id },
-        requestedBy: `source:${state.id} (${run.trigger})`,
-      });
+      const earlier = await this.earlierImportOfSameFile(state, file, importOptions);
+      if (earlier?.status === 'rejected') {
+        const reason = `same content (sha256 ${file.sha256}) and import options as import ${earlier.importId}, which an administrator rejected: not requested again (a changed file or changed import options are imported)`;
+        return { outcome: 'unchanged', importId: earlier.importId, file, importOptions, reason };
+      }
+      const importId =
+        earlier?.importId ??
+        (await this.requestImport.request({
+          filePath: fetched.path,
+          fileName: posix.basename(endpoint.remotePath),
+          options: importOptions,
+          source: { kind: 'ftp', sourceId: state.id },
+          requestedBy: `source:${state.id} (${run.trigger})`,
+        }));
       await rm(fetched.path, { force: true }); // the blob store holds its own copy now
-      const result = await this.waitForImport(importId);
-      if (!result) return { outcome: 'failed', importId, file, reason: `the import did not finish within ${this.options.importTimeoutMs / 60_000} min (or the service stopped); see import ${importId}` };
-      if (result.status === 'failed') {
-        return { outcome: 'failed', importId, file, reason: `the import failed in ${result.failed?.stage}: ${result.failed?.reason}` };
-      }
-      if (result.status === 'awaiting-approval') {
-        const why = result.awaiting?.reasons.join('; ');
-        return { outcome: 'awaiting-approval', importId, file, reason: `import ${importId} awaits an administrator's approval (${why}): approve or reject it; it is applied only once approved` };
-      }
-      return { outcome: 'imported', importId, file, counts: result.completed?.counts, dryRun: result.completed?.dryRun ?? false, importOptions };
+      const finish = { ...finishOf(importId, await this.waitForImport(importId), this.options.importTimeoutMs), file, importOptions };
+      if (!earlier) return finish;
+      return { ...finish, reason: `${finish.reason ?? `import ${importId} was applied`} (an earlier run requested it for the same file and import options: not requested again)` };
     } finally {
       await rm(fetched.path, { force: true });
     }
+  }
+
+  /**
+   * The import an earlier run of the source requested for this same file and import options, when
+   * it is still to be decided on or applied, or an administrator decided on it since: a scheduled
+   * run must not pile a new import on it each time. Only the newest run that named an import counts;
+   * a failed import, or a dry run, is requested again.
+   */
+  private async earlierImportOfSameFile(state: SourceState, file: FetchedFile, importOptions: Partial<ImportOptions>) {
+    const newest = state.runs.findLast((earlier) => earlier.importId !== undefined);
+    if (!newest?.importId || newest.file?.sha256 !== file.sha256 || !sameOptions(newest.importOptions, importOptions)) return undefined;
+    const current = (await this.imports.read(newest.importId))?.state;
+    if (!current || current.status === 'failed' || current.completed?.dryRun) return undefined;
+    return { importId: newest.importId, status: current.status };
   }
 
   /** The finished import, or undefined on timeout or shutdown (the import itself goes on in the pipeline). */
@@ -236,6 +250,21 @@ export class SourceRunner implements OnModuleInit, BeforeApplicationShutdown {
 }
 
 const SHUTDOWN_WAIT_MS = 10_000;
+
+/** Options recorded by an earlier version (none) never match. */
+const sameOptions = (recorded: Partial<ImportOptions> | undefined, current: Partial<ImportOptions>): boolean =>
+  recorded !== undefined && isDeepStrictEqual(recorded, current);
+
+/** A run's outcome from its import's state, or from its absence (still running at the timeout, or the service stopping). */
+function finishOf(importId: string, result: ImportState | undefined, timeoutMs: number): Omit<Finish, 'file' | 'importOptions'> {
+  if (!result) return { outcome: 'failed', importId, reason: `the import did not finish within ${timeoutMs / 60_000} min (or the service stopped); see import ${importId}` };
+  if (result.status === 'failed') return { outcome: 'failed', importId, reason: `the import failed in ${result.failed?.stage}: ${result.failed?.reason}` };
+  if (result.status === 'awaiting-approval') {
+    const why = result.awaiting?.reasons.join('; ');
+    return { outcome: 'awaiting-approval', importId, reason: `import ${importId} awaits an administrator's approval (${why}): approve or reject it; it is applied only once approved` };
+  }
+  return { outcome: 'imported', importId, counts: result.completed?.counts, dryRun: result.completed?.dryRun ?? false };
+}
 
 function failureReason(error: unknown): string {
   if (error instanceof FtpStepError) return `${error.step}: ${error.message}`;
