@@ -17,14 +17,14 @@ export class SourceRepository {
     return aggregateStream(this.store, sourceStream(sourceId), evolveSource);
   }
 
-  /** Every source not removed, oldest first. */
-  async list(): Promise<SourceState[]> {
+  /** Every source not removed (or, asked for, every source), oldest first. */
+  async list(options: { removed?: boolean } = {}): Promise<SourceState[]> {
     const states = new Map<string, SourceState | undefined>();
     for await (const event of this.store.readAll({ filter: { streamPrefixes: [SOURCE_STREAM_PREFIX] } })) {
       const id = event.streamId.slice(SOURCE_STREAM_PREFIX.length);
       states.set(id, evolveSource(states.get(id), { type: event.type, data: event.data } as SourceEvent));
     }
-    return [...states.values()].filter((state): state is SourceState => state !== undefined && !state.removed);
+    return [...states.values()].filter((state): state is SourceState => state !== undefined && (options.removed === true || !state.removed));
   }
 
   /** Appends to the source's stream. Pass ids for events a retry must not duplicate. */

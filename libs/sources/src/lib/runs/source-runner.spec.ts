@@ -133,6 +133,17 @@ describe('SourceRunner', () => {
       expect(readdirSync(downloads())).toEqual([]);
     });
 
+    it('finishes the unfinished runs of a source removed since, too', async () => {
+      startRunner();
+      await configure();
+      await leaveRun('run-of-a-removed-source');
+      await sources.append(SOURCE_ID, [{ type: 'SourceRemoved', data: { sourceId: SOURCE_ID, at: new Date().toISOString() } }]);
+
+      await runner.onModuleInit();
+
+      expect(await runs()).toEqual([expect.objectContaining({ runId: 'run-of-a-removed-source', status: 'finished', outcome: 'failed' })]);
+    });
+
     it("never touches this process's own run", async () => {
       startRunner();
       await configure();

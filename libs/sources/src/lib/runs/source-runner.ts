@@ -79,7 +79,8 @@ export class SourceRunner implements OnModuleInit, BeforeApplicationShutdown {
   }
 
   private async finishInterruptedRuns(): Promise<void> {
-    for (const state of await this.sources.list()) {
+    // Removed sources too: their streams are the audit of what their runs did.
+    for (const state of await this.sources.list({ removed: true })) {
       const ours = this.running.get(state.id)?.run.runId;
       for (const run of state.runs.filter(({ status, runId }) => status === 'running' && runId !== ours)) {
         await this.recordFinish(state.id, run.runId, { outcome: 'failed', reason: 'interrupted: the process stopped during the run' });
