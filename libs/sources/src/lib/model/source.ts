@@ -95,6 +95,14 @@ export interface SourceRunStarted {
   trigger: RunTrigger;
   startedAt: string;
 }
+/** A run handed its file to the pipeline: recorded at once, so a run the process stopped during still names its import. */
+export interface SourceRunImportRequested {
+  sourceId: string;
+  runId: string;
+  importId: string;
+  file: FetchedFile;
+  importOptions: Partial<ImportOptions>;
+}
 export interface SourceRunFinished {
   sourceId: string;
   runId: string;
@@ -116,6 +124,7 @@ export type SourceEvent =
   | { type: 'SourceRemoved'; data: SourceRemoved }
   | { type: 'SourceChecked'; data: SourceChecked }
   | { type: 'SourceRunStarted'; data: SourceRunStarted }
+  | { type: 'SourceRunImportRequested'; data: SourceRunImportRequested }
   | { type: 'SourceRunFinished'; data: SourceRunFinished };
 export type SourceEventType = SourceEvent['type'];
 
@@ -167,6 +176,10 @@ export function evolveSource(state: SourceState | undefined, event: SourceEvent)
     case 'SourceRunStarted': {
       const { runId, trigger, startedAt } = event.data;
       return { ...state, runs: [...state.runs, { runId, trigger, startedAt, status: 'running' }] };
+    }
+    case 'SourceRunImportRequested': {
+      const { runId, importId, file, importOptions } = event.data;
+      return { ...state, runs: state.runs.map((run) => (run.runId === runId ? { ...run, importId, file, importOptions } : run)) };
     }
     case 'SourceRunFinished': {
       const { sourceId: _sourceId, runId, ...finished } = event.data;

@@ -100,14 +100,18 @@ describe('SourceRunner', () => {
         writeFileSync(join(dir, name), 'email\n');
         return { kind: 'fetched', path: join(dir, name), file };
       });
-      return { finished: await (await runner.start(SOURCE_ID, 'schedule')).done, request };
+      return { finished: await (await runner.start(SOURCE_ID, 'schedule')).done, request, store };
     }
 
     it.each(['failed', 'was a dry run'] as const)('is requested again when that import %s', async (ended) => {
-      const { finished, request } = await runAfter(ended);
+      const { finished, request, store } = await runAfter(ended);
       expect(request).toHaveBeenCalledTimes(1);
       expect(finished).toMatchObject({ outcome: 'imported', importId: 'later' });
       expect(finished.reason).toBeUndefined();
+      // Named as soon as requested, so that a run the process stops during still names it.
+      const named = [];
+      for await (const event of store.readAll({ filter: { eventTypes: ['SourceRunImportRequested'] } })) named.push(event.data);
+      expect(named).toEqual([expect.objectContaining({ runId: finished.runId, importId: 'later', file, importOptions: {} })]);
     });
   });
 
@@ -131,6 +135,20 @@ describe('SourceRunner', () => {
         expect.objectContaining({ runId: 'run-of-the-stopped-process', status: 'finished', outcome: 'failed', reason: 'interrupted: the process stopped during the run' }),
       ]);
       expect(readdirSync(downloads())).toEqual([]);
+    });
+
+    it('names the import such a run had requested, which goes on in the pipeline', async () => {
+      startRunner();
+      await configure();
+      await leaveRun('run-that-requested');
+      const file = { size: 26, sha256: 'd'.repeat(64), modifiedAt: null };
+      await sources.append(SOURCE_ID, [{ type: 'SourceRunImportRequested', data: { sourceId: SOURCE_ID, runId: 'run-that-requested', importId: 'its-import', file, importOptions: {} } }]);
+
+      await runner.onModuleInit();
+
+      expect(await runs()).toEqual([
+        expect.objectContaining({ status: 'finished', outcome: 'failed', importId: 'its-import', file, importOptions: {}, reason: 'interrupted: the process stopped during the run; its import its-import goes on in the pipeline' }),
+      ]);
     });
 
     it('finishes the unfinished runs of a source removed since, too', async () => {

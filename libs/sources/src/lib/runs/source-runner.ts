@@ -10,7 +10,7 @@ import { isSettled, type ImportOptions, type ImportState } from '@dirsync/domain
 import { SecretBox, SecretDecryptionError } from '@dirsync/secrets';
 import { describeEndpoint, type FtpEndpoint } from '../ftp/endpoint';
 import { FtpStepError } from '../ftp/ftp-connect';
-import { passwordAad, type FetchedFile, type RunRecord, type RunTrigger, type SourceRunFinished, type SourceState } from '../model/source';
+import { passwordAad, type FetchedFile, type RunRecord, type RunTrigger, type SourceRunFinished, type SourceRunImportRequested, type SourceState } from '../model/source';
 import { SourceRepository } from '../model/source-repository';
 import { SOURCES_OPTIONS, type ResolvedSourcesOptions } from '../sources.options';
 import { fetchFile } from './fetch-file';
@@ -83,7 +83,9 @@ export class SourceRunner implements OnModuleInit, BeforeApplicationShutdown {
     for (const state of await this.sources.list({ removed: true })) {
       const ours = this.running.get(state.id)?.run.runId;
       for (const run of state.runs.filter(({ status, runId }) => status === 'running' && runId !== ours)) {
-        await this.recordFinish(state.id, run.runId, { outcome: 'failed', reason: 'interrupted: the process stopped during the run' });
+        const { importId, file, importOptions } = run;
+        const reason = `interrupted: the process stopped during the run${importId ? `; its import ${importId} goes on in the pipeline` : ''}`;
+        await this.recordFinish(state.id, run.runId, { outcome: 'failed', importId, file, importOptions, reason });
       }
     }
   }
@@ -134,6 +136,15 @@ export class SourceRunner implements OnModuleInit, BeforeApplicationShutdown {
     return { ...run, ...record, status: 'finished' };
   }
 
+  /** Names the run's import before waiting for it; a failure to record is logged, not thrown (the import goes on). */
+  private async recordImportRequested(sourceId: string, runId: string, requested: Omit<SourceRunImportRequested, 'sourceId' | 'runId'>): Promise<void> {
+    try {
+      await this.sources.append(sourceId, [{ id: deterministicId('source-run', runId, 'import-requested'), type: 'SourceRunImportRequested', data: { sourceId, runId, ...requested } }]);
+    } catch (error) {
+      this.logger.error(`source ${sourceId}: could not record that run ${runId} requested import ${requested.importId}: ${(error as Error).message}`);
+    }
+  }
+
   /** Records and logs the end of a run; a failure to record is logged, not thrown. */
   private async recordFinish(sourceId: string, runId: string, finish: Finish): Promise<SourceRunFinished> {
     const finished: SourceRunFinished = { sourceId, runId, ...finish, finishedAt: new Date().toISOString() };
@@ -176,6 +187,7 @@ export class SourceRunner implements OnModuleInit, BeforeApplicationShutdown {
           requestedBy: `source:${state.id} (${run.trigger})`,
         }));
       await rm(fetched.path, { force: true }); // the blob store holds its own copy now
+      await this.recordImportRequested(state.id, run.runId, { importId, file, importOptions });
       const finish = { ...finishOf(importId, await this.waitForImport(importId), this.options.importTimeoutMs), file, importOptions };
       if (!earlier) return finish;
       return { ...finish, reason: `${finish.reason ?? `import ${importId} was applied`} (an earlier run requested it for the same file and import options: not requested again)` };
