@@ -1,7 +1,6 @@
 import type { EventStore, RecordedEvent } from '@dirsync/event-store';
 import {
   checkpointSchemaOf,
-  createReportIndexes,
   createSecondaryIndexes,
   directorySize,
   dropDirectoryIndexes,
@@ -54,7 +53,7 @@ export interface ProjectionRunnerOptions {
   batchWeight?: number;
   /**
    * Runs the catch-up passes on this thread instead (over its own connections to the same files),
-   * so the process goes on meanwhile. A rebuild runs here, with the directory's half on the thread.
+   * so the process goes on meanwhile. A rebuild runs there too, with a second thread for its other half.
    */
   thread?: ProjectionThread;
   /**
@@ -236,8 +235,11 @@ export class ProjectionRunner {
     while (this.running) await this.running.catch(() => undefined);
   }
 
-  /** Here even with a thread (nothing else runs meanwhile), which rebuilds the directory beside it. */
-  private async runRebuild(): Promise<number> {
+  /**
+   * Empties every read model, drops its query indexes and moves its checkpoint to 0, in one
+   * transaction: the first step of a rebuild (on the projection thread when there is one).
+   */
+  resetForRebuild(): void {
     this.db.transaction(() => {
       // Filled from scratch, the tables are faster to index once at the end than row by row.
       dropSecondaryIndexes(this.db);
@@ -246,11 +248,16 @@ export class ProjectionRunner {
         this.setCheckpoint(projection, 0);
       }
     })();
-    // Emptying a table reads every page of it: the caches now hold the old read models (about
-    // 60 MB more at the peak of a 1M rebuild, the two files having a cache each), none of it read again.
+    // Emptying a table reads every page of it: the cache now holds the old read models (about 60 MB
+    // more at the peak of a 1M rebuild when the two files had a cache each), none of it read again.
     this.db.pragma('shrink_memory');
+  }
+
+  /** On threads when there is one (the process, the admin API, only waits), else here. */
+  private async runRebuild(): Promise<number> {
     try {
-      const split = this.options.thread ? await this.rebuildBesideThread(this.options.thread) : 0;
+      const thread = this.options.thread;
+      const split = thread ? await this.rebuildOnThreads(thread) : (this.resetForRebuild(), 0);
       // What the halves left (all of it, without a thread), and what was appended meanwhile.
       return split + (await this.runCatchUp());
     } finally {
@@ -259,28 +266,26 @@ export class ProjectionRunner {
   }
 
   /**
-   * The two halves of a rebuild at once, on the two cores: the thread projects the directory into
-   * its file while the other read models are projected here into theirs (one writer for each
-   * file), each half up to the head it finds and with its indexes created at its end. Returns the
-   * events both halves applied.
+   * The thread empties the read models; then the two halves run at once, on the two cores, each
+   * into its own file (one writer for each) and up to the head it finds, creating its indexes at its
+   * end: the thread the directory, a second thread started for it the other read models. Emptying
+   * and indexing hold a connection for seconds at 1M rows, so none of it runs in the process.
+   * Returns the events both halves applied.
    */
-  private async rebuildBesideThread(thread: ProjectionThread): Promise<number> {
-    const others = this.projections.filter((projection) => projection.name !== DIRECTORY_PROJECTION);
-    if (others.length === this.projections.length) return 0;
-    const here = new ProjectionRunner(this.store, this.db, others, { batchWeight: this.options.batchWeight, manageIndexes: false });
-    // Both halves settle before anything else happens, even when one fails.
-    const [own, directory] = await Promise.allSettled([
-      here.catchUp().then((applied) => {
-        createReportIndexes(this.db);
-        return applied;
-      }),
-      thread.rebuildDirectory(),
-    ]);
-    if (own.status === 'rejected') throw own.reason;
-    // Only time is lost when the thread's half fails: the catch-up after this carries on here from
-    // the directory's checkpoint (each of the thread's batches committed with it), and meets again
-    // any fault of the log itself.
-    return own.value + (directory.status === 'fulfilled' ? directory.value : 0);
+  private async rebuildOnThreads(thread: ProjectionThread): Promise<number> {
+    await thread.resetForRebuild();
+    const reports = thread.sibling();
+    try {
+      // Both halves settle before anything else happens, even when one fails.
+      const [others, directory] = await Promise.allSettled([reports.rebuildReports(), thread.rebuildDirectory()]);
+      if (others.status === 'rejected') throw others.reason;
+      // Only time is lost when the directory's half fails: the catch-up after this carries on here
+      // from the directory's checkpoint (each of the thread's batches committed with it), and meets
+      // again any fault of the log itself.
+      return others.value + (directory.status === 'fulfilled' ? directory.value : 0);
+    } finally {
+      await reports.close();
+    }
   }
 
   /** A catch-up pass: on the thread when there is one and work for it, else here. */

@@ -17,7 +17,7 @@ export interface ProjectionThreadFiles {
 const YOUNG_GENERATION_MB = 16;
 
 /** What the process asks the thread for; each gets a reply with the same id. */
-export type ProjectionThreadOp = 'catchUp' | 'follow' | 'rebuildDirectory' | 'close';
+export type ProjectionThreadOp = 'catchUp' | 'follow' | 'resetForRebuild' | 'rebuildDirectory' | 'rebuildReports' | 'close';
 export type ProjectionThreadRequest = { id: number; op: ProjectionThreadOp } | { op: 'stopFollowing' };
 export type ProjectionThreadReply = { id: number; result?: number; error?: { message: string; stack?: string } };
 
@@ -25,9 +25,8 @@ export type ProjectionThreadReply = { id: number; result?: number; error?: { mes
  * The runner's catch-up passes on a thread of their own (the second core), over its own
  * connections to the log and the read models. The process goes on while a pass runs: an import
  * decides its next rows while its row results are projected, and appends its users while the
- * directory takes them. One pass runs at a time, here or (a rebuild) in the process, so the read
- * models still have one writer; during a rebuild this thread writes the directory's file while the
- * process writes the other one (rebuildDirectory).
+ * directory takes them. One pass runs at a time, so the read models still have one writer; during
+ * a rebuild this thread writes the directory's file while a second one (sibling) writes the other.
  */
 export class ProjectionThread {
   /** Started by the first pass: a command that only reads never starts it. */
@@ -48,13 +47,27 @@ export class ProjectionThread {
     return { done, stop: () => this.failure || this.worker?.postMessage({ op: 'stopFollowing' } satisfies ProjectionThreadRequest) };
   }
 
+  /** The first step of a rebuild (ProjectionRunner.rebuild): empties every read model. */
+  resetForRebuild(): Promise<number> {
+    return this.request('resetForRebuild');
+  }
+
   /**
-   * The directory's half of a rebuild (ProjectionRunner.rebuild), once the process has reset the
-   * read models: projects every user event into the directory's file and indexes it. Resolves with
-   * the number of events it applied.
+   * The directory's half of a rebuild, once the read models are reset: projects every user event
+   * into the directory's file and indexes it. Resolves with the number of events it applied.
    */
   rebuildDirectory(): Promise<number> {
     return this.request('rebuildDirectory');
+  }
+
+  /** The other half: projects the other read models into their file and indexes it. */
+  rebuildReports(): Promise<number> {
+    return this.request('rebuildReports');
+  }
+
+  /** A second thread over the same files (a rebuild's other half); its caller closes it. */
+  sibling(): ProjectionThread {
+    return new ProjectionThread(this.files);
   }
 
   /** Waits for the pass in flight, closes the thread's connections and ends it. */
