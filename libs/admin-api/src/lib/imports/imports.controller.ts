@@ -46,7 +46,7 @@ import { ImportReportReadModel, ProjectionRunner, changesCsv, reportCsv, type Im
 
 import { ImportDecisionError, ImportDecisionService } from '@dirsync/loading';
 import { Actor } from '../auth/actor.decorator';
-import { LongRunning } from '../limits/long-running.decorator';
+import { LongRunning } from '@dirsync/api-common';
 import { UploadThrottlerGuard } from '../limits/upload-throttler.guard';
 import { ProblemDto } from '../openapi/problem.dto';
 import { ImportsPageQuery, RowsPageQuery } from '../paging/page-query.dto';

@@ -3,7 +3,7 @@ import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
 import { throwError, timeout, type Observable } from 'rxjs';
 import { ADMIN_API_OPTIONS, type AdminApiOptions } from '../admin-api.options';
-import { LONG_RUNNING } from './long-running.decorator';
+import { LONG_RUNNING } from '@dirsync/api-common';
 
 /**
  * Answers 503 (problem type `unavailable`) when a handler takes longer than ETL_REQUEST_TIMEOUT_MS.

@@ -1,0 +1,2 @@
+export * from './lib/long-running.decorator';
+export * from './lib/page-query.dto';
