@@ -1,12 +1,10 @@
 import {
   Body,
   Controller,
-  DefaultValuePipe,
   Delete,
   Get,
   HttpCode,
   Param,
-  ParseIntPipe,
   ParseUUIDPipe,
   Patch,
   Post,
@@ -15,6 +13,7 @@ import {
   ValidationPipe,
 } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiBody, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiParam, ApiQuery, ApiTags, ApiCreatedResponse } from '@nestjs/swagger';
+import { pageQuery } from '@dirsync/api-common';
 import { SourcesService } from '../sources.service';
 import { CreateSourceDto, FtpEndpointDto, UpdateSourceDto } from './source.dto';
 
@@ -24,6 +23,9 @@ import { CreateSourceDto, FtpEndpointDto, UpdateSourceDto } from './source.dto';
  */
 const ID = () => ApiParam({ name: 'id', format: 'uuid', description: 'the source id' });
 const MISSING = () => ApiNotFoundResponse({ description: 'no such source (problem+json)' });
+
+/** GET /api/sources/:id/runs: the same paging rules as the admin API's listings. */
+class RunsPageQuery extends pageQuery(50, 500) {}
 
 @ApiTags('sources')
 @Controller('sources')
@@ -112,13 +114,9 @@ export class SourcesController {
   @ID()
   @ApiQuery({ name: 'offset', required: false, type: Number, description: 'runs to skip (default 0)' })
   @ApiQuery({ name: 'limit', required: false, type: Number, description: 'page size (default 50, at most 500)' })
-  @ApiOkResponse({ description: '{ total, items: runs }' })
+  @ApiOkResponse({ description: '{ total, offset, limit, items: runs }' })
   @MISSING()
-  runs(
-    @Param('id', ParseUUIDPipe) id: string,
-    @Query('offset', new DefaultValuePipe(0), ParseIntPipe) offset: number,
-    @Query('limit', new DefaultValuePipe(50), ParseIntPipe) limit: number,
-  ) {
-    return this.sources.runs(id, Math.max(0, offset), Math.min(Math.max(1, limit), 500));
+  runs(@Param('id', ParseUUIDPipe) id: string, @Query() { offset, limit }: RunsPageQuery) {
+    return this.sources.runs(id, offset, limit);
   }
 }
