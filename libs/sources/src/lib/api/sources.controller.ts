@@ -13,7 +13,7 @@ import {
   ValidationPipe,
 } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiBody, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiParam, ApiQuery, ApiTags, ApiCreatedResponse } from '@nestjs/swagger';
-import { pageQuery } from '@dirsync/api-common';
+import { pageQuery, WaitQuery } from '@dirsync/api-common';
 import { SourcesService } from '../sources.service';
 import { CreateSourceDto, FtpEndpointDto, UpdateSourceDto } from './source.dto';
 
@@ -105,8 +105,8 @@ export class SourcesController {
   @ApiAcceptedResponse({ description: 'the run (or the one already running)' })
   @MISSING()
   @HttpCode(202)
-  run(@Param('id', ParseUUIDPipe) id: string, @Query('wait') wait?: string) {
-    return this.sources.run(id, wait === 'true');
+  run(@Param('id', ParseUUIDPipe) id: string, @Query() { wait }: WaitQuery) {
+    return this.sources.run(id, wait);
   }
 
   @Get(':id/runs')
