@@ -8,7 +8,7 @@ import { LONG_RUNNING } from '@dirsync/api-common';
 /**
  * Answers 503 (problem type `unavailable`) when a handler takes longer than ETL_REQUEST_TIMEOUT_MS.
  * Exempt: any request with `?wait=true` (an upload or a source run waiting for its import) and
- * endpoints marked @LongRunning() (approve, reject, replay, CSV downloads).
+ * endpoints marked @LongRunning() (approve, reject, revert, replay, CSV downloads, FTP source checks).
  */
 @Injectable()
 export class TimeoutInterceptor implements NestInterceptor {

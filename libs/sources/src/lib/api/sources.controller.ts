@@ -13,7 +13,7 @@ import {
   ValidationPipe,
 } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiBody, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiParam, ApiQuery, ApiTags, ApiCreatedResponse } from '@nestjs/swagger';
-import { pageQuery, WaitQuery } from '@dirsync/api-common';
+import { LongRunning, pageQuery, WaitQuery } from '@dirsync/api-common';
 import { SourcesService } from '../sources.service';
 import { CreateSourceDto, FtpEndpointDto, UpdateSourceDto } from './source.dto';
 
@@ -48,8 +48,13 @@ export class SourcesController {
     return this.sources.list();
   }
 
-  /** Check an unsaved configuration (same fields as a source); nothing is stored. */
+  /**
+   * Check an unsaved configuration (same fields as a source); nothing is stored. Exempt from the
+   * request timeout, as the saved source's check: its steps, each within the FTP timeout, may
+   * together take longer, and the answer is the only place its result shows.
+   */
   @Post('check')
+  @LongRunning()
   @ApiOperation({ summary: 'Check an unsaved configuration (admin): connectivity, TLS, login, file' })
   @ApiBody({ type: FtpEndpointDto })
   @ApiOkResponse({ description: 'one result per step: connect, tls, login, file (size, modified time)' })
@@ -87,7 +92,9 @@ export class SourcesController {
     return this.sources.remove(id);
   }
 
+  /** Exempt from the request timeout: a 503 would hide a result that is still recorded once the check ends. */
   @Post(':id/check')
+  @LongRunning()
   @ApiOperation({ summary: 'Check a saved source (admin)' })
   @ID()
   @ApiOkResponse({ description: 'one result per step: connect, tls, login, file' })
