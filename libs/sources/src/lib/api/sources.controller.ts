@@ -5,7 +5,6 @@ import {
   Get,
   HttpCode,
   Param,
-  ParseUUIDPipe,
   Patch,
   Post,
   Query,
@@ -13,6 +12,7 @@ import {
   ValidationPipe,
 } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiBody, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiParam, ApiQuery, ApiTags, ApiCreatedResponse } from '@nestjs/swagger';
+import { IsUUID } from 'class-validator';
 import { LongRunning, pageQuery, WaitQuery } from '@dirsync/api-common';
 import { SourcesService } from '../sources.service';
 import { CreateSourceDto, FtpEndpointDto, UpdateSourceDto } from './source.dto';
@@ -23,6 +23,12 @@ import { CreateSourceDto, FtpEndpointDto, UpdateSourceDto } from './source.dto';
  */
 const ID = () => ApiParam({ name: 'id', format: 'uuid', description: 'the source id' });
 const MISSING = () => ApiNotFoundResponse({ description: 'no such source (problem+json)' });
+
+/** `:id` of a source: anything but a UUID answers 400 naming `id`, through the validation pipe like every other parameter. */
+class SourceIdParam {
+  @IsUUID(undefined, { message: 'id must be a source id (a UUID)' })
+  id!: string;
+}
 
 /** GET /api/sources/:id/runs: the same paging rules as the admin API's listings. */
 class RunsPageQuery extends pageQuery(50, 500) {}
@@ -68,7 +74,7 @@ export class SourcesController {
   @ID()
   @ApiOkResponse({ description: 'the source, without its password' })
   @MISSING()
-  get(@Param('id', ParseUUIDPipe) id: string) {
+  get(@Param() { id }: SourceIdParam) {
     return this.sources.get(id);
   }
 
@@ -78,7 +84,7 @@ export class SourcesController {
   @ApiBody({ type: UpdateSourceDto })
   @ApiOkResponse({ description: 'the source' })
   @MISSING()
-  update(@Param('id', ParseUUIDPipe) id: string, @Body() dto: UpdateSourceDto) {
+  update(@Param() { id }: SourceIdParam, @Body() dto: UpdateSourceDto) {
     return this.sources.update(id, dto);
   }
 
@@ -88,7 +94,7 @@ export class SourcesController {
   @ApiNoContentResponse({ description: 'deleted' })
   @MISSING()
   @HttpCode(204)
-  remove(@Param('id', ParseUUIDPipe) id: string) {
+  remove(@Param() { id }: SourceIdParam) {
     return this.sources.remove(id);
   }
 
@@ -100,7 +106,7 @@ export class SourcesController {
   @ApiOkResponse({ description: 'one result per step: connect, tls, login, file' })
   @MISSING()
   @HttpCode(200)
-  check(@Param('id', ParseUUIDPipe) id: string) {
+  check(@Param() { id }: SourceIdParam) {
     return this.sources.check(id);
   }
 
@@ -112,7 +118,7 @@ export class SourcesController {
   @ApiAcceptedResponse({ description: 'the run (or the one already running)' })
   @MISSING()
   @HttpCode(202)
-  run(@Param('id', ParseUUIDPipe) id: string, @Query() { wait }: WaitQuery) {
+  run(@Param() { id }: SourceIdParam, @Query() { wait }: WaitQuery) {
     return this.sources.run(id, wait);
   }
 
@@ -123,7 +129,7 @@ export class SourcesController {
   @ApiQuery({ name: 'limit', required: false, type: Number, description: 'page size (default 50, at most 500)' })
   @ApiOkResponse({ description: '{ total, offset, limit, items: runs }' })
   @MISSING()
-  runs(@Param('id', ParseUUIDPipe) id: string, @Query() { offset, limit }: RunsPageQuery) {
+  runs(@Param() { id }: SourceIdParam, @Query() { offset, limit }: RunsPageQuery) {
     return this.sources.runs(id, offset, limit);
   }
 }
