@@ -16,7 +16,6 @@ const csvForm = () => {
 /** `?wait=` of the two requests that start an import, through the composed server: true or false, anything else 400 naming it. */
 describe('the wait query parameter', () => {
   let server: TestServer;
-  let closedPort: number;
   let sourceId: string;
 
   beforeAll(async () => {
@@ -24,7 +23,7 @@ describe('the wait query parameter', () => {
     // A loopback port nobody listens on: a run against it fails at once.
     const probe: Server = createServer();
     await new Promise<void>((done) => probe.listen(0, '127.0.0.1', done));
-    closedPort = (probe.address() as { port: number }).port;
+    const closedPort = (probe.address() as { port: number }).port;
     await new Promise((done) => probe.close(done));
     const config = { name: 'HR', host: '127.0.0.1', port: closedPort, tls: 'explicit', user: 'hr', password: 'secret', remotePath: '/users.csv' };
     const created = await fetch(`${server.base}/sources`, { method: 'POST', headers: { authorization, 'content-type': 'application/json' }, body: JSON.stringify(config) });
