@@ -6,4 +6,3 @@ export * from './lib/observability/redact';
 export * from './lib/openapi/openapi';
 export { Public } from './lib/auth/public.decorator';
 export { Roles } from './lib/auth/roles.decorator';
-export { LongRunning } from './lib/limits/long-running.decorator';

@@ -1,6 +1,6 @@
 import { ConflictException, Controller, HttpCode, Inject, Post } from '@nestjs/common';
 import { ApiConflictResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { LongRunning } from '../limits/long-running.decorator';
+import { LongRunning } from '@dirsync/api-common';
 import { ProjectionRunner, READ_MODEL_DB, RebuildInProgressError, replayAndCompare, type ReadModelDb, type ReplayReport } from '@dirsync/projections';
 
 @ApiTags('operations')

@@ -46,7 +46,7 @@ import { ImportReportReadModel, ProjectionRunner, changesCsv, reportCsv, type Im
 
 import { ImportDecisionError, ImportDecisionService } from '@dirsync/loading';
 import { Actor } from '../auth/actor.decorator';
-import { LongRunning } from '../limits/long-running.decorator';
+import { LongRunning, WaitQuery } from '@dirsync/api-common';
 import { UploadThrottlerGuard } from '../limits/upload-throttler.guard';
 import { ProblemDto } from '../openapi/problem.dto';
 import { ImportsPageQuery, RowsPageQuery } from '../paging/page-query.dto';
@@ -106,7 +106,7 @@ export class ImportsController {
     @UploadedFile() file: Express.Multer.File | undefined,
     @Body() fields: UploadOptionsDto,
     @Actor() actor: string,
-    @Query('wait') wait?: string,
+    @Query() { wait }: WaitQuery,
   ): Promise<ImportSummary | { importId: string; status: string }> {
     if (!file) throw new BadRequestException('a file is required in the multipart field "file"');
     try {
@@ -117,7 +117,7 @@ export class ImportsController {
         source: { kind: 'upload' },
         requestedBy: actor,
       });
-      if (wait !== 'true') return { importId, status: 'requested' };
+      if (!wait) return { importId, status: 'requested' };
       await this.log.waitUntilSettled(importId);
       const summary = await this.summary(importId);
       if (summary.status === 'failed') throw importFailed(summary);

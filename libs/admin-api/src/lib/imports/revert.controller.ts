@@ -2,7 +2,7 @@ import { ConflictException, Controller, HttpCode, NotFoundException, Param, Post
 import { RevertError, RevertImportService } from '@dirsync/loading';
 import { ImportReportReadModel, ProjectionRunner, type ImportSummary } from '@dirsync/projections';
 import { Actor } from '../auth/actor.decorator';
-import { LongRunning } from '../limits/long-running.decorator';
+import { LongRunning } from '@dirsync/api-common';
 
 @Controller('imports')
 export class RevertController {

@@ -2,7 +2,7 @@ import { ServiceUnavailableException, type CallHandler, type ExecutionContext } 
 import { Reflector } from '@nestjs/core';
 import { delay, firstValueFrom, of } from 'rxjs';
 import type { AdminApiOptions } from '../admin-api.options';
-import { LongRunning } from './long-running.decorator';
+import { LongRunning } from '@dirsync/api-common';
 import { TimeoutInterceptor } from './timeout.interceptor';
 
 class Handlers {

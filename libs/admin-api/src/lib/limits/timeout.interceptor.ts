@@ -3,12 +3,12 @@ import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
 import { throwError, timeout, type Observable } from 'rxjs';
 import { ADMIN_API_OPTIONS, type AdminApiOptions } from '../admin-api.options';
-import { LONG_RUNNING } from './long-running.decorator';
+import { LONG_RUNNING } from '@dirsync/api-common';
 
 /**
  * Answers 503 (problem type `unavailable`) when a handler takes longer than ETL_REQUEST_TIMEOUT_MS.
  * Exempt: any request with `?wait=true` (an upload or a source run waiting for its import) and
- * endpoints marked @LongRunning() (approve, reject, replay, CSV downloads).
+ * endpoints marked @LongRunning() (approve, reject, revert, replay, CSV downloads, FTP source checks).
  */
 @Injectable()
 export class TimeoutInterceptor implements NestInterceptor {

@@ -21,7 +21,13 @@ describe('paged listings and their query parameters', () => {
     form.append('file', new Blob([readFileSync(sample)]), 'users.csv');
     const response = await fetch(`${server.base}/imports?wait=true`, { method: 'POST', body: form, headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
     importId = (await json(response)).id;
-    paged = ['/users', `/users?asOf=${importId}`, '/imports', `/imports/${importId}/results`, `/imports/${importId}/changes`].map((path) => `${server.base}${path}`);
+    const source = await fetch(`${server.base}/sources`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'HR', host: 'ftp.example.com', tls: 'explicit', user: 'hr', password: 'secret', remotePath: '/users.csv' }),
+    });
+    const runs = `/sources/${(await json(source)).id}/runs`;
+    paged = ['/users', `/users?asOf=${importId}`, '/imports', `/imports/${importId}/results`, `/imports/${importId}/changes`, runs].map((path) => `${server.base}${path}`);
   });
   afterAll(() => server?.stop());
 
@@ -54,7 +60,8 @@ describe('paged listings and their query parameters', () => {
   });
 
   it('refuses a limit above each listing’s maximum, and serves the maximum', async () => {
-    for (const [url, max] of paged.map((u, i) => [u, i < 3 ? 1_000 : 10_000] as const)) {
+    const maxima = [1_000, 1_000, 1_000, 10_000, 10_000, 500];
+    for (const [url, max] of paged.map((u, i) => [u, maxima[i]] as const)) {
       await expectRefused(withQuery(url, `limit=${max + 1}`), 'limit');
       expect((await get(withQuery(url, `limit=${max}`))).status).toBe(200);
     }
@@ -81,5 +88,6 @@ describe('paged listings and their query parameters', () => {
     const users = await json(get(`${server.base}/users?asOf=${importId}&search=LOVELACE&limit=3`));
     expect(users).toMatchObject({ offset: 0, limit: 3, total: 1 });
     expect(await json(get(`${server.base}/imports/${importId}/changes`))).toMatchObject({ offset: 0, limit: 100, total: 7 });
+    expect(await json(get(paged[5]))).toEqual({ offset: 0, limit: 50, total: 0, items: [] });
   });
 });

@@ -1,6 +1,6 @@
 import { IsIn, IsOptional, IsString } from 'class-validator';
 import { USER_STATUSES, type UserStatus } from '@dirsync/domain';
-import { pageQuery } from '../paging/page-query.dto';
+import { pageQuery } from '@dirsync/api-common';
 
 /** A repeated query parameter arrives as an array: refused, as anything else not in the list. */
 const ONCE = { message: '$property must be given once, one of: $constraint1' };

@@ -171,6 +171,13 @@ describe('REST /api/sources', () => {
   it('answers 404 for an unknown source', async () => {
     expect((await send('GET', '/sources/7d8a6d9e-1f0b-4c53-9f39-2d3c1c0b6f11')).status).toBe(404);
     expect((await send('POST', '/sources/7d8a6d9e-1f0b-4c53-9f39-2d3c1c0b6f11/run')).status).toBe(404);
-    expect((await send('GET', '/sources/not-a-uuid')).status).toBe(400);
+  });
+
+  it('answers 400 naming id for an id that is not a UUID, on every route of a source', async () => {
+    const routes = [['GET', ''], ['PATCH', ''], ['DELETE', ''], ['POST', '/check'], ['POST', '/run'], ['GET', '/runs']];
+    for (const [method, path] of routes) {
+      const response = await send(method, `/sources/not-a-uuid${path}`, method === 'PATCH' ? {} : undefined);
+      expect([method, path, response.status, response.body.message]).toEqual([method, path, 400, ['id must be a source id (a UUID)']]);
+    }
   });
 });

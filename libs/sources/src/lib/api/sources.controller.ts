@@ -1,13 +1,10 @@
 import {
   Body,
   Controller,
-  DefaultValuePipe,
   Delete,
   Get,
   HttpCode,
   Param,
-  ParseIntPipe,
-  ParseUUIDPipe,
   Patch,
   Post,
   Query,
@@ -15,6 +12,8 @@ import {
   ValidationPipe,
 } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiBody, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiParam, ApiQuery, ApiTags, ApiCreatedResponse } from '@nestjs/swagger';
+import { IsUUID } from 'class-validator';
+import { LongRunning, pageQuery, WaitQuery } from '@dirsync/api-common';
 import { SourcesService } from '../sources.service';
 import { CreateSourceDto, FtpEndpointDto, UpdateSourceDto } from './source.dto';
 
@@ -24,6 +23,15 @@ import { CreateSourceDto, FtpEndpointDto, UpdateSourceDto } from './source.dto';
  */
 const ID = () => ApiParam({ name: 'id', format: 'uuid', description: 'the source id' });
 const MISSING = () => ApiNotFoundResponse({ description: 'no such source (problem+json)' });
+
+/** `:id` of a source: anything but a UUID answers 400 naming `id`, through the validation pipe like every other parameter. */
+class SourceIdParam {
+  @IsUUID(undefined, { message: 'id must be a source id (a UUID)' })
+  id!: string;
+}
+
+/** GET /api/sources/:id/runs: the same paging rules as the admin API's listings. */
+class RunsPageQuery extends pageQuery(50, 500) {}
 
 @ApiTags('sources')
 @Controller('sources')
@@ -46,8 +54,13 @@ export class SourcesController {
     return this.sources.list();
   }
 
-  /** Check an unsaved configuration (same fields as a source); nothing is stored. */
+  /**
+   * Check an unsaved configuration (same fields as a source); nothing is stored. Exempt from the
+   * request timeout, as the saved source's check: its steps, each within the FTP timeout, may
+   * together take longer, and the answer is the only place its result shows.
+   */
   @Post('check')
+  @LongRunning()
   @ApiOperation({ summary: 'Check an unsaved configuration (admin): connectivity, TLS, login, file' })
   @ApiBody({ type: FtpEndpointDto })
   @ApiOkResponse({ description: 'one result per step: connect, tls, login, file (size, modified time)' })
@@ -61,7 +74,7 @@ export class SourcesController {
   @ID()
   @ApiOkResponse({ description: 'the source, without its password' })
   @MISSING()
-  get(@Param('id', ParseUUIDPipe) id: string) {
+  get(@Param() { id }: SourceIdParam) {
     return this.sources.get(id);
   }
 
@@ -71,7 +84,7 @@ export class SourcesController {
   @ApiBody({ type: UpdateSourceDto })
   @ApiOkResponse({ description: 'the source' })
   @MISSING()
-  update(@Param('id', ParseUUIDPipe) id: string, @Body() dto: UpdateSourceDto) {
+  update(@Param() { id }: SourceIdParam, @Body() dto: UpdateSourceDto) {
     return this.sources.update(id, dto);
   }
 
@@ -81,17 +94,19 @@ export class SourcesController {
   @ApiNoContentResponse({ description: 'deleted' })
   @MISSING()
   @HttpCode(204)
-  remove(@Param('id', ParseUUIDPipe) id: string) {
+  remove(@Param() { id }: SourceIdParam) {
     return this.sources.remove(id);
   }
 
+  /** Exempt from the request timeout: a 503 would hide a result that is still recorded once the check ends. */
   @Post(':id/check')
+  @LongRunning()
   @ApiOperation({ summary: 'Check a saved source (admin)' })
   @ID()
   @ApiOkResponse({ description: 'one result per step: connect, tls, login, file' })
   @MISSING()
   @HttpCode(200)
-  check(@Param('id', ParseUUIDPipe) id: string) {
+  check(@Param() { id }: SourceIdParam) {
     return this.sources.check(id);
   }
 
@@ -103,8 +118,8 @@ export class SourcesController {
   @ApiAcceptedResponse({ description: 'the run (or the one already running)' })
   @MISSING()
   @HttpCode(202)
-  run(@Param('id', ParseUUIDPipe) id: string, @Query('wait') wait?: string) {
-    return this.sources.run(id, wait === 'true');
+  run(@Param() { id }: SourceIdParam, @Query() { wait }: WaitQuery) {
+    return this.sources.run(id, wait);
   }
 
   @Get(':id/runs')
@@ -112,13 +127,9 @@ export class SourcesController {
   @ID()
   @ApiQuery({ name: 'offset', required: false, type: Number, description: 'runs to skip (default 0)' })
   @ApiQuery({ name: 'limit', required: false, type: Number, description: 'page size (default 50, at most 500)' })
-  @ApiOkResponse({ description: '{ total, items: runs }' })
+  @ApiOkResponse({ description: '{ total, offset, limit, items: runs }' })
   @MISSING()
-  runs(
-    @Param('id', ParseUUIDPipe) id: string,
-    @Query('offset', new DefaultValuePipe(0), ParseIntPipe) offset: number,
-    @Query('limit', new DefaultValuePipe(50), ParseIntPipe) limit: number,
-  ) {
-    return this.sources.runs(id, Math.max(0, offset), Math.min(Math.max(1, limit), 500));
+  runs(@Param() { id }: SourceIdParam, @Query() { offset, limit }: RunsPageQuery) {
+    return this.sources.runs(id, offset, limit);
   }
 }

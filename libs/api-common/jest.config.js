@@ -1,0 +1,4 @@
+module.exports = {
+  displayName: 'api-common',
+  preset: '../../jest.preset.js',
+};
