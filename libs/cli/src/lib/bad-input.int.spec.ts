@@ -47,6 +47,21 @@ describe('bad and unusual input (CLI)', () => {
     expect(users.map((u) => `${u.email}:${u.username}:${u.status}`)).toEqual(['bob@example.com:bob:Active', 'j\u00f6rg@example.com:j\u00f6rg:Active']);
   });
 
+  it('refuses a UTF-16 file without a byte-order mark, naming its likely encoding, and changes nothing', async () => {
+    await h.importJson(h.file('all.csv', everyone));
+    const before = (await h.events()).length;
+    const file = h.file('unicode.csv', Buffer.from('email,first name\nbob@example.com,Bob\n', 'utf16le'));
+    const { code, summary } = await h.importJson(file, '--disable-missing');
+    expect(code).toBe(1);
+    expect(summary).toMatchObject({ status: 'failed', failure: { stage: 'transformation' } });
+    expect(summary.failure.reason).toBe(
+      "unicode.csv was rejected: the file looks like UTF-16 (little-endian) without a byte-order mark: " +
+        'save it as UTF-8, or as UTF-16 with its byte-order mark, or give its encoding (utf-16le)',
+    );
+    expect((await h.events()).length).toBe(before);
+    expect(await statuses()).toEqual(['ann@example.com:Active', 'bob@example.com:Active', 'cy@example.com:Active']);
+  });
+
   it('reads a UTF-8 file with one stray windows-1252 byte as UTF-8: no mojibake user, only that row rejected', async () => {
     await h.importJson(h.file('all.csv', 'email,first name\njos\u00e9@example.com,Jos\u00e9\nbob@example.com,Bob\n'));
     const mixed = Buffer.from('email,first name\njos\xc3\xa9@example.com,Jos\xc3\xa9\nbob@example.com,B\xf6b\n', 'latin1');

@@ -100,6 +100,21 @@ describe('parseUserCsv', () => {
     expect(records[0].profile).toEqual({ identifier: 'jdoe', firstName: 'Zoë', lastName: '王' });
   });
 
+  it('refuses UTF-16 without a byte-order mark, naming the file and its likely byte order, before any row reaches the sink', async () => {
+    const text = 'email,FirstName\njose@example.com,José\n';
+    for (const [encoding, order] of [['utf16le', 'little-endian'], ['utf16be', 'big-endian']] as const) {
+      const { error, sink } = await fileRejection(files.write(`${encoding}-nobom.csv`, iconv.encode(text, encoding)));
+      expect(error.message).toBe(
+        `users.csv was rejected: the file looks like UTF-16 (${order}) without a byte-order mark: save it as UTF-8, ` +
+          `or as UTF-16 with its byte-order mark, or give its encoding (${encoding.replace('utf16', 'utf-16')})`,
+      );
+      expect([...sink.records, ...sink.rejected]).toEqual([]);
+    }
+    // Given its encoding, it is read.
+    const { records } = await parse(files.write('utf16le-named.csv', iconv.encode(text, 'utf16le')), { encoding: 'utf-16le' });
+    expect(records[0].profile).toEqual({ email: 'jose@example.com', firstName: 'José' });
+  });
+
   it('reads windows-1252 (no BOM, not UTF-8): é € ’ decode correctly', async () => {
     const path = files.write('cp1252.csv', iconv.encode('identifier;FirstName;Title\njdoe;José;Chief € Officer’s aide\n', 'win1252'));
     const { summary, records } = await parse(path);
