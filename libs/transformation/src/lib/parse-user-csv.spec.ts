@@ -76,6 +76,14 @@ describe('parseUserCsv', () => {
     expect(forced.records[0].profile).toEqual({ email: 'a@x.com', firstName: 'Ann' });
   });
 
+  it('reads a semicolon file whose header has a comma inside a cell, unquoted', async () => {
+    // As many commas as semicolons in the header: only the semicolon gives an e-mail column.
+    const path = files.write('apellidos.csv', 'email;Apellidos, Nombre, Segundo;cargo\njose@example.com;Pérez, José, Luis;Jefe\n');
+    const { summary, records } = await parse(path);
+    expect(summary).toMatchObject({ delimiter: ';', warnings: ["column 'Apellidos, Nombre, Segundo' is not recognised and was ignored"] });
+    expect(records.map((r) => r.profile)).toEqual([{ email: 'jose@example.com', title: 'Jefe' }]);
+  });
+
   it('reads quoted values with commas, doubled quotes and line breaks, numbering rows as a spreadsheet', async () => {
     const path = files.write('quoted.csv', 'email,title,department\r\n"a@x.com","Head of ""Ops"", EMEA","Line 1\r\nLine 2"\r\nb@x.com,CTO,IT\r\n');
     const { records } = await parse(path);

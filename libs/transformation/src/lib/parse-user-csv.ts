@@ -34,7 +34,8 @@ export async function parseUserCsv(filePath: string, options: ParseOptions, sink
   const maxRecordBytes = options.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES;
   if (!options.encoding) refuseUtf16WithoutBom(await readHead(filePath, UTF16_SNIFF_BYTES), fileName);
   const source = await detectEncoding(filePath, options.encoding);
-  const headerLine = sniffHeaderLine(await readTextSample(filePath, source, maxRecordBytes));
+  const usable = (cells: string[]) => resolveHeader(cells, options).layout !== undefined;
+  const headerLine = sniffHeaderLine(await readTextSample(filePath, source, maxRecordBytes), usable);
   const delimiter = options.delimiter ?? headerLine.delimiter;
   const csv = { fileName, delimiter, maxRecordBytes, blankLinesBefore: headerLine.blankLinesBefore, lineBreak: headerLine.lineBreak };
 
