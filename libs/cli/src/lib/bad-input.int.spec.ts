@@ -19,6 +19,8 @@ describe('bad and unusual input (CLI)', () => {
     expect(code).toBe(1);
     expect(summary).toMatchObject({ status: 'awaiting-approval', counts: { rejected: 2, disabled: 2 } });
     expect(summary.reasons).toEqual([
+      // Rows without a valid key name nobody: the file names one user of the last import's three.
+      "the file names 1 distinct user in its 3 rows (rows with a valid key, each key counted once), fewer than 50 % of the 3 distinct users of this source's last completed import",
       '2 rows were rejected without a valid key (rows 2, 4): the users they name cannot be told apart from missing ones, and the import would disable 2 users',
     ]);
     expect(await statuses()).toEqual(['ann@example.com:Active', 'bob@example.com:Active', 'cy@example.com:Active']);
