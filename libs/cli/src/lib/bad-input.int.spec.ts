@@ -19,6 +19,8 @@ describe('bad and unusual input (CLI)', () => {
     expect(code).toBe(1);
     expect(summary).toMatchObject({ status: 'awaiting-approval', counts: { rejected: 2, disabled: 2 } });
     expect(summary.reasons).toEqual([
+      // Rows without a valid key name nobody: the file names one user of the last import's three.
+      "the file names 1 distinct user in its 3 rows (rows with a valid key, each key counted once), fewer than 50 % of the 3 distinct users of this source's last completed import",
       '2 rows were rejected without a valid key (rows 2, 4): the users they name cannot be told apart from missing ones, and the import would disable 2 users',
     ]);
     expect(await statuses()).toEqual(['ann@example.com:Active', 'bob@example.com:Active', 'cy@example.com:Active']);
@@ -45,6 +47,21 @@ describe('bad and unusual input (CLI)', () => {
     expect(summary).toMatchObject({ status: 'awaiting-approval', counts: { created: 0, skipped: 1, rejected: 1, disabled: 1 } });
     const users = await h.users();
     expect(users.map((u) => `${u.email}:${u.username}:${u.status}`)).toEqual(['bob@example.com:bob:Active', 'j\u00f6rg@example.com:j\u00f6rg:Active']);
+  });
+
+  it('refuses a UTF-16 file without a byte-order mark, naming its likely encoding, and changes nothing', async () => {
+    await h.importJson(h.file('all.csv', everyone));
+    const before = (await h.events()).length;
+    const file = h.file('unicode.csv', Buffer.from('email,first name\nbob@example.com,Bob\n', 'utf16le'));
+    const { code, summary } = await h.importJson(file, '--disable-missing');
+    expect(code).toBe(1);
+    expect(summary).toMatchObject({ status: 'failed', failure: { stage: 'transformation' } });
+    expect(summary.failure.reason).toBe(
+      "unicode.csv was rejected: the file looks like UTF-16 (little-endian) without a byte-order mark: " +
+        'save it as UTF-8, or as UTF-16 with its byte-order mark, or give its encoding (utf-16le)',
+    );
+    expect((await h.events()).length).toBe(before);
+    expect(await statuses()).toEqual(['ann@example.com:Active', 'bob@example.com:Active', 'cy@example.com:Active']);
   });
 
   it('reads a UTF-8 file with one stray windows-1252 byte as UTF-8: no mojibake user, only that row rejected', async () => {

@@ -20,6 +20,9 @@ describe('etl CLI on the embedded store', () => {
       importId: expect.any(String),
       status: 'completed',
       counts: { created: 7, updated: 0, skipped: 0, disabled: 0, reactivated: 0, rejected: 0 },
+      rows: 7,
+      encoding: 'utf-8',
+      warnings: [],
     });
     const users = JSON.parse((await etl('users', '--json')).stdout);
     expect(users).toHaveLength(7);
@@ -38,6 +41,19 @@ describe('etl CLI on the embedded store', () => {
     });
     const katherine = users.find((u: { identifier: string }) => u.identifier === 'katherine.johnson@example.com');
     expect(katherine.language).toBe('en'); // blank language: the default
+  });
+
+  it('gives the file\'s warnings in the JSON summary, as the plain summary prints them', async () => {
+    // Given a windows-1252 file with a column nothing matches and a blank row
+    const file = h.file('warned.csv', Buffer.from('UserIdentifier,UPN,EmailId,Shoe size\na,a,a@x.com,42\n,,,\nb,b,b@x.com,39\n\xe9,\xe9,c@x.com,40\n', 'latin1'));
+    // When it is imported with --json
+    const { code, summary } = await importJson(file);
+    // Then the JSON lists the same warnings the plain output prints
+    expect(code).toBe(0);
+    const warnings = ["column 'Shoe size' is not recognised and was ignored", '1 blank row was ignored'];
+    expect(summary).toMatchObject({ status: 'completed', rows: 3, encoding: 'windows-1252', warnings });
+    const plain = (await etl('import', file)).stdout;
+    for (const warning of warnings) expect(plain).toContain(`warning: ${warning}`);
   });
 
   it('skips every row of a file imported again and appends no user event', async () => {

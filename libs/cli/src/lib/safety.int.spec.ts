@@ -1,3 +1,4 @@
+import Database from 'better-sqlite3';
 import { createEventStore } from '@dirsync/event-store';
 import { DeleteUserService } from '@dirsync/loading';
 import { EtlHarness } from './testing/etl-harness';
@@ -64,7 +65,9 @@ describe('import guards and approval (CLI)', () => {
     await h.importJson(h.file('all.csv', people('a', 'b', 'c', 'd', 'e')));
     const { summary } = await h.importJson(h.file('two.csv', people('a', 'b')), '--disable-missing');
     expect(summary.status).toBe('awaiting-approval');
-    expect(summary.reasons).toEqual(["the file has 2 rows, fewer than 50 % of the 5 rows of this source's last completed import"]);
+    expect(summary.reasons).toEqual([
+      "the file names 2 distinct users in its 2 rows (rows with a valid key, each key counted once), fewer than 50 % of the 5 distinct users of this source's last completed import",
+    ]);
     const plain = await h.importJson(h.file('two-again.csv', people('a', 'b')));
     expect(plain.summary.status).toBe('completed'); // without --disable-missing a short file disables nobody
   });
@@ -78,9 +81,49 @@ describe('import guards and approval (CLI)', () => {
     const { summary } = await h.importJson(h.file('truncated.csv', people('a', 'b', 'c')), '--disable-missing');
     expect(summary.status).toBe('awaiting-approval');
     expect(summary.reasons).toEqual([
-      "the file has 3 rows, fewer than 50 % of the 8 rows of this source's last completed import that disabled missing users",
+      "the file names 3 distinct users in its 3 rows (rows with a valid key, each key counted once), fewer than 50 % of the 8 distinct users of this source's last completed import that disabled missing users",
     ]);
     expect((await statuses()).filter((status) => status.endsWith(':Inactive'))).toEqual([]);
+  });
+
+  it('stops a truncated file padded with copies of its rows: it is measured by the users it names', async () => {
+    process.env.ETL_GUARD_MAX_DISABLES = '500';
+    const everyone = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'];
+    // Given a full export that disabled missing users
+    await h.importJson(h.file('full.csv', people(...everyone)), '--disable-missing');
+    // When a truncated export of 2 users, padded to 10 rows by repeating them, disables missing users
+    const padded = people('a', 'b', 'a', 'b', 'a', 'b', 'a', 'b', 'a', 'b');
+    const { code, summary } = await h.importJson(h.file('padded.csv', padded), '--disable-missing');
+    // Then it waits for approval, saying what was counted, and nobody is disabled
+    expect(code).toBe(1);
+    expect(summary).toMatchObject({ status: 'awaiting-approval', counts: { rejected: 8, disabled: 6 } });
+    expect(summary.reasons).toEqual([
+      "the file names 2 distinct users in its 10 rows (rows with a valid key, each key counted once), fewer than 50 % of the 8 distinct users of this source's last completed import that disabled missing users",
+    ]);
+    expect((await statuses()).filter((status) => status.endsWith(':Inactive'))).toEqual([]);
+  });
+
+  it('lets a full file with some duplicate rows through', async () => {
+    process.env.ETL_GUARD_MAX_DISABLES = '500';
+    await h.importJson(h.file('full.csv', people('a', 'b', 'c', 'd', 'e', 'f', 'g', 'h')), '--disable-missing');
+    // Given the next export names 7 of the 8 users, 3 of its rows repeating earlier ones
+    const { code, summary } = await h.importJson(h.file('next.csv', people('a', 'b', 'c', 'd', 'e', 'f', 'g', 'a', 'b', 'c')), '--disable-missing');
+    // Then it is applied: the duplicates are rejected on their own and only h is disabled
+    expect(code).toBe(0);
+    expect(summary).toMatchObject({ status: 'completed', counts: { rejected: 3, disabled: 1 } });
+    expect((await statuses()).filter((status) => status.endsWith(':Inactive'))).toEqual(['h:Inactive']);
+  });
+
+  it('measures against the rows of a last import recorded before users were counted', async () => {
+    process.env.ETL_GUARD_MAX_DISABLES = '500';
+    // Given a last import whose plan, as an earlier version recorded it, does not count users: 8 rows, 4 of them repeats
+    await h.importJson(h.file('full.csv', people('a', 'b', 'c', 'd', 'a', 'b', 'c', 'd')), '--disable-missing');
+    forgetNamedUsers(`${h.dataDir}/events.sqlite`);
+    // When a file names 3 users, then it is measured against those 8 rows
+    const { summary } = await h.importJson(h.file('short.csv', people('a', 'b', 'c')), '--disable-missing');
+    expect(summary.reasons).toEqual([
+      "the file names 3 distinct users in its 3 rows (rows with a valid key, each key counted once), fewer than 50 % of the 8 rows of this source's last completed import that disabled missing users (recorded before distinct users were counted)",
+    ]);
   });
 
   it('holds disables for approval when a row was rejected before its key could be read, and keeps users whose row was rejected with its key', async () => {
@@ -128,3 +171,13 @@ describe('import guards and approval (CLI)', () => {
     expect((await h.events()).length).toBe(before);
   });
 });
+
+/** Makes the log's plans look as an earlier version recorded them: without the users their file named. */
+function forgetNamedUsers(eventsFile: string): void {
+  const db = new Database(eventsFile);
+  try {
+    db.prepare(`UPDATE events SET data = json_remove(data, '$.namedUsers') WHERE type = 'ImportPlanned'`).run();
+  } finally {
+    db.close();
+  }
+}

@@ -129,6 +129,11 @@ export interface ImportPlanned {
   plan: BlobRef;
   counts: ImportCounts;
   eventCount: number;
+  /**
+   * Users the file names: its rows with a valid key, each key counted once (FileSize.namedUsers).
+   * Absent in plans recorded before it was counted.
+   */
+  namedUsers?: number;
 }
 
 /** The plan tripped a guard: nothing is applied until an administrator approves it. */

@@ -1,7 +1,7 @@
 import { guardReasons } from './import-guards';
 
 describe('guardReasons', () => {
-  const base = { disables: 0, activeUsers: 1000, rows: 1000, disableMissing: true };
+  const base = { disables: 0, activeUsers: 1000, file: { rows: 1000, namedUsers: 1000 }, disableMissing: true };
 
   it('lets an ordinary import through', () => expect(guardReasons({ ...base, disables: 20 })).toEqual([]));
 
@@ -16,14 +16,46 @@ describe('guardReasons', () => {
     expect(guardReasons({ ...base, activeUsers: 99, disables: 50 })).toEqual([]);
   });
 
-  it('stops a file with fewer than half the rows of the last import when it disables missing users', () => {
-    expect(guardReasons({ ...base, rows: 499, previousRows: 1000 })).toEqual([
-      "the file has 499 rows, fewer than 50 % of the 1000 rows of this source's last completed import",
-    ]);
-    expect(guardReasons({ ...base, rows: 499, previousRows: 1000, disableMissing: false })).toEqual([]);
-    expect(guardReasons({ ...base, rows: 499, previousRows: 1000, previousDisabledMissing: true })).toEqual([
-      "the file has 499 rows, fewer than 50 % of the 1000 rows of this source's last completed import that disabled missing users",
-    ]);
+  describe('a "disable missing" file shorter than half the last one', () => {
+    const lastFull = { rows: 1000, namedUsers: 1000, disabledMissing: true };
+
+    it('stops a file naming fewer than half the users of the last import', () => {
+      const plan = { ...base, file: { rows: 499, namedUsers: 499 }, previous: lastFull };
+      expect(guardReasons(plan)).toEqual([
+        "the file names 499 distinct users in its 499 rows (rows with a valid key, each key counted once), fewer than 50 % of the 1000 distinct users of this source's last completed import that disabled missing users",
+      ]);
+      expect(guardReasons({ ...plan, disableMissing: false })).toEqual([]);
+    });
+
+    it('counts the users a file names, not the rows that repeat them', () => {
+      // Given a truncated export of 10 users padded to 1,000 rows with copies of its lines
+      const padded = { ...base, file: { rows: 1000, namedUsers: 10 }, previous: lastFull };
+      // When it is guarded, then it waits, and the reason says what was counted
+      expect(guardReasons(padded)).toEqual([
+        "the file names 10 distinct users in its 1000 rows (rows with a valid key, each key counted once), fewer than 50 % of the 1000 distinct users of this source's last completed import that disabled missing users",
+      ]);
+    });
+
+    it('lets a full file with some duplicate rows through', () => {
+      // Given a file naming 900 of the 1,000 users, 100 of its rows repeating earlier keys
+      const withDuplicates = { ...base, file: { rows: 1000, namedUsers: 900 }, previous: lastFull };
+      // Then nothing stops it
+      expect(guardReasons(withDuplicates)).toEqual([]);
+    });
+
+    it('measures against the rows of an import recorded before users were counted', () => {
+      // Given a last import from an earlier version, which recorded only its 1,000 rows
+      const earlier = { rows: 1000, disabledMissing: false };
+      expect(guardReasons({ ...base, file: { rows: 1000, namedUsers: 499 }, previous: earlier })).toEqual([
+        "the file names 499 distinct users in its 1000 rows (rows with a valid key, each key counted once), fewer than 50 % of the 1000 rows of this source's last completed import (recorded before distinct users were counted)",
+      ]);
+      expect(guardReasons({ ...base, file: { rows: 1000, namedUsers: 500 }, previous: earlier })).toEqual([]);
+    });
+
+    it('measures rows against rows when neither counted users', () =>
+      expect(guardReasons({ ...base, file: { rows: 499 }, previous: { rows: 1000 } })).toEqual([
+        "the file has 499 rows, fewer than 50 % of the 1000 rows of this source's last completed import",
+      ]));
   });
 
   it('stops disables when rows were rejected before their key could be read, naming the rows', () => {

@@ -10,7 +10,7 @@ export interface GuardThresholds {
   maxDisableRatio: number;
   /** …once there are at least this many active users. */
   minActiveUsersForRatio: number;
-  /** With "disable missing", a file with fewer rows than this share of the source's last completed import (see PlanFacts.previousRows) needs approval. */
+  /** With "disable missing", a file naming fewer users than this share of the source's last completed import's (see PlanFacts.previous) needs approval. */
   minRowRatio: number;
 }
 
@@ -21,21 +21,32 @@ export const DEFAULT_GUARD_THRESHOLDS: GuardThresholds = {
   minRowRatio: 0.5,
 };
 
+/**
+ * How large an import's file is, for the guard on short files. What counts is the users it names:
+ * rows repeating a key (or with no valid key) add rows, not users, so a truncated export padded
+ * with copies of its lines is still short. An import recorded before those were counted has only
+ * its rows: a count that can only be larger, so the guard errs towards asking.
+ */
+export interface FileSize {
+  /** Data rows. */
+  rows: number;
+  /** Distinct users named: the rows with a valid key, each key counted once. */
+  namedUsers?: number;
+}
+
 export interface PlanFacts {
   /** Users the plan disables (missing from the file, or Inactive in it). */
   disables: number;
   /** Active users in the directory when the plan was made. */
   activeUsers: number;
-  /** Data rows in this file. */
-  rows: number;
+  /** This file's size. */
+  file: FileSize;
   disableMissing: boolean;
   /**
-   * Data rows of the same source's last completed import that disabled missing users, else of its
+   * The size of the same source's last completed import that disabled missing users, else of its
    * last completed import, if there is one.
    */
-  previousRows?: number;
-  /** That import disabled missing users. */
-  previousDisabledMissing?: boolean;
+  previous?: FileSize & { disabledMissing?: boolean };
   /**
    * Rows the transformation rejected without a valid key, by row number: before it could read
    * their key (a wrong number of values, an empty key cell), or for the key cell itself (an e-mail
@@ -60,10 +71,12 @@ export function guardReasons(plan: PlanFacts, limits: GuardThresholds = DEFAULT_
       `the import would disable ${plan.disables} of ${plan.activeUsers} active users (${percent} %, more than ${limits.maxDisableRatio * 100} %)`,
     );
   }
-  if (plan.disableMissing && plan.previousRows !== undefined && plan.rows < plan.previousRows * limits.minRowRatio) {
+  const { file, previous } = plan;
+  if (plan.disableMissing && previous && sizeOf(file) < sizeOf(previous) * limits.minRowRatio) {
     reasons.push(
-      `the file has ${plan.rows} rows, fewer than ${limits.minRowRatio * 100} % of the ${plan.previousRows} rows of this source's last completed import` +
-        (plan.previousDisabledMissing ? ' that disabled missing users' : ''),
+      `${describeFile(file)}, fewer than ${limits.minRowRatio * 100} % of the ${describeSize(previous)} of this source's last completed import` +
+        (previous.disabledMissing ? ' that disabled missing users' : '') +
+        (previous.namedUsers === undefined && file.namedUsers !== undefined ? ' (recorded before distinct users were counted)' : ''),
     );
   }
   // A bad row must not cost its user their account: whoever it names would be disabled as missing.
@@ -76,6 +89,20 @@ export function guardReasons(plan: PlanFacts, limits: GuardThresholds = DEFAULT_
   }
   return reasons;
 }
+
+/** Distinct users where they were counted, else rows (see FileSize). */
+const sizeOf = (file: FileSize): number => file.namedUsers ?? file.rows;
+
+function describeSize(file: FileSize): string {
+  return file.namedUsers === undefined ? counted(file.rows, 'row') : counted(file.namedUsers, 'distinct user');
+}
+
+function describeFile(file: FileSize): string {
+  if (file.namedUsers === undefined) return `the file has ${counted(file.rows, 'row')}`;
+  return `the file names ${counted(file.namedUsers, 'distinct user')} in its ${counted(file.rows, 'row')} (rows with a valid key, each key counted once)`;
+}
+
+const counted = (n: number, noun: string): string => `${n} ${noun}${n === 1 ? '' : 's'}`;
 
 function namedRows(rows: readonly number[]): string {
   const named = rows.slice(0, ROWS_NAMED).join(', ');

@@ -13,11 +13,12 @@ import {
   type ImportRowsRejected,
   type ImportState,
   type ImportTransformed,
+  type FileSize,
 } from '@dirsync/domain';
 import { BLOB_STORE, BlobStore } from '@dirsync/blob-store';
 import { EVENT_STORE, type EventStore } from '@dirsync/event-store';
 import { ImportLog } from '@dirsync/import-log';
-import { CatalogReadModel, DirectoryReadModel, ImportReportReadModel, ProjectionRunner } from '@dirsync/projections';
+import { CatalogReadModel, DirectoryReadModel, ImportReportReadModel, ProjectionRunner, type ImportSummary } from '@dirsync/projections';
 import { PlanApplier } from './apply-plan/plan-applier';
 import { LOADING_OPTIONS, type LoadingOptions } from './loading.options';
 import { ImportPlanner } from './plan-import/import-planner';
@@ -131,20 +132,29 @@ export class LoadingService {
   ): Promise<string[]> {
     // Resumed after a crash, the read models may lag: the source's last import must be in them.
     await this.projections.catchUp();
-    const previous = this.reports.shortFileBaseline(requested.source, requested.importId);
+    const baseline = this.reports.shortFileBaseline(requested.source, requested.importId);
     const { rejectedWithoutKey } = await transformationOf();
     return guardReasons(
       {
         disables: planned.counts.disabled,
         activeUsers: planned.activeUsers,
-        rows: transformed.totalRows,
+        file: { rows: transformed.totalRows, namedUsers: planned.namedUsers },
         disableMissing: requested.options.disableMissing,
-        previousRows: previous?.totalRows ?? undefined,
-        previousDisabledMissing: previous?.options.disableMissing,
+        previous: baseline && (await this.sizeOf(baseline)),
         rejectedWithoutKey,
       },
       this.options.guards,
     );
+  }
+
+  /**
+   * The baseline's size, from its plan: the users it named. A plan recorded before they were
+   * counted gives only the file's rows (duplicates and unkeyed rows included), never fewer.
+   */
+  private async sizeOf(baseline: ImportSummary): Promise<(FileSize & { disabledMissing: boolean }) | undefined> {
+    if (baseline.totalRows === null) return undefined;
+    const namedUsers = (await this.log.read(baseline.id))?.state.planned?.namedUsers;
+    return { rows: baseline.totalRows, namedUsers, disabledMissing: baseline.options.disableMissing };
   }
 
   private async awaitApproval(importId: string, revision: number, planned: ImportPlanned, reasons: string[]): Promise<void> {
@@ -198,6 +208,7 @@ export class LoadingService {
       plan: output.plan,
       counts: output.counts,
       eventCount: output.eventCount,
+      namedUsers: output.namedUsers,
     };
     revision = await this.log.append(importId, revision, [{ name: `planned-${planNumber}`, type: 'ImportPlanned', data: planned }]);
     return { planned, revision };

@@ -76,6 +76,14 @@ describe('parseUserCsv', () => {
     expect(forced.records[0].profile).toEqual({ email: 'a@x.com', firstName: 'Ann' });
   });
 
+  it('reads a semicolon file whose header has a comma inside a cell, unquoted', async () => {
+    // As many commas as semicolons in the header: only the semicolon gives an e-mail column.
+    const path = files.write('apellidos.csv', 'email;Apellidos, Nombre, Segundo;cargo\njose@example.com;Pérez, José, Luis;Jefe\n');
+    const { summary, records } = await parse(path);
+    expect(summary).toMatchObject({ delimiter: ';', warnings: ["column 'Apellidos, Nombre, Segundo' is not recognised and was ignored"] });
+    expect(records.map((r) => r.profile)).toEqual([{ email: 'jose@example.com', title: 'Jefe' }]);
+  });
+
   it('reads quoted values with commas, doubled quotes and line breaks, numbering rows as a spreadsheet', async () => {
     const path = files.write('quoted.csv', 'email,title,department\r\n"a@x.com","Head of ""Ops"", EMEA","Line 1\r\nLine 2"\r\nb@x.com,CTO,IT\r\n');
     const { records } = await parse(path);
@@ -98,6 +106,21 @@ describe('parseUserCsv', () => {
     const { summary, records } = await parse(path);
     expect(summary).toMatchObject({ encoding: 'utf-16le', delimiter: '\t' });
     expect(records[0].profile).toEqual({ identifier: 'jdoe', firstName: 'Zoë', lastName: '王' });
+  });
+
+  it('refuses UTF-16 without a byte-order mark, naming the file and its likely byte order, before any row reaches the sink', async () => {
+    const text = 'email,FirstName\njose@example.com,José\n';
+    for (const [encoding, order] of [['utf16le', 'little-endian'], ['utf16be', 'big-endian']] as const) {
+      const { error, sink } = await fileRejection(files.write(`${encoding}-nobom.csv`, iconv.encode(text, encoding)));
+      expect(error.message).toBe(
+        `users.csv was rejected: the file looks like UTF-16 (${order}) without a byte-order mark: save it as UTF-8, ` +
+          `or as UTF-16 with its byte-order mark, or give its encoding (${encoding.replace('utf16', 'utf-16')})`,
+      );
+      expect([...sink.records, ...sink.rejected]).toEqual([]);
+    }
+    // Given its encoding, it is read.
+    const { records } = await parse(files.write('utf16le-named.csv', iconv.encode(text, 'utf16le')), { encoding: 'utf-16le' });
+    expect(records[0].profile).toEqual({ email: 'jose@example.com', firstName: 'José' });
   });
 
   it('reads windows-1252 (no BOM, not UTF-8): é € ’ decode correctly', async () => {

@@ -68,6 +68,10 @@ function jsonSummary(summary: ImportSummary) {
     importId: summary.id,
     status: summary.status,
     counts: summary.counts ?? emptyCounts(),
+    // What the plain output prints of the file; a revert has none.
+    ...(summary.totalRows === null ? {} : { rows: summary.totalRows }),
+    ...(summary.encoding ? { encoding: summary.encoding } : {}),
+    warnings: summary.warnings,
     ...(summary.failure ? { failure: summary.failure } : {}),
     ...(summary.status === 'awaiting-approval' ? { reasons: summary.decision?.reasons ?? [] } : {}),
   };

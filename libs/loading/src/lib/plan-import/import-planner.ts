@@ -52,6 +52,8 @@ export interface PlanOutput {
   plan: { sha256: string; size: number };
   counts: ImportCounts;
   eventCount: number;
+  /** Users the file names: its rows with a valid key, each key counted once (for the guards). */
+  namedUsers: number;
 }
 
 /** Where the planner hands every row's result, in row order, then the users disabled as missing. */
@@ -199,6 +201,8 @@ export class ImportPlanner {
    */
   async plan(input: PlanInput, results: RowResultSink): Promise<PlanOutput> {
     const claims = await this.collectFileClaims(input);
+    // Every key a row carries, valid or rejected for another cell: the users "disable missing" keeps.
+    const namedUsers = claims.keyRows.size;
     const counts = emptyCounts();
     counts.rejected = input.rejectedBeforePlanning;
     let eventCount = 0;
@@ -229,7 +233,7 @@ export class ImportPlanner {
       if (input.options.disableMissing) {
         for (const line of this.disableMissing(input, claims)) await write(line);
       }
-      return { plan: await plan.commit(), counts, eventCount };
+      return { plan: await plan.commit(), counts, eventCount, namedUsers };
     } catch (error) {
       await plan.abort();
       throw error;

@@ -17,6 +17,18 @@ describe('sniffHeaderLine', () => {
     expect(delimiterOf('a;b;c\n"x,y,z,w,v",1,2,3,4,5\n')).toBe(';');
   });
 
+  it('takes a rarer delimiter when only it splits the header into a usable one', () => {
+    const hasEmail = (cells: string[]) => cells.includes('email');
+    // Given a semicolon header with a comma inside a cell: one of each, or more commas than semicolons
+    for (const header of ['email;Apellidos, Nombre\n', 'email;Apellidos, Nombre, Segundo\n']) {
+      // Then the semicolon, the only one that gives an e-mail column, is the delimiter
+      expect(sniffHeaderLine(header, hasEmail).delimiter).toBe(';');
+    }
+    // The most frequent stays when it gives a usable header, or when none does.
+    expect(sniffHeaderLine('email,"Apellidos; Nombre",cargo;área\n', hasEmail).delimiter).toBe(',');
+    expect(sniffHeaderLine('mail;Apellidos, Nombre, Segundo\n', hasEmail).delimiter).toBe(',');
+  });
+
   it('counts the blank lines before the header and reads the header after them (CRLF too)', () => {
     expect(sniffHeaderLine('\r\n  \r\na\tb\r\n1,2,3,4,5\r\n')).toEqual({ delimiter: '\t', blankLinesBefore: 2, lineBreak: '\n' });
     expect(sniffHeaderLine('a;b\n')).toEqual({ delimiter: ';', blankLinesBefore: 0, lineBreak: '\n' });

@@ -1,6 +1,6 @@
 import * as iconv from 'iconv-lite';
 import { tempFiles } from '../__fixtures__/temp-files';
-import { detectEncoding, openDecoded, readTextSample } from './encoding';
+import { detectEncoding, openDecoded, readTextSample, utf16ByItsNuls } from './encoding';
 
 const files = tempFiles();
 afterAll(() => files.cleanup());
@@ -60,5 +60,25 @@ describe('readTextSample', () => {
   it('decodes the start of the file after the BOM', async () => {
     const path = files.write('sample.csv', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('a;b\n1;2\n', 'utf16le')]));
     expect(await readTextSample(path, await detectEncoding(path), 8)).toBe('a;b\n');
+  });
+});
+
+describe('utf16ByItsNuls', () => {
+  const csv = 'email;Apellidos, Nombre;cargo\njose@example.com;Pérez, José;Jefe de € y ’\n';
+
+  it('tells UTF-16 without a byte-order mark by its NULs, little- and big-endian', () => {
+    expect(utf16ByItsNuls(iconv.encode(csv, 'utf16le'))).toBe('utf-16le');
+    expect(utf16ByItsNuls(iconv.encode(csv, 'utf16be'))).toBe('utf-16be');
+    // Mostly CJK, whose characters have no NUL byte, but with ASCII delimiters and e-mails.
+    expect(utf16ByItsNuls(iconv.encode('email\t姓名\nwang@example.com\t王小明\n', 'utf16le'))).toBe('utf-16le');
+  });
+
+  it('finds nothing in UTF-8 or windows-1252 text, nor in too little to tell', () => {
+    expect(utf16ByItsNuls(Buffer.from(csv))).toBeUndefined();
+    expect(utf16ByItsNuls(iconv.encode(csv, 'win1252'))).toBeUndefined();
+    expect(utf16ByItsNuls(Buffer.from('a'))).toBeUndefined();
+    expect(utf16ByItsNuls(Buffer.alloc(0))).toBeUndefined();
+    // A stray NUL or two in a long line is damage, not an encoding.
+    expect(utf16ByItsNuls(Buffer.from(`email,name\n${'x'.repeat(40)}\0y\0\n`))).toBeUndefined();
   });
 });

@@ -2,6 +2,7 @@ import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { pipeline, type Readable } from 'node:stream';
 import * as iconv from 'iconv-lite';
+import { FileRejectedError } from '../errors';
 import type { CsvEncoding } from '../types';
 import { fileContainsUtf8Sequence, isUtf8File } from './utf8-validator';
 
@@ -46,6 +47,53 @@ export async function detectEncoding(filePath: string, explicit?: CsvEncoding): 
 export function sniffBom(head: Buffer): SourceEncoding | undefined {
   const bom = BOMS.find((b) => head.subarray(0, b.bytes.length).equals(b.bytes));
   return bom && { encoding: bom.encoding, bomLength: bom.bytes.length };
+}
+
+/** Bytes at the start of a file looked at for the NULs of UTF-16 text. */
+export const UTF16_SNIFF_BYTES = 4096;
+
+/**
+ * The byte order of UTF-16 text without a byte-order mark, told by its NULs; undefined for other
+ * text. UTF-8 and windows-1252 text never holds a NUL, while UTF-16 gives every ASCII character
+ * (headers, delimiters, e-mails, line breaks) one: its second byte little-endian, its first
+ * big-endian. So at least a quarter of the byte pairs must have a NUL on one side, and the other
+ * side at most a quarter as many (a CJK character can end in a NUL byte too).
+ */
+export function utf16ByItsNuls(head: Buffer): 'utf-16le' | 'utf-16be' | undefined {
+  const pairs = Math.floor(head.length / 2);
+  let first = 0;
+  let second = 0;
+  for (let i = 0; i < pairs * 2; i += 2) {
+    if (head[i] === 0) first++;
+    if (head[i + 1] === 0) second++;
+  }
+  const dominant = (nuls: number, other: number) => nuls * 4 >= pairs && other * 4 <= nuls;
+  if (pairs > 0 && dominant(second, first)) return 'utf-16le';
+  if (pairs > 0 && dominant(first, second)) return 'utf-16be';
+  return undefined;
+}
+
+/**
+ * Refuses a file that looks like UTF-16 without a byte-order mark: read as UTF-8 its every other
+ * character would be a NUL, and nothing in it would match. (An explicit encoding reads it.)
+ */
+export function refuseUtf16WithoutBom(head: Buffer, fileName: string): void {
+  if (sniffBom(head)) return;
+  const encoding = utf16ByItsNuls(head);
+  if (!encoding) return;
+  const order = encoding === 'utf-16le' ? 'little-endian' : 'big-endian';
+  throw new FileRejectedError(fileName, [
+    {
+      message:
+        `the file looks like UTF-16 (${order}) without a byte-order mark: save it as UTF-8, or as UTF-16 with its ` +
+        `byte-order mark, or give its encoding (${encoding})`,
+    },
+  ]);
+}
+
+/** The first `length` bytes of a file (fewer if it is shorter). */
+export function readHead(filePath: string, length: number): Promise<Buffer> {
+  return readBytes(filePath, 0, length);
 }
 
 /** Decodes a whole buffer (no BOM handling: pass the bytes after it). */

@@ -341,6 +341,13 @@ describe('parseUserXml', () => {
       expect(records[0].profile).toEqual(expected);
     });
 
+    it('refuses UTF-16 without a byte-order mark or <?xml start, naming its likely byte order', async () => {
+      for (const [encoding, order] of [['utf16le', 'little-endian'], ['utf16be', 'big-endian']] as const) {
+        const error = await fileRejection(files.write(`${encoding}-bare.xml`, iconv.encode(body, encoding)));
+        expect(error.message).toContain(`users.xml was rejected: the file looks like UTF-16 (${order}) without a byte-order mark`);
+      }
+    });
+
     it('honours a declared windows-1252 or ISO-8859-1 encoding, and detects windows-1252 when undeclared', async () => {
       for (const declared of ['windows-1252', 'ISO-8859-1']) {
         const bytes = iconv.encode(`<?xml version="1.0" encoding="${declared}"?>\n${body}`, 'win1252');

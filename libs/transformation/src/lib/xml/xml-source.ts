@@ -1,6 +1,6 @@
 import { isUtf8 } from 'node:buffer';
 import { open } from 'node:fs/promises';
-import { decodeBytes, sniffBom, type SourceEncoding } from '../decoding/encoding';
+import { decodeBytes, refuseUtf16WithoutBom, sniffBom, UTF16_SNIFF_BYTES, type SourceEncoding } from '../decoding/encoding';
 import { containsUtf8Sequence } from '../decoding/utf8-validator';
 import { FileRejectedError } from '../errors';
 import type { CsvEncoding } from '../types';
@@ -103,6 +103,8 @@ function chooseEncoding(bytes: Buffer, fileName: string, explicit?: CsvEncoding)
   if (bom) return bom;
   if (bytes[0] === 0x3c && bytes[1] === 0 && bytes[2] === 0x3f && bytes[3] === 0) return { encoding: 'utf-16le', bomLength: 0 };
   if (bytes[0] === 0 && bytes[1] === 0x3c && bytes[2] === 0 && bytes[3] === 0x3f) return { encoding: 'utf-16be', bomLength: 0 };
+  // Without "<?" to go by, its byte order would be a guess.
+  refuseUtf16WithoutBom(bytes.subarray(0, UTF16_SNIFF_BYTES), fileName);
 
   const declared = DECLARATION.exec(bytes.subarray(0, 1024).toString('latin1'))?.[2];
   if (declared !== undefined) {
