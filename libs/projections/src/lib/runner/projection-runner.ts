@@ -53,7 +53,7 @@ export interface ProjectionRunnerOptions {
   batchWeight?: number;
   /**
    * Runs the catch-up passes on this thread instead (over its own connections to the same files),
-   * so the process goes on meanwhile. A rebuild runs there too, with a second thread for its other half.
+   * so the process goes on meanwhile. A rebuild runs its directory's half there.
    */
   thread?: ProjectionThread;
   /**
@@ -267,25 +267,29 @@ export class ProjectionRunner {
 
   /**
    * The thread empties the read models; then the two halves run at once, on the two cores, each
-   * into its own file (one writer for each) and up to the head it finds, creating its indexes at its
-   * end: the thread the directory, a second thread started for it the other read models. Emptying
-   * and indexing hold a connection for seconds at 1M rows, so none of it runs in the process.
-   * Returns the events both halves applied.
+   * into its own file (one writer for each) and up to the head it finds: the thread the directory,
+   * creating its indexes at its end, and the process the other read models, whose index a second
+   * thread creates. Emptying and indexing hold a connection for seconds at 1M rows, so neither runs
+   * in the process (the admin API); the report's rows do, a batch at a time. Returns the events
+   * both halves applied.
    */
   private async rebuildOnThreads(thread: ProjectionThread): Promise<number> {
     await thread.resetForRebuild();
-    const reports = thread.sibling();
-    try {
-      // Both halves settle before anything else happens, even when one fails.
-      const [others, directory] = await Promise.allSettled([reports.rebuildReports(), thread.rebuildDirectory()]);
-      if (others.status === 'rejected') throw others.reason;
-      // Only time is lost when the directory's half fails: the catch-up after this carries on here
-      // from the directory's checkpoint (each of the thread's batches committed with it), and meets
-      // again any fault of the log itself.
-      return others.value + (directory.status === 'fulfilled' ? directory.value : 0);
-    } finally {
-      await reports.close();
-    }
+    const others = this.projections.filter((projection) => projection.name !== DIRECTORY_PROJECTION);
+    const here = new ProjectionRunner(this.store, this.db, others, { batchWeight: this.options.batchWeight, manageIndexes: false });
+    // Both halves settle before anything else happens, even when one fails.
+    const [own, directory] = await Promise.allSettled([
+      here.catchUp().then(async (applied) => {
+        await thread.createReportIndexesBeside();
+        return applied;
+      }),
+      thread.rebuildDirectory(),
+    ]);
+    if (own.status === 'rejected') throw own.reason;
+    // Only time is lost when the directory's half fails: the catch-up after this carries on here
+    // from the directory's checkpoint (each of the thread's batches committed with it), and meets
+    // again any fault of the log itself.
+    return own.value + (directory.status === 'fulfilled' ? directory.value : 0);
   }
 
   /** A catch-up pass: on the thread when there is one and work for it, else here. */

@@ -17,7 +17,7 @@ export interface ProjectionThreadFiles {
 const YOUNG_GENERATION_MB = 16;
 
 /** What the process asks the thread for; each gets a reply with the same id. */
-export type ProjectionThreadOp = 'catchUp' | 'follow' | 'resetForRebuild' | 'rebuildDirectory' | 'rebuildReports' | 'close';
+export type ProjectionThreadOp = 'catchUp' | 'follow' | 'resetForRebuild' | 'rebuildDirectory' | 'createReportIndexes' | 'close';
 export type ProjectionThreadRequest = { id: number; op: ProjectionThreadOp } | { op: 'stopFollowing' };
 export type ProjectionThreadReply = { id: number; result?: number; error?: { message: string; stack?: string } };
 
@@ -26,7 +26,7 @@ export type ProjectionThreadReply = { id: number; result?: number; error?: { mes
  * connections to the log and the read models. The process goes on while a pass runs: an import
  * decides its next rows while its row results are projected, and appends its users while the
  * directory takes them. One pass runs at a time, so the read models still have one writer; during
- * a rebuild this thread writes the directory's file while a second one (sibling) writes the other.
+ * a rebuild this thread writes the directory's file while the process writes the other one.
  */
 export class ProjectionThread {
   /** Started by the first pass: a command that only reads never starts it. */
@@ -60,14 +60,17 @@ export class ProjectionThread {
     return this.request('rebuildDirectory');
   }
 
-  /** The other half: projects the other read models into their file and indexes it. */
-  rebuildReports(): Promise<number> {
-    return this.request('rebuildReports');
-  }
-
-  /** A second thread over the same files (a rebuild's other half); its caller closes it. */
-  sibling(): ProjectionThread {
-    return new ProjectionThread(this.files);
+  /**
+   * Creates the report's index on a thread of its own, started for it and ended once it is done
+   * (this thread is the directory's meanwhile). For the end of a rebuild's other half.
+   */
+  async createReportIndexesBeside(): Promise<void> {
+    const indexer = new ProjectionThread(this.files);
+    try {
+      await indexer.request('createReportIndexes');
+    } finally {
+      await indexer.close();
+    }
   }
 
   /** Waits for the pass in flight, closes the thread's connections and ends it. */

@@ -1,6 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { SqliteEventStore } from '@dirsync/event-store/sqlite';
-import { DIRECTORY_PROJECTION, DirectoryProjection } from '../directory/directory.projection';
+import { DirectoryProjection } from '../directory/directory.projection';
 import { createDirectoryIndexes, createReportIndexes, openReadModelDb } from '../read-model-db';
 import { readModelProjections } from '../read-model-projections';
 import { ProjectionRunner } from './projection-runner';
@@ -51,29 +51,22 @@ function run(op: ProjectionThreadOp): Promise<number> {
       return Promise.resolve(0);
     case 'rebuildDirectory':
       return rebuildDirectory();
-    case 'rebuildReports':
-      return rebuildReports();
+    case 'createReportIndexes':
+      createReportIndexes(db);
+      return Promise.resolve(0);
     case 'close':
       return close();
   }
 }
 
 /**
- * The directory's half of a rebuild, straight into its file (a second thread projects the other
- * read models into theirs): a runner of its own for the directory alone, which leaves the indexes
- * alone until the end, where they are sorted once.
+ * The directory's half of a rebuild, straight into its file (the process projects the other read
+ * models into theirs): a runner of its own for the directory alone, which leaves the indexes alone
+ * until the end, where they are sorted once.
  */
 async function rebuildDirectory(): Promise<number> {
   const applied = await new ProjectionRunner(store, db, [new DirectoryProjection(db)], { manageIndexes: false }).catchUp();
   createDirectoryIndexes(db);
-  return applied;
-}
-
-/** The other read models' half of a rebuild (the reports, the catalog), on a second thread beside the directory's. */
-async function rebuildReports(): Promise<number> {
-  const others = readModelProjections(db).filter((projection) => projection.name !== DIRECTORY_PROJECTION);
-  const applied = await new ProjectionRunner(store, db, others, { manageIndexes: false }).catchUp();
-  createReportIndexes(db);
   return applied;
 }
 
