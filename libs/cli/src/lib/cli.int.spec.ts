@@ -54,6 +54,12 @@ describe('etl CLI on the embedded store', () => {
     expect(summary).toMatchObject({ status: 'completed', rows: 3, encoding: 'windows-1252', warnings });
     const plain = (await etl('import', file)).stdout;
     for (const warning of warnings) expect(plain).toContain(`warning: ${warning}`);
+    expect(plain).toContain('  3 rows (windows-1252): created 0,');
+  });
+
+  it('counts a one-row file as 1 row in the plain summary', async () => {
+    const one = h.file('one.csv', 'UserIdentifier,UPN,EmailId\nsolo,solo,solo@x.com\n');
+    expect((await etl('import', one)).stdout).toContain('  1 row (utf-8): created 1,');
   });
 
   it('skips every row of a file imported again and appends no user event', async () => {

@@ -92,7 +92,7 @@ function humanSummary(summary: ImportSummary, reports: ImportReportReadModel): s
   }
   const c = summary.counts ?? emptyCounts();
   // A revert has no file: no row total and no encoding to show.
-  const file = summary.totalRows === null ? '' : `${summary.totalRows} rows${summary.encoding ? ` (${summary.encoding})` : ''}: `;
+  const file = summary.totalRows === null ? '' : `${summary.totalRows} ${summary.totalRows === 1 ? 'row' : 'rows'}${summary.encoding ? ` (${summary.encoding})` : ''}: `;
   lines.push(`  ${file}created ${c.created}, updated ${c.updated}, skipped ${c.skipped}, disabled ${c.disabled}, reactivated ${c.reactivated}, rejected ${c.rejected}`);
   for (const warning of summary.warnings) lines.push(`  warning: ${printable(warning)}`);
   const attention: string[][] = [];
