@@ -6,7 +6,7 @@ import { SecretBox, SecretDecryptionError } from '@dirsync/secrets';
 import { importOptionsFrom, type CreateSourceDto, type FtpEndpointDto, type UpdateSourceDto } from './api/source.dto';
 import { checkConnection } from './ftp/connection-check';
 import type { FtpEndpoint } from './ftp/endpoint';
-import { passwordAad, type CheckResult, type RunRecord, type SourceSettings, type SourceState, type TlsMode } from './model/source';
+import { passwordAad, settingsWarnings, type CheckResult, type RunRecord, type SourceSettings, type SourceState, type TlsMode } from './model/source';
 import { SourceRepository } from './model/source-repository';
 import { endpointOf, SourceRunner } from './runs/source-runner';
 import { SourceScheduler } from './runs/source-scheduler';
@@ -31,6 +31,8 @@ export interface SourceView {
   updatedAt: string;
   lastCheck: CheckResult | null;
   lastRun: RunRecord | null;
+  /** What an administrator should change, in words (empty when nothing). */
+  warnings: string[];
 }
 
 export const defaultPort = (tls: TlsMode): number => (tls === 'implicit' ? 990 : 21);
@@ -208,6 +210,7 @@ export class SourcesService {
       updatedAt: state.updatedAt,
       lastCheck: state.lastCheck,
       lastRun: this.runner.current(state.id) ?? state.runs.at(-1) ?? null,
+      warnings: settingsWarnings(state.settings),
     };
   }
 }

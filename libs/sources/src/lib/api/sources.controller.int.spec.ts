@@ -66,6 +66,18 @@ describe('REST /api/sources', () => {
     schedule: '0 6 * * *',
   });
 
+  it('warns, on the source itself, that a source without TLS sends its password and file in clear text', async () => {
+    const secured = await send('POST', '/sources', { ...config(), name: 'secured' });
+    expect(secured.body.warnings).toEqual([]);
+
+    const plain = await send('POST', '/sources', { ...config(), name: 'plain', tls: 'none', caCertificate: null });
+    expect(plain.status).toBe(201);
+    const warning = 'tls is none: the password and the file (personal data) cross the network in clear text; use explicit or implicit TLS';
+    expect(plain.body.warnings).toEqual([warning]);
+    expect((await send('GET', `/sources/${plain.body.id}`)).body.warnings).toEqual([warning]);
+    expect((await send('GET', '/sources')).body.find((source: Json) => source.id === plain.body.id).warnings).toEqual([warning]);
+  });
+
   it('creates, reads, changes and removes a source; the password is write-only', async () => {
     const created = await send('POST', '/sources', config());
     expect(created.status).toBe(201);

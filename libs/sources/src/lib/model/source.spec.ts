@@ -1,5 +1,5 @@
 import { sourceSettings } from '../testing/source-settings';
-import { evolveSource, type SourceEvent, type SourceState } from './source';
+import { evolveSource, settingsWarnings, type SourceEvent, type SourceState } from './source';
 
 const settings = sourceSettings({ sealedPassword: 'v1:k:i:t:c' });
 
@@ -38,5 +38,18 @@ describe('evolveSource', () => {
 
   it('ignores events before the configuration', () => {
     expect(fold([{ type: 'SourceRemoved', data: { sourceId: 's', at: 't' } }])).toBeUndefined();
+  });
+});
+
+describe('settingsWarnings', () => {
+  it('warns of clear text without TLS, naming the password only when one is set', () => {
+    expect(settingsWarnings(sourceSettings({ tls: 'explicit', sealedPassword: 'v1:k:i:t:c' }))).toEqual([]);
+    expect(settingsWarnings(sourceSettings({ tls: 'implicit' }))).toEqual([]);
+    expect(settingsWarnings(sourceSettings({ tls: 'none', sealedPassword: 'v1:k:i:t:c' }))).toEqual([
+      'tls is none: the password and the file (personal data) cross the network in clear text; use explicit or implicit TLS',
+    ]);
+    expect(settingsWarnings(sourceSettings({ tls: 'none', sealedPassword: null }))).toEqual([
+      'tls is none: the file (personal data) crosses the network in clear text; use explicit or implicit TLS',
+    ]);
   });
 });

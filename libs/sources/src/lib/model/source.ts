@@ -31,6 +31,13 @@ export interface SourceSettings {
   enabled: boolean;
 }
 
+/** Settings that work but expose what the source carries, in words an administrator can act on. */
+export function settingsWarnings(settings: SourceSettings): string[] {
+  if (settings.tls !== 'none') return [];
+  const what = settings.sealedPassword !== null ? 'the password and the file (personal data) cross' : 'the file (personal data) crosses';
+  return [`tls is none: ${what} the network in clear text; use explicit or implicit TLS`];
+}
+
 export interface StepResult {
   ok: boolean;
   /** Not attempted: an earlier step failed, or the step does not apply (TLS off). */

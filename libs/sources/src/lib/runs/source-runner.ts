@@ -10,7 +10,7 @@ import { isSettled, type ImportOptions, type ImportState } from '@dirsync/domain
 import { SecretBox, SecretDecryptionError } from '@dirsync/secrets';
 import { describeEndpoint, type FtpEndpoint } from '../ftp/endpoint';
 import { FtpStepError } from '../ftp/ftp-connect';
-import { passwordAad, type FetchedFile, type RunRecord, type RunTrigger, type SourceRunFinished, type SourceRunImportRequested, type SourceState } from '../model/source';
+import { passwordAad, settingsWarnings, type FetchedFile, type RunRecord, type RunTrigger, type SourceRunFinished, type SourceRunImportRequested, type SourceState } from '../model/source';
 import { SourceRepository } from '../model/source-repository';
 import { SOURCES_OPTIONS, type ResolvedSourcesOptions } from '../sources.options';
 import { fetchFile } from './fetch-file';
@@ -162,6 +162,7 @@ export class SourceRunner implements OnModuleInit, BeforeApplicationShutdown {
     const endpoint = endpointOf(state, this.secrets);
     await mkdir(this.downloadDir, { recursive: true });
     this.logger.log(`source ${state.id} run ${run.runId}: fetching ${describeEndpoint(endpoint)}`);
+    for (const warning of settingsWarnings(state.settings)) this.logger.warn(`source ${state.id}: ${warning}`);
     const fetched = await fetchFile(endpoint, this.downloadDir, run.runId, { timeoutMs: this.options.ftpTimeoutMs, settleMs: this.options.settleMs }, this.stopping.signal);
     if (fetched.kind === 'changing') return { outcome: 'retry-later', reason: fetched.reason };
     try {
