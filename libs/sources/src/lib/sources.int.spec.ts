@@ -270,7 +270,7 @@ describe('source runs (vsftpd + pipeline)', () => {
     const rejected = await sources.run(source.id, true);
     expect(rejected).toMatchObject({ outcome: 'awaiting-approval' });
     await app.get(ImportDecisionService).reject(String(rejected.importId), 'admin', 'truncated export');
-    expect(await sources.run(source.id, true)).toMatchObject({ outcome: 'unchanged', importId: rejected.importId, reason: expect.stringContaining('which an administrator rejected') });
+    expect(await sources.run(source.id, true)).toMatchObject({ outcome: 'unchanged', importId: rejected.importId, reason: expect.stringContaining(`an administrator rejected import ${rejected.importId}`) });
     expect(await sources.run(source.id, true)).toMatchObject({ outcome: 'unchanged', importId: rejected.importId });
     writeServedFile(ftps.rootDir, 'hr/held.csv', sample);
     expect(await sources.run(source.id, true)).toMatchObject({ outcome: 'imported' });

@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { emptyCounts } from '@dirsync/domain';
+import { emptyCounts, type ImportEvent } from '@dirsync/domain';
 import { InMemoryEventStore } from '@dirsync/event-store';
 import { ImportLog } from '@dirsync/import-log';
 import type { RequestImportService } from '@dirsync/extraction';
@@ -7,7 +7,7 @@ import type { SecretBox } from '@dirsync/secrets';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { SourceSettings } from '../model/source';
+import type { RunOutcome, SourceSettings } from '../model/source';
 import { SourceRepository } from '../model/source-repository';
 import { sourceSettings } from '../testing/source-settings';
 import { resolveSourcesOptions, type SourcesModuleOptions } from '../sources.options';
@@ -76,31 +76,51 @@ describe('SourceRunner', () => {
 
   describe('a file an earlier run requested an import of', () => {
     const file = { size: 6, sha256: 'c'.repeat(64), modifiedAt: null };
-    const importEvent = (importId: string, type: 'ImportRequested' | 'ImportFailed' | 'ImportCompleted', data: object) =>
+    type Ending = 'failed' | 'was a dry run' | 'was rejected' | 'was applied, then reverted';
+    const at = new Date().toISOString();
+    const importEvent = (importId: string, type: ImportEvent['type'], data: object) =>
       ({ name: type, type, data: { importId, ...data } }) as unknown as Parameters<ImportLog['append']>[2][number];
+    /** The earlier import's stream after its ImportRequested, and what its run recorded. */
+    const endings: Record<Ending, { events: Parameters<ImportLog['append']>[2]; run: { outcome: RunOutcome; dryRun?: boolean } }> = {
+      failed: { events: [importEvent('earlier', 'ImportFailed', { stage: 'loading', reason: 'the disk was full', problems: [], failedAt: at })], run: { outcome: 'failed' } },
+      'was a dry run': { events: [importEvent('earlier', 'ImportCompleted', { counts: emptyCounts(), dryRun: true, completedAt: at })], run: { outcome: 'imported', dryRun: true } },
+      'was rejected': {
+        events: [importEvent('earlier', 'ImportAwaitingApproval', { planNumber: 1, reasons: ['too many disables'] }), importEvent('earlier', 'ImportRejected', { by: 'admin', at })],
+        run: { outcome: 'awaiting-approval' },
+      },
+      'was applied, then reverted': {
+        events: [
+          importEvent('earlier', 'ImportAwaitingApproval', { planNumber: 1, reasons: ['too many disables'] }),
+          importEvent('earlier', 'ImportApproved', { by: 'admin', at }),
+          importEvent('earlier', 'ImportCompleted', { counts: emptyCounts(), dryRun: false, completedAt: at }),
+          importEvent('earlier', 'ImportReverted', { revertId: 'the-revert', by: 'admin', at }),
+        ],
+        run: { outcome: 'awaiting-approval' },
+      },
+    };
 
     /** A source whose last run asked for `earlier`, whose import then ended as `ended`; this run fetches the same file. */
-    async function runAfter(ended: 'failed' | 'was a dry run') {
+    async function runAfter(ended: Ending) {
       const store = new InMemoryEventStore();
       const log = new ImportLog(store);
       const request = jest.fn(async () => {
-        await log.append('later', -1, [importEvent('later', 'ImportCompleted', { counts: emptyCounts(), dryRun: false, completedAt: new Date().toISOString() })]);
+        await log.append('later', -1, [importEvent('later', 'ImportCompleted', { counts: emptyCounts(), dryRun: false, completedAt: at })]);
         return 'later';
       });
       sources = new SourceRepository(store);
       runner = new SourceRunner(sources, {} as SecretBox, { request } as unknown as RequestImportService, store, resolveSourcesOptions({ dataDir, env: {} }));
       await configure();
       await sources.append(SOURCE_ID, [
-        { type: 'SourceRunStarted', data: { sourceId: SOURCE_ID, runId: 'earlier-run', trigger: 'schedule', startedAt: new Date().toISOString() } },
-        { type: 'SourceRunFinished', data: { sourceId: SOURCE_ID, runId: 'earlier-run', outcome: ended === 'failed' ? 'failed' : 'imported', dryRun: ended !== 'failed', importId: 'earlier', file, importOptions: {}, finishedAt: new Date().toISOString() } },
+        { type: 'SourceRunStarted', data: { sourceId: SOURCE_ID, runId: 'earlier-run', trigger: 'schedule', startedAt: at } },
+        { type: 'SourceRunFinished', data: { sourceId: SOURCE_ID, runId: 'earlier-run', ...endings[ended].run, importId: 'earlier', file, importOptions: {}, finishedAt: at } },
       ]);
-      const end = ended === 'failed' ? importEvent('earlier', 'ImportFailed', { stage: 'loading', reason: 'the disk was full', problems: [], failedAt: new Date().toISOString() }) : importEvent('earlier', 'ImportCompleted', { counts: emptyCounts(), dryRun: true, completedAt: new Date().toISOString() });
-      await log.append('earlier', -1, [importEvent('earlier', 'ImportRequested', {}), end]);
+      await log.append('earlier', -1, [importEvent('earlier', 'ImportRequested', {}), ...endings[ended].events]);
       fetchMock.mockImplementation(async (_endpoint, dir, name) => {
         writeFileSync(join(dir, name), 'email\n');
         return { kind: 'fetched', path: join(dir, name), file };
       });
-      return { finished: await (await runner.start(SOURCE_ID, 'schedule')).done, request, store };
+      const finished = await (await runner.start(SOURCE_ID, 'schedule')).done;
+      return { finished, request, store, state: (await sources.load(SOURCE_ID))?.state };
     }
 
     it.each(['failed', 'was a dry run'] as const)('is requested again when that import %s', async (ended) => {
@@ -112,6 +132,36 @@ describe('SourceRunner', () => {
       const named = [];
       for await (const event of store.readAll({ filter: { eventTypes: ['SourceRunImportRequested'] } })) named.push(event.data);
       expect(named).toEqual([expect.objectContaining({ runId: finished.runId, importId: 'later', file, importOptions: {} })]);
+    });
+
+    it('shows the import on the run in progress as soon as it is requested', async () => {
+      const store = new InMemoryEventStore();
+      const request = jest.fn(async () => 'never-settles');
+      sources = new SourceRepository(store);
+      runner = new SourceRunner(sources, {} as SecretBox, { request } as unknown as RequestImportService, store, resolveSourcesOptions({ dataDir, env: {} }));
+      await configure();
+      fetchMock.mockImplementation(async (_endpoint, dir, name) => {
+        writeFileSync(join(dir, name), 'email\n');
+        return { kind: 'fetched', path: join(dir, name), file };
+      });
+
+      const { run } = await runner.start(SOURCE_ID, 'manual');
+      while ((await runs())[0]?.importId === undefined) await sleep(10);
+
+      // The run waits for its import (stopped by the shutdown after the test): both views name it.
+      expect(runner.current(SOURCE_ID)).toMatchObject({ runId: run.runId, status: 'running', importId: 'never-settles', file });
+      expect((await runs())[0]).toMatchObject({ runId: run.runId, status: 'running', importId: 'never-settles', file });
+    });
+
+    it.each([
+      ['was rejected', 'an administrator rejected import earlier, so nothing was applied'],
+      ['was applied, then reverted', 'import earlier was applied, then reverted (revert the-revert)'],
+    ] as const)('is not requested again, and the run is unchanged, when that import %s', async (ended, reason) => {
+      const { finished, request, state } = await runAfter(ended);
+      expect(request).not.toHaveBeenCalled();
+      expect(finished).toMatchObject({ outcome: 'unchanged', importId: 'earlier', reason: expect.stringContaining(reason) });
+      expect(finished.reason).toContain('the same file with the same import options is not requested again');
+      expect(state?.lastImported).toBeNull(); // never taken for the file the directory holds
     });
   });
 

@@ -137,7 +137,9 @@ export class SourceRunner implements OnModuleInit, BeforeApplicationShutdown {
   }
 
   /** Names the run's import before waiting for it; a failure to record is logged, not thrown (the import goes on). */
-  private async recordImportRequested(sourceId: string, runId: string, requested: Omit<SourceRunImportRequested, 'sourceId' | 'runId'>): Promise<void> {
+  private async recordImportRequested(sourceId: string, run: RunRecord, requested: Omit<SourceRunImportRequested, 'sourceId' | 'runId'>): Promise<void> {
+    const { runId } = run;
+    Object.assign(run, requested); // the run in progress (current) shows it too
     try {
       await this.sources.append(sourceId, [{ id: deterministicId('source-run', runId, 'import-requested'), type: 'SourceRunImportRequested', data: { sourceId, runId, ...requested } }]);
     } catch (error) {
@@ -174,12 +176,8 @@ export class SourceRunner implements OnModuleInit, BeforeApplicationShutdown {
         return { outcome: 'unchanged', file, reason: `same content (sha256 ${file.sha256}) and import options as the last completed import ${last.importId}: not imported again` };
       }
       const earlier = await this.earlierImportOfSameFile(state, file, importOptions);
-      if (earlier?.status === 'rejected') {
-        const reason = `same content (sha256 ${file.sha256}) and import options as import ${earlier.importId}, which an administrator rejected: not requested again (a changed file or changed import options are imported)`;
-        return { outcome: 'unchanged', importId: earlier.importId, file, importOptions, reason };
-      }
       const importId =
-        earlier?.importId ??
+        earlier ??
         (await this.requestImport.request({
           filePath: fetched.path,
           fileName: posix.basename(endpoint.remotePath),
@@ -187,10 +185,11 @@ export class SourceRunner implements OnModuleInit, BeforeApplicationShutdown {
           source: { kind: 'ftp', sourceId: state.id },
           requestedBy: `source:${state.id} (${run.trigger})`,
         }));
+      // At once: a process stopped from here on leaves a run that names its import.
+      await this.recordImportRequested(state.id, run, { importId, file, importOptions });
       await rm(fetched.path, { force: true }); // the blob store holds its own copy now
-      await this.recordImportRequested(state.id, run.runId, { importId, file, importOptions });
       const finish = { ...finishOf(importId, await this.waitForImport(importId), this.options.importTimeoutMs), file, importOptions };
-      if (!earlier) return finish;
+      if (!earlier || finish.outcome === 'unchanged') return finish;
       return { ...finish, reason: `${finish.reason ?? `import ${importId} was applied`} (an earlier run requested it for the same file and import options: not requested again)` };
     } finally {
       await rm(fetched.path, { force: true });
@@ -203,12 +202,12 @@ export class SourceRunner implements OnModuleInit, BeforeApplicationShutdown {
    * run must not pile a new import on it each time. Only the newest run that named an import counts;
    * a failed import, or a dry run, is requested again.
    */
-  private async earlierImportOfSameFile(state: SourceState, file: FetchedFile, importOptions: Partial<ImportOptions>) {
+  private async earlierImportOfSameFile(state: SourceState, file: FetchedFile, importOptions: Partial<ImportOptions>): Promise<string | undefined> {
     const newest = state.runs.findLast((earlier) => earlier.importId !== undefined);
     if (!newest?.importId || newest.file?.sha256 !== file.sha256 || !sameOptions(newest.importOptions, importOptions)) return undefined;
     const current = (await this.imports.read(newest.importId))?.state;
     if (!current || current.status === 'failed' || current.completed?.dryRun) return undefined;
-    return { importId: newest.importId, status: current.status };
+    return newest.importId;
   }
 
   /** The finished import, or undefined on timeout or shutdown (the import itself goes on in the pipeline). */
@@ -277,6 +276,10 @@ function finishOf(importId: string, result: ImportState | undefined, timeoutMs: 
     const why = result.awaiting?.reasons.join('; ');
     return { outcome: 'awaiting-approval', importId, reason: `import ${importId} awaits an administrator's approval (${why}): approve or reject it; it is applied only once approved` };
   }
+  // Not requested again while the file and options stay the same: the run after this one finds it.
+  const notAgain = 'the same file with the same import options is not requested again (a changed file or changed options are)';
+  if (result.status === 'rejected') return { outcome: 'unchanged', importId, reason: `an administrator rejected import ${importId}, so nothing was applied; ${notAgain}` };
+  if (result.reverted) return { outcome: 'unchanged', importId, reason: `import ${importId} was applied, then reverted (revert ${result.reverted.revertId}); ${notAgain}` };
   return { outcome: 'imported', importId, counts: result.completed?.counts, dryRun: result.completed?.dryRun ?? false };
 }
 
