@@ -274,13 +274,21 @@ export class ProjectionRunner {
    * both halves applied.
    */
   private async rebuildOnThreads(thread: ProjectionThread): Promise<number> {
-    await thread.resetForRebuild();
+    try {
+      await thread.resetForRebuild();
+    } catch {
+      // The thread has stopped (its failure then fails every pass on it): the rebuild, the repair
+      // left, runs wholly here, as without a thread (the catch-up after this).
+      this.resetForRebuild();
+      return 0;
+    }
     const others = this.projections.filter((projection) => projection.name !== DIRECTORY_PROJECTION);
     const here = new ProjectionRunner(this.store, this.db, others, { batchWeight: this.options.batchWeight, manageIndexes: false });
     // Both halves settle before anything else happens, even when one fails.
     const [own, directory] = await Promise.allSettled([
       here.catchUp().then(async (applied) => {
-        await thread.createReportIndexesBeside();
+        // Should that thread fail, the end of the rebuild creates the index here (runRebuild).
+        await thread.createReportIndexesBeside().catch(() => undefined);
         return applied;
       }),
       thread.rebuildDirectory(),

@@ -190,6 +190,39 @@ describe('ProjectionRunner with its passes on a ProjectionThread (real SQLite fi
     }
   });
 
+  it('a rebuild whose thread cannot work (it stopped, or cannot open its files) runs wholly in the process', async () => {
+    await writeImport(store);
+    await runner.catchUp();
+    const before = readModelChecksums(db);
+    writeFileSync(join(dir, 'plain'), 'not a folder');
+    const broken = new ProjectionThread({ logFile: join(dir, 'events.sqlite'), readModelFile: join(dir, 'plain', 'readmodels.sqlite') });
+    const alone = new ProjectionRunner(store, db, readModelProjections(db), { thread: broken });
+    try {
+      expect(await alone.rebuild()).toBe(USERS + 2);
+
+      expect(readModelChecksums(db)).toEqual(before);
+      expect(missingSecondaryIndexes(db)).toEqual([]);
+    } finally {
+      await alone.stop();
+    }
+  });
+
+  it('a rebuild whose report-index thread fails creates that index in the process: the rebuild completes', async () => {
+    await writeImport(store);
+    await runner.catchUp();
+    const before = readModelChecksums(db);
+    const reportIndexes = jest.spyOn(ProjectionThread.prototype, 'createReportIndexesBeside').mockRejectedValue(new Error('the index thread stopped'));
+    try {
+      expect(await runner.rebuild()).toBe(USERS + 2);
+
+      expect(reportIndexes).toHaveBeenCalledTimes(1);
+      expect(readModelChecksums(db)).toEqual(before);
+      expect(missingSecondaryIndexes(db)).toEqual([]);
+    } finally {
+      reportIndexes.mockRestore();
+    }
+  });
+
   it("the thread's next pass carries on from the rebuilt checkpoints", async () => {
     await writeImport(store);
     await runner.rebuild();
