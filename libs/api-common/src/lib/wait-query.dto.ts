@@ -1,8 +1,11 @@
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsOptional } from 'class-validator';
 
-/** "true" and "false" become booleans; anything else (a repeated parameter's array too) stays as sent, for IsBoolean to refuse. */
-const toBoolean = ({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value);
+/**
+ * For @Transform: a query parameter or multipart field "true" or "false" becomes a boolean; anything
+ * else (a repeated parameter's array too) stays as sent, for IsBoolean to refuse.
+ */
+export const toBoolean = ({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value);
 
 /**
  * `?wait=true|false` of a request that starts an import (absent: false). Any other value answers

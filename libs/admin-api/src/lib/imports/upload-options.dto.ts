@@ -4,9 +4,7 @@ import { Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsOptional, IsString } from 'class-validator';
 import { delimiterNamed, ENCODINGS, FORMATS, MATCH_KEYS, type ImportOptions, type MatchBy } from '@dirsync/domain';
 import { IsHeaderMapping } from '@dirsync/transformation';
-
-/** Multipart fields arrive as strings: "true"/"false" become booleans, anything else is refused. */
-const toBoolean = ({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value);
+import { toBoolean } from '@dirsync/api-common';
 
 /** The mapping field is a JSON object of "header in the file": "field" pairs. */
 const toMapping = ({ value }: { value: unknown }) => {
