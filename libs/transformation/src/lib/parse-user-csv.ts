@@ -3,7 +3,7 @@ import type { RejectedRow } from '@dirsync/domain';
 import { readCsvRows, type CsvReadOptions, type CsvRow } from './csv/csv-rows';
 import { CsvRowsThread } from './csv/csv-rows-thread';
 import { sniffHeaderLine } from './csv/header-line';
-import { detectEncoding, openDecoded, readHead, readTextSample, refuseUtf16WithoutBom, UTF16_SNIFF_BYTES, type SourceEncoding } from './decoding/encoding';
+import { detectEncoding, openDecoded, readTextSample, type SourceEncoding } from './decoding/encoding';
 import { FileRejectedError } from './errors';
 import { resolveHeader, type HeaderLayout } from './mapping/header';
 import { readRowValues, toUserRecord } from './mapping/row-values';
@@ -32,8 +32,7 @@ export const DEFAULT_CSV_THREAD_FROM_BYTES = 32 * 1024 * 1024;
 export async function parseUserCsv(filePath: string, options: ParseOptions, sink: RowSink): Promise<ParseSummary> {
   const { fileName } = options;
   const maxRecordBytes = options.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES;
-  if (!options.encoding) refuseUtf16WithoutBom(await readHead(filePath, UTF16_SNIFF_BYTES), fileName);
-  const source = await detectEncoding(filePath, options.encoding);
+  const source = await detectEncoding(filePath, options.encoding, fileName);
   const usable = (cells: string[]) => resolveHeader(cells, options).layout !== undefined;
   const headerLine = sniffHeaderLine(await readTextSample(filePath, source, maxRecordBytes), usable);
   const delimiter = options.delimiter ?? headerLine.delimiter;

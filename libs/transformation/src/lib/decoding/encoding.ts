@@ -1,5 +1,6 @@
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
+import { basename } from 'node:path';
 import { pipeline, type Readable } from 'node:stream';
 import * as iconv from 'iconv-lite';
 import { FileRejectedError } from '../errors';
@@ -27,18 +28,20 @@ const ICONV_NAMES: Record<CsvEncoding, string> = {
 };
 
 /**
- * Decides the file's encoding before any parsing: a BOM names it; without one the file is
- * windows-1252 (spreadsheets on Windows still save CSV so) only when it has no valid UTF-8
- * multi-byte sequence and is not all UTF-8, else UTF-8. A UTF-8 file with a few stray bytes stays
- * UTF-8: read as windows-1252, every accented name in it would change. Its bad bytes decode to
- * U+FFFD, which validation rejects in the rows that hold them. An explicit encoding wins; its BOM,
- * if present, is still skipped.
+ * Decides the file's encoding before any parsing: a BOM names it; without one, a file that looks
+ * like UTF-16 is refused (refuseUtf16WithoutBom, naming `fileName`), and the file is windows-1252
+ * (spreadsheets on Windows still save CSV so) only when it has no valid UTF-8 multi-byte sequence
+ * and is not all UTF-8, else UTF-8. A UTF-8 file with a few stray bytes stays UTF-8: read as
+ * windows-1252, every accented name in it would change. Its bad bytes decode to U+FFFD, which
+ * validation rejects in the rows that hold them. An explicit encoding wins; its BOM, if present,
+ * is still skipped.
  */
-export async function detectEncoding(filePath: string, explicit?: CsvEncoding): Promise<SourceEncoding> {
-  const head = await readBytes(filePath, 0, 4);
+export async function detectEncoding(filePath: string, explicit?: CsvEncoding, fileName = basename(filePath)): Promise<SourceEncoding> {
+  const head = await readBytes(filePath, 0, UTF16_SNIFF_BYTES);
   const bom = sniffBom(head);
   if (explicit) return { encoding: explicit, bomLength: bom?.encoding === explicit ? bom.bomLength : 0 };
   if (bom) return bom;
+  refuseUtf16WithoutBom(head, fileName);
   const utf8 = (await isUtf8File(filePath)) || (await fileContainsUtf8Sequence(filePath));
   return { encoding: utf8 ? 'utf-8' : 'windows-1252', bomLength: 0 };
 }
@@ -89,11 +92,6 @@ export function refuseUtf16WithoutBom(head: Buffer, fileName: string): void {
         `byte-order mark, or give its encoding (${encoding})`,
     },
   ]);
-}
-
-/** The first `length` bytes of a file (fewer if it is shorter). */
-export function readHead(filePath: string, length: number): Promise<Buffer> {
-  return readBytes(filePath, 0, length);
 }
 
 /** Decodes a whole buffer (no BOM handling: pass the bytes after it). */
