@@ -1,6 +1,6 @@
 import { CronTime, validateCronExpression } from 'cron';
 
-export type CronVerdict = { ok: true; next: Date } | { ok: false; problem: 'malformed' | 'never-fires' };
+export type CronVerdict = { ok: true } | { ok: false; problem: 'malformed' | 'never-fires' };
 
 /**
  * Whether a cron expression can be scheduled: it must parse and have a next date. `cron` accepts
@@ -9,7 +9,8 @@ export type CronVerdict = { ok: true; next: Date } | { ok: false; problem: 'malf
 export function cronVerdict(expression: string): CronVerdict {
   if (!validateCronExpression(expression).valid) return { ok: false, problem: 'malformed' };
   try {
-    return { ok: true, next: new CronTime(expression).sendAt().toJSDate() };
+    new CronTime(expression).sendAt(); // throws when no date is left
+    return { ok: true };
   } catch {
     return { ok: false, problem: 'never-fires' };
   }
